@@ -1,0 +1,3 @@
+export * from './env.ts';
+export * from './schema.ts';
+export * from './load.ts';

@@ -1,0 +1,148 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { fileSchema, type ConfigFile } from './schema.ts';
+import { readEnv, type Env, type EnvSettings } from './env.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DEFAULT_CONFIG_FILE = join(REPO_ROOT, 'config/monitoring.yaml');
+
+export interface CollectorConfig {
+  enabled: boolean;
+  intervalMs?: number;
+  timeoutMs?: number;
+  /** Everything under collectors.<name> except enabled/interval/timeout: validated by the plugin. */
+  options: Record<string, unknown>;
+}
+
+export interface VigiaConfig {
+  /** The file this came from, for messages that name it. */
+  file: string;
+  server: { host: string; port: number; publicUrl: string };
+  redis: { url: string; keyPrefix: string };
+  database: { url?: string; dataDir: string };
+  auth: {
+    secretKey?: string;
+    adminUser: string;
+    adminPassword?: string;
+    apiToken?: string;
+    metricsPublic: boolean;
+    sessionTtlMs: number;
+  };
+  collection: { intervalMs: number; timeoutMs: number };
+  collectors: Record<string, CollectorConfig>;
+  plugins: string[];
+  pluginDirs: string[];
+  retention: { raw: number; '1m': number; '1h': number };
+  storage: { liveWindowMs: number; flushIntervalMs: number; batchSize: number };
+  alerts: ConfigFile['alerts'];
+  channels: ConfigFile['channels'];
+  env: EnvSettings;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** A configuration problem, worded for the person who has to fix the file. */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`invalid configuration in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describePath(path: PropertyKey[], raw: unknown): string {
+  let out = '';
+  let node: unknown = raw;
+  let ruleName: string | undefined;
+  path.forEach((part, i) => {
+    out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+    if (path[i - 1] === 'rules' && typeof part === 'number' && node && typeof node === 'object') {
+      const name = (node as unknown[])[part] && ((node as unknown[])[part] as Record<string, unknown>).name;
+      if (typeof name === 'string') ruleName = name;
+    }
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined;
+  });
+  return `${out || '(top level)'}${ruleName ? ` (rule "${ruleName}")` : ''}`;
+}
+
+export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[] {
+  return issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `${describePath(issue.path, raw)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    }
+    return `${describePath(issue.path, raw)}: ${issue.message}`;
+  });
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  return doc.toJS() ?? {};
+}
+
+/** Parses one monitoring.yaml (no environment applied): what `vigia check-config` uses. */
+export function parseConfigFile(file: string): ConfigFile {
+  const raw = readYaml(file);
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues, raw));
+  return parsed.data;
+}
+
+export interface LoadOptions {
+  env?: Env;
+  /** Overrides MONITORING_CONFIG and the default file. */
+  file?: string;
+}
+
+/** Reads the configuration once: the YAML file, validated, then the environment on top. */
+export function loadConfig(options: LoadOptions = {}): VigiaConfig {
+  const env = readEnv(options.env ?? process.env);
+  const file = resolve(options.file ?? env.configFile ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) throw new ConfigError(file, ['the file does not exist (MONITORING_CONFIG points to it)']);
+  const parsed = parseConfigFile(file);
+  const baseDir = dirname(file);
+  const host = env.host ?? parsed.server.host ?? '127.0.0.1';
+  const port = env.port ?? parsed.server.port ?? 5001;
+
+  const collectors: Record<string, CollectorConfig> = {};
+  for (const [name, settings] of Object.entries(parsed.collectors)) {
+    const { enabled, interval, timeout, ...options } = settings;
+    collectors[name] = { enabled, intervalMs: interval, timeoutMs: timeout, options };
+  }
+
+  const dataDir = resolve(env.dataDir ?? join(REPO_ROOT, '.data'));
+  const rel = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    file: relative(process.cwd(), file) || file,
+    server: { host, port, publicUrl: env.publicUrl ?? parsed.server.public_url ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}` },
+    redis: { url: env.redisUrl ?? 'redis://127.0.0.1:6379', keyPrefix: env.keyPrefix ?? 'vigia' },
+    database: { url: env.databaseUrl, dataDir },
+    auth: {
+      secretKey: env.secretKey,
+      adminUser: env.adminUser ?? 'admin',
+      adminPassword: env.adminPassword,
+      apiToken: env.apiToken,
+      metricsPublic: env.metricsPublic ?? false,
+      sessionTtlMs: parsed.auth.session_ttl,
+    },
+    collection: { intervalMs: parsed.collection.interval, timeoutMs: parsed.collection.timeout },
+    collectors,
+    plugins: parsed.plugins,
+    pluginDirs: [join(REPO_ROOT, 'plugins'), ...parsed.plugin_dirs.map(rel)],
+    retention: parsed.retention,
+    storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size },
+    alerts: parsed.alerts,
+    channels: parsed.channels,
+    env,
+    logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
+  };
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { parseDuration } from '@vigia/core';
+
+/** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (write it like 30s, 5m, 1h or 7d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than 0');
+
+export const OPERATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export const SEVERITIES = ['info', 'warning', 'critical', 'emergency'] as const;
+export const REDUCERS = ['avg', 'min', 'max', 'last', 'p95', 'p99', 'sum', 'count', 'rate'] as const;
+
+const collectorSettings = z
+  .looseObject({
+    enabled: z.boolean().default(true),
+    interval: positiveDuration.optional(),
+    timeout: positiveDuration.optional(),
+  });
+
+export const ruleSchema = z.strictObject({
+  name: z.string().min(1),
+  metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric name like cpu_usage'),
+  operator: z.enum(OPERATORS, { error: (i) => `unknown operator ${JSON.stringify(i.input)} (use one of ${OPERATORS.join(' ')})` }),
+  threshold: z.number({ error: (i) => `threshold must be a number, got ${JSON.stringify(i.input)}` }),
+  for: duration.default(0),
+  severity: z.enum(SEVERITIES, { error: (i) => `unknown severity ${JSON.stringify(i.input)} (use one of ${SEVERITIES.join(', ')})` }),
+  labels: z.record(z.string(), z.string()).optional(),
+  /** Combine every matching series into one before comparing (e.g. connections summed over states). */
+  aggregate: z.enum(['sum', 'avg', 'min', 'max']).optional(),
+  reduce: z.enum(REDUCERS).default('last'),
+  window: positiveDuration.optional(),
+  clear_threshold: z.number().optional(),
+  keep_firing_for: duration.default(0),
+  cooldown: duration.optional(),
+  max_repeats: z.number().int().nonnegative().optional(),
+  channels: z.array(z.string()).optional(),
+  no_data: z.enum(['ok', 'alerting', 'keep']).default('ok'),
+  annotations: z
+    .strictObject({ summary: z.string().optional(), description: z.string().optional(), runbook_url: z.string().optional() })
+    .default({}),
+});
+
+export const fileSchema = z.strictObject({
+  server: z.strictObject({ host: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), public_url: z.url().optional() }).default({}),
+  collection: z.strictObject({ interval: positiveDuration.default(5_000), timeout: positiveDuration.default(10_000) }).default({ interval: 5_000, timeout: 10_000 }),
+  collectors: z.record(z.string(), collectorSettings.nullish().transform((v) => v ?? { enabled: true })).default({}),
+  plugins: z.array(z.string()).default([]),
+  plugin_dirs: z.array(z.string()).default([]),
+  retention: z
+    .strictObject({ raw: positiveDuration.default(48 * 3_600_000), '1m': positiveDuration.default(30 * 86_400_000), '1h': positiveDuration.default(400 * 86_400_000) })
+    .default({ raw: 48 * 3_600_000, '1m': 30 * 86_400_000, '1h': 400 * 86_400_000 }),
+  storage: z
+    .strictObject({
+      live_window: positiveDuration.default(3_600_000),
+      flush_interval: positiveDuration.default(1_000),
+      batch_size: z.number().int().positive().default(20_000),
+    })
+    .default({ live_window: 3_600_000, flush_interval: 1_000, batch_size: 20_000 }),
+  auth: z.strictObject({ session_ttl: positiveDuration.default(12 * 3_600_000) }).default({ session_ttl: 12 * 3_600_000 }),
+  alerts: z
+    .strictObject({
+      evaluation_interval: positiveDuration.default(5_000),
+      default_cooldown: duration.default(30 * 60_000),
+      routing: z.record(z.enum(SEVERITIES), z.array(z.string())).default({}),
+      rules: z.array(ruleSchema).default([]),
+    })
+    .default({ evaluation_interval: 5_000, default_cooldown: 30 * 60_000, routing: {}, rules: [] }),
+  channels: z.record(z.string(), z.looseObject({ type: z.string().optional(), enabled: z.boolean().optional() })).default({}),
+  log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+});
+
+export type ConfigFile = z.output<typeof fileSchema>;
+export type AlertRuleConfig = z.output<typeof ruleSchema>;

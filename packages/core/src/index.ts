@@ -1,0 +1,3 @@
+export * from './duration.ts';
+export * from './series-key.ts';
+export * from './resolution.ts';

@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.ts';
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+
+/** The one thing both drivers have in common that the hot paths need: parameterised SQL. */
+export interface SqlClient {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Store {
+  kind: 'postgres' | 'pglite';
+  db: Database;
+  sql: SqlClient;
+  /** Where it lives, without credentials, for logs and /healthz. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A PostgreSQL URL; when absent the embedded PGlite database under dataDir serves. */
+  url?: string;
+  dataDir?: string;
+  /** PGlite only: keep everything in memory (tests). */
+  memory?: boolean;
+  poolSize?: number;
+  /** Apply drizzle/ migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+// Migrations from several processes at once (two APIs and a worker starting together) must not
+// race: on a server, they run under an advisory lock on a connection of their own.
+const MIGRATION_LOCK = 0x76696769;
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
+  const pg = (await import('pg')).default;
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  // Numbers that fit are more useful than strings: int8 (count(*), sums) come back as numbers.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  if (options.migrate !== false) {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = drizzle({ client: pool, schema }) as unknown as Database;
+  return {
+    kind: 'postgres',
+    db,
+    sql: pool as unknown as SqlClient,
+    describe: redactUrl(url),
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(options: OpenOptions): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let dir: string | undefined;
+  if (!options.memory) {
+    dir = join(options.dataDir ?? '.data', 'pglite');
+    mkdirSync(dir, { recursive: true });
+  }
+  const client = await PGlite.create(dir ? { dataDir: dir } : {});
+  const db = drizzle({ client, schema }) as unknown as Database;
+  if (options.migrate !== false) {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+  return {
+    kind: 'pglite',
+    db,
+    sql: client as unknown as SqlClient,
+    describe: dir ? `embedded PGlite at ${dir}` : 'embedded PGlite in memory',
+    close: () => client.close(),
+  };
+}
+
+export async function openStore(options: OpenOptions): Promise<Store> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { Logger } from './logger.ts';
+import type { MetricDescriptor, Sample } from './sample.ts';
+
+export interface CollectorInitContext<Config> {
+  config: Config;
+  logger: Logger;
+}
+
+export interface CollectContext<Config> {
+  config: Config;
+  logger: Logger;
+  /** Aborted when the host's timeout for this run expires: stop work and return. */
+  signal: AbortSignal;
+  /** Start of this run, ms since the epoch; samples without a timestamp get it. */
+  now: number;
+  /** Hand samples to the host as they are ready (in addition to, or instead of, returning them). */
+  emit(samples: Sample | Sample[]): void;
+  /** Count an input the collector refused (shown as vigia_ingest_rejected_total{reason}). */
+  reject(reason: string, detail?: string): void;
+  /** Publish static facts (hostname, versions…) that the API serves as-is. */
+  publishInfo(info: Record<string, unknown>): void;
+}
+
+/**
+ * A collector: a plain object with a name and a `collect` function. Everything else is optional.
+ * Collectors never write storage; they hand samples to the host.
+ */
+export interface Collector<Config = Record<string, unknown>> {
+  name: string;
+  description?: string;
+  /** Default interval (`'5s'`, `'1m'` or milliseconds); `collectors.<name>.interval` overrides it. */
+  interval?: string | number;
+  /** Longest a run may take before it is abandoned and counted as an error (default: the interval, at most 30 s). */
+  timeout?: string | number;
+  /** Validates `collectors.<name>` from monitoring.yaml (minus `enabled` / `interval`). */
+  configSchema?: z.ZodType<Config>;
+  /** HELP text, unit and type of the metrics this collector emits. */
+  metrics?: Record<string, MetricDescriptor>;
+  init?(ctx: CollectorInitContext<Config>): void | Promise<void>;
+  collect(ctx: CollectContext<Config>): Sample[] | void | Promise<Sample[] | void>;
+  close?(): void | Promise<void>;
+}
+
+/** Identity function that gives a collector literal its types. */
+export function defineCollector<Config = Record<string, unknown>>(collector: Collector<Config>): Collector<Config> {
+  return collector;
+}

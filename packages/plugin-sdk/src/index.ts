@@ -1,0 +1,6 @@
+export * from './sample.ts';
+export * from './logger.ts';
+export * from './collector.ts';
+export * from './notifier.ts';
+export * from './errors.ts';
+export * from './harness.ts';

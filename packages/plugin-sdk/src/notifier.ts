@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { Logger } from './logger.ts';
+
+export type Severity = 'info' | 'warning' | 'critical' | 'emergency';
+export type AlertStatus = 'firing' | 'acknowledged' | 'resolved';
+/** Why a notification was sent. */
+export type NotificationReason = 'new' | 'repeat' | 'escalated' | 'acknowledged' | 'resolved' | 'test';
+
+/** Everything a channel needs to render one message; the host builds it, the notifier only formats and sends. */
+export interface AlertNotification {
+  /** Stable per (episode, reason, channel, sequence): receivers may use it to drop duplicates. */
+  notificationId: string;
+  reason: NotificationReason;
+  status: AlertStatus;
+  alertId: string;
+  episodeId: string;
+  rule: string;
+  severity: Severity;
+  metric: string;
+  labels: Record<string, string>;
+  value: number | null;
+  threshold: number;
+  operator: string;
+  startedAt: string;
+  resolvedAt?: string;
+  /** Whole seconds the condition has held. */
+  durationSeconds: number;
+  summary: string;
+  description?: string;
+  runbookUrl?: string;
+  acknowledgedBy?: string;
+  comment?: string;
+  links: { alert?: string; acknowledge?: string; silence?: string };
+}
+
+export interface NotifierContext<Config> {
+  config: Config;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface DeliveryReceipt {
+  /** Anything the receiver returned that identifies the message (e.g. SMTP message id). */
+  externalId?: string;
+  detail?: string;
+}
+
+/**
+ * A notifier sends one notification and returns (delivered), or throws a RetryableError or a
+ * PermanentError. Any other exception counts as retryable. Notifiers never touch the database.
+ */
+export interface Notifier<Config = Record<string, unknown>> {
+  name: string;
+  description?: string;
+  configSchema?: z.ZodType<Config>;
+  /** Keys of the config that hold secrets: redacted wherever config is shown. */
+  secrets?: string[];
+  init?(ctx: { config: Config; logger: Logger }): void | Promise<void>;
+  send(notification: AlertNotification, ctx: NotifierContext<Config>): Promise<DeliveryReceipt | void>;
+  close?(): void | Promise<void>;
+}
+
+export function defineNotifier<Config = Record<string, unknown>>(notifier: Notifier<Config>): Notifier<Config> {
+  return notifier;
+}

@@ -68,7 +68,7 @@ export const fileSchema = z.strictObject({
     .strictObject({
       evaluation_interval: positiveDuration.default(5_000),
       default_cooldown: duration.default(30 * 60_000),
-      routing: z.record(z.enum(SEVERITIES), z.array(z.string())).default({}),
+      routing: z.partialRecord(z.enum(SEVERITIES), z.array(z.string())).default({}),
       rules: z.array(ruleSchema).default([]),
     })
     .default({ evaluation_interval: 5_000, default_cooldown: 30 * 60_000, routing: {}, rules: [] }),

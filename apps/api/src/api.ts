@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
+import { HistoryStore, type Store } from '@vigia/db';
+import { CollectorHealthBoard, LiveFeed, SampleReader, connectRedis, redisKeys } from '@vigia/live';
+import type { AppLogger } from '@vigia/log';
+import { AuthService } from './auth/auth-service.ts';
+import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import type { ApiDeps } from './deps.ts';
+import { buildServer } from './server.ts';
+
+export const WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
+
+export interface ApiOptions {
+  config: VigiaConfig;
+  store: Store;
+  logger: AppLogger;
+  keyPrefix?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  webDist?: string;
+}
+
+export interface RunningApi {
+  url: string;
+  deps: ApiDeps;
+  close(): Promise<void>;
+}
+
+export async function startApi({ config, store, logger, keyPrefix, port, webDist }: ApiOptions): Promise<RunningApi> {
+  const keys = redisKeys(keyPrefix ?? config.redis.keyPrefix);
+  const onError = (error: Error) => logger.warn('redis connection problem', { error: error.message });
+  const redis = connectRedis(config.redis.url, { onError });
+  const feed = new LiveFeed(connectRedis(config.redis.url, { onError }), keys, (error) => logger.warn('live feed interrupted; resuming', { error: error.message }));
+  const auth = new AuthService(store.db, {
+    secretKey: resolveSecretKey(config.auth.secretKey, config.database.dataDir),
+    sessionTtlMs: config.auth.sessionTtlMs,
+    staticToken: config.auth.apiToken,
+  });
+  await ensureAdmin(auth, config.auth.adminUser, config.auth.adminPassword, logger);
+  const deps: ApiDeps = {
+    config,
+    store,
+    history: new HistoryStore(store.sql),
+    redis,
+    keys,
+    reader: new SampleReader(redis, keys),
+    feed,
+    health: new CollectorHealthBoard(redis, keys),
+    auth,
+    loginLimiter: new LoginLimiter(),
+    logger,
+    startedAt: Date.now(),
+    liveSubscribers: { count: 0 },
+  };
+  feed.start();
+  const app = await buildServer(deps, webDist ?? WEB_DIST);
+  const address = await app.listen({ host: config.server.host, port: port ?? config.server.port });
+  const url = address.replace('[::1]', '127.0.0.1');
+  logger.info('listening', { url });
+  return {
+    url,
+    deps,
+    async close() {
+      await app.close();
+      await feed.stop();
+      redis.disconnect();
+    },
+  };
+}

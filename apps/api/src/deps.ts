@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import type { VigiaConfig } from '@vigia/config';
+import type { HistoryStore, Store } from '@vigia/db';
+import type { CollectorHealthBoard, LiveFeed, RedisKeys, SampleReader } from '@vigia/live';
+import type { AppLogger } from '@vigia/log';
+import type { AuthService } from './auth/auth-service.ts';
+import type { LoginLimiter } from './auth/login-limiter.ts';
+
+/** What the API's procedures and routes use; built once in api.ts and handed to each request. */
+export interface ApiDeps {
+  config: VigiaConfig;
+  store: Store;
+  history: HistoryStore;
+  redis: Redis;
+  keys: RedisKeys;
+  reader: SampleReader;
+  feed: LiveFeed;
+  health: CollectorHealthBoard;
+  auth: AuthService;
+  loginLimiter: LoginLimiter;
+  logger: AppLogger;
+  startedAt: number;
+  /** Live subscriptions open on this process, for /metrics. */
+  liveSubscribers: { count: number };
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import { Queue } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { metricType } from '@vigia/plugin-sdk';
+import { QUEUES, type LiveSample } from '@vigia/live';
+import { authenticate } from './context.ts';
+import type { ApiDeps } from './deps.ts';
+
+// Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
+const RESERVED_PREFIXES = ['vigia_', 'process_', 'nodejs_'];
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+
+function addCollectedSeries(registry: Registry, samples: LiveSample[], descriptors: Awaited<ReturnType<ApiDeps['reader']['descriptors']>>): void {
+  const byName = new Map<string, LiveSample[]>();
+  for (const s of samples) {
+    if (RESERVED_PREFIXES.some((p) => s.name.startsWith(p))) continue;
+    let list = byName.get(s.name);
+    if (!list) byName.set(s.name, (list = []));
+    list.push(s);
+  }
+  for (const [name, list] of byName) {
+    const descriptor = descriptors[name];
+    const labelNames = [...new Set(list.flatMap((s) => Object.keys(s.labels)))].sort();
+    const unit = descriptor?.unit ?? list[0]?.unit;
+    const help = descriptor?.help ?? `${name} as collected by Vigia${unit ? ` (${unit})` : ''}`;
+    if (metricType(name, descriptor) === 'counter') {
+      const counter = new Counter({ name, help, labelNames, registers: [registry] });
+      for (const s of list) if (s.value >= 0) counter.inc(s.labels, s.value);
+    } else {
+      const gauge = new Gauge({ name, help, labelNames, registers: [registry] });
+      for (const s of list) gauge.set(s.labels, s.value);
+    }
+  }
+}
+
+async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[]): Promise<void> {
+  const [health, counters, backlog, counts] = await Promise.all([
+    deps.health.list(),
+    deps.redis.hgetall(deps.keys.counters),
+    deps.redis.xlen(deps.keys.ingest),
+    Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES))),
+  ]);
+  const registers = [registry];
+  const up = new Gauge({ name: 'vigia_collector_up', help: '1 when the collector’s last run succeeded', labelNames: ['collector'], registers });
+  const runs = new Counter({ name: 'vigia_collector_runs_total', help: 'Collector runs', labelNames: ['collector'], registers });
+  const errors = new Counter({ name: 'vigia_collector_errors_total', help: 'Collector runs that failed or timed out', labelNames: ['collector'], registers });
+  const duration = new Gauge({ name: 'vigia_collector_last_duration_seconds', help: 'Duration of the collector’s last run', labelNames: ['collector'], registers });
+  for (const h of health) {
+    up.set({ collector: h.name }, h.status === 'ok' ? 1 : 0);
+    runs.inc({ collector: h.name }, h.runsTotal);
+    errors.inc({ collector: h.name }, h.errorsTotal);
+    if (h.lastDurationMs !== undefined) duration.set({ collector: h.name }, h.lastDurationMs / 1000);
+  }
+  const rejected = new Counter({ name: 'vigia_ingest_rejected_total', help: 'Samples refused at ingestion, by reason', labelNames: ['reason'], registers });
+  const jobs = new Counter({ name: 'vigia_jobs_total', help: 'Jobs processed by the workers, by queue', labelNames: ['queue'], registers });
+  const jobSeconds = new Counter({ name: 'vigia_job_duration_seconds_total', help: 'Time spent processing jobs, by queue (divide by vigia_jobs_total for the mean)', labelNames: ['queue'], registers });
+  for (const [field, value] of Object.entries(counters)) {
+    const [kind, label] = field.split(':', 2) as [string, string];
+    if (kind === 'ingest_rejected') rejected.inc({ reason: label }, Number(value));
+    else if (kind === 'jobs') jobs.inc({ queue: label }, Number(value));
+    else if (kind === 'job_seconds') jobSeconds.inc({ queue: label }, Number(value));
+  }
+  new Gauge({ name: 'vigia_history_backlog_batches', help: 'Sample batches waiting in Redis to be written to PostgreSQL', registers }).set(backlog);
+  const depth = new Gauge({ name: 'vigia_queue_jobs', help: 'Jobs in each BullMQ queue by state', labelNames: ['queue', 'state'], registers });
+  queues.forEach((q, i) => {
+    for (const state of QUEUE_STATES) depth.set({ queue: q.name, state }, counts[i]![state] ?? 0);
+  });
+  new Gauge({ name: 'vigia_live_subscribers', help: 'Live subscriptions open on this API process', registers }).set(deps.liveSubscribers.count);
+}
+
+/** `GET /metrics`: every collected series plus Vigia's own, in Prometheus' text format. */
+export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close(): Promise<void> } {
+  const processRegistry = new Registry();
+  collectDefaultMetrics({ register: processRegistry });
+  const queues = Object.values(QUEUES).map(({ name }) => new Queue(name, { connection: deps.redis, prefix: deps.keys.queues }));
+
+  app.get('/metrics', async (req, reply) => {
+    if (!deps.config.auth.metricsPublic && !(await authenticate(deps, req))) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send a bearer token (or set METRICS_PUBLIC=true)' });
+    }
+    const scrape = new Registry();
+    const [samples, descriptors] = await Promise.all([deps.reader.current(), deps.reader.descriptors()]);
+    addCollectedSeries(scrape, samples, descriptors);
+    await addOwnMetrics(scrape, deps, queues);
+    const merged = Registry.merge([processRegistry, scrape]);
+    return reply.header('content-type', merged.contentType).send(await merged.metrics());
+  });
+  return { close: () => Promise.all(queues.map((q) => q.close())).then(() => undefined) };
+}

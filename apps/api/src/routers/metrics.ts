@@ -1,0 +1,113 @@
+import { tracked, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { planRange } from '@vigia/core';
+import type { LiveBatch, LiveSample } from '@vigia/live';
+import { protectedProcedure, router } from '../trpc.ts';
+
+const labelsInput = z.record(z.string(), z.string()).optional();
+const MAX_POINTS = 10_000;
+
+export const historyInput = z
+  .object({
+    name: z.string().min(1),
+    labels: labelsInput,
+    /** ms since the epoch; default one hour before `to` */
+    from: z.number().int().nonnegative().optional(),
+    /** ms since the epoch; default now */
+    to: z.number().int().nonnegative().optional(),
+    maxPoints: z.number().int().min(1).max(MAX_POINTS).default(1_000),
+  })
+  .refine((i) => i.from === undefined || i.to === undefined || i.from < i.to, { message: '`from` must be before `to`', path: ['from'] });
+
+export const liveInput = z
+  .object({
+    /** Only these metric names (all when absent). */
+    names: z.array(z.string()).optional(),
+    /** Set by the client on reconnect: batches after it are replayed first. */
+    lastEventId: z.string().nullish(),
+  })
+  .optional();
+
+function compareStreamIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am - bm || as - bs;
+}
+
+function publicSample(s: LiveSample) {
+  return { name: s.name, labels: s.labels, value: s.value, unit: s.unit ?? null, timestamp: s.timestamp };
+}
+
+// A subscriber that cannot keep up loses its oldest batches rather than the process its memory.
+const MAX_BUFFERED_BATCHES = 2_000;
+
+export const metricsRouter = router({
+  current: protectedProcedure.input(z.object({ name: z.string().optional(), labels: labelsInput }).optional()).query(async ({ ctx, input }) => {
+    const samples = await ctx.deps.reader.current(input);
+    return { timestamp: Date.now(), metrics: samples.map(publicSample) };
+  }),
+
+  list: protectedProcedure.query(async ({ ctx }) => {
+    const [current, descriptors, stored] = await Promise.all([ctx.deps.reader.current(), ctx.deps.reader.descriptors(), ctx.deps.history.listSeries()]);
+    const byName = new Map<string, { name: string; unit: string | null; help: string | null; series: Set<string>; labelNames: Set<string> }>();
+    const add = (name: string, key: string, labels: Record<string, string>, unit: string | null | undefined) => {
+      let entry = byName.get(name);
+      if (!entry) byName.set(name, (entry = { name, unit: null, help: descriptors[name]?.help ?? null, series: new Set(), labelNames: new Set() }));
+      entry.series.add(key);
+      entry.unit ??= unit ?? descriptors[name]?.unit ?? null;
+      for (const l of Object.keys(labels)) entry.labelNames.add(l);
+    };
+    for (const s of stored) add(s.name, s.key, s.labels, s.unit);
+    for (const s of current) add(s.name, s.key, s.labels, s.unit);
+    return [...byName.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ name: e.name, unit: e.unit, help: e.help, series: e.series.size, labelNames: [...e.labelNames].sort() }));
+  }),
+
+  history: protectedProcedure.input(historyInput).query(async ({ ctx, input }) => {
+    const now = Date.now();
+    const to = input.to ?? now;
+    const from = input.from ?? to - 3_600_000;
+    const plan = planRange(from, to, input.maxPoints, now, ctx.deps.config.retention);
+    const series = await ctx.deps.history.range(input.name, input.labels, from, to, plan);
+    if (series.length === 0 && (await ctx.deps.reader.current({ name: input.name })).length === 0) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `no metric named ${input.name}` });
+    }
+    return { name: input.name, from, to, resolution: plan.resolution, bucketMs: plan.bucketMs, series };
+  }),
+
+  live: protectedProcedure.input(liveInput).subscription(async function* ({ ctx, input, signal }) {
+    const names = input?.names?.length ? new Set(input.names) : null;
+    const pending: LiveBatch[] = [];
+    let wake: (() => void) | undefined;
+    // Subscribe before reading the backlog so nothing falls between the two.
+    const unsubscribe = ctx.deps.feed.subscribe((batch) => {
+      pending.push(batch);
+      if (pending.length > MAX_BUFFERED_BATCHES) pending.shift();
+      wake?.();
+    });
+    ctx.deps.liveSubscribers.count++;
+    try {
+      let lastId = input?.lastEventId ?? null;
+      if (lastId) pending.unshift(...(await ctx.deps.feed.since(lastId, ctx.deps.redis)));
+      while (!signal?.aborted) {
+        if (pending.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal?.addEventListener('abort', () => resolve(), { once: true });
+          });
+          wake = undefined;
+          continue;
+        }
+        const batch = pending.shift()!;
+        if (lastId && compareStreamIds(batch.id, lastId) <= 0) continue;
+        lastId = batch.id;
+        const samples = names ? batch.samples.filter((s) => names.has(s.name)) : batch.samples;
+        if (samples.length) yield tracked(batch.id, { source: batch.source, samples: samples.map(publicSample) });
+      }
+    } finally {
+      ctx.deps.liveSubscribers.count--;
+      unsubscribe();
+    }
+  }),
+});

@@ -1,0 +1,48 @@
+import fastifyCookie from '@fastify/cookie';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createContext } from './context.ts';
+import type { ApiDeps } from './deps.ts';
+import { healthRoute } from './health.ts';
+import { prometheusRoute } from './prometheus.ts';
+import { metricsRoutes } from './rest/metrics-routes.ts';
+import { systemRoutes } from './rest/system-routes.ts';
+import { appRouter, type AppRouter } from './root.ts';
+import { staticSpa } from './static-spa.ts';
+
+/** One HTTP server: tRPC at /trpc, the seed's REST API at /api, /metrics, /healthz and the dashboard. */
+export async function buildServer(deps: ApiDeps, webDist: string): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 8 * 1024 * 1024,
+    trustProxy: true,
+    routerOptions: { maxParamLength: 500 },
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    if (reply.statusCode >= 500) deps.logger.warn('request failed', { method: req.method, url: req.url.split('?')[0], status: reply.statusCode });
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    done(null, payload);
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }) => createContext(deps, req, res),
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error('procedure failed', { path, error: error.cause?.message ?? error.message });
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+  healthRoute(app, deps);
+  const prometheus = prometheusRoute(app, deps);
+  app.addHook('onClose', () => prometheus.close());
+  metricsRoutes(app, deps);
+  systemRoutes(app, deps);
+  await staticSpa(app, webDist);
+  return app;
+}

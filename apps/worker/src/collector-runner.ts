@@ -1,0 +1,125 @@
+import { sampleSchema, type Collector, type Logger, type Sample } from '@vigia/plugin-sdk';
+import { toLiveSample, type CollectorHealthBoard, type SampleWriter } from '@vigia/live';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '@vigia/live';
+
+export interface RunnerDeps {
+  writer: SampleWriter;
+  health: CollectorHealthBoard;
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+}
+
+export interface RunOutcome {
+  ok: boolean;
+  samples: number;
+  durationMs: number;
+  error?: string;
+}
+
+class TimeoutError extends Error {}
+
+/**
+ * Runs one collector: config validated once, init once, then each tick a `collect` bounded by a
+ * timeout. A collector that throws or hangs is counted and marked unhealthy; it cannot stop the
+ * others and is tried again next tick.
+ */
+export class CollectorRunner {
+  private initialised?: Promise<void>;
+  private readonly warnedInvalid = new Set<string>();
+
+  constructor(
+    readonly collector: Collector<unknown>,
+    readonly config: unknown,
+    readonly intervalMs: number,
+    readonly timeoutMs: number,
+    private readonly deps: RunnerDeps,
+  ) {}
+
+  private init(): Promise<void> {
+    this.initialised ??= (async () => {
+      await this.collector.init?.({ config: this.config, logger: this.deps.logger });
+      if (this.collector.metrics) await this.deps.writer.describe(this.collector.metrics);
+    })().catch((error) => {
+      this.initialised = undefined; // try again next tick
+      throw error;
+    });
+    return this.initialised;
+  }
+
+  async run(now = Date.now()): Promise<RunOutcome> {
+    const started = performance.now();
+    const emitted: Sample[] = [];
+    const rejected: string[] = [];
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const { logger } = this.deps;
+    let outcome: RunOutcome;
+    try {
+      const work = (async () => {
+        await this.init();
+        return this.collector.collect({
+          config: this.config,
+          logger,
+          signal: controller.signal,
+          now,
+          emit: (s) => emitted.push(...(Array.isArray(s) ? s : [s])),
+          reject: (reason) => rejected.push(reason),
+          publishInfo: (info) => void this.deps.health.publishInfo(this.collector.name, info).catch(() => {}),
+        });
+      })();
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          fail(new TimeoutError(`timed out after ${this.timeoutMs} ms`));
+        }, this.timeoutMs);
+      });
+      const returned = await Promise.race([work, timeout]);
+      const valid = this.validate([...emitted, ...(returned ?? [])], rejected, now);
+      await this.deps.writer.write({ source: this.collector.name, samples: valid });
+      outcome = { ok: true, samples: valid.length, durationMs: performance.now() - started };
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      outcome = { ok: false, samples: 0, durationMs: performance.now() - started, error: message };
+      logger.warn('collector failed', { collector: this.collector.name, error: message });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (rejected.length) await this.countRejected(rejected);
+    await this.deps.health.record(this.collector.name, this.intervalMs, { ...outcome, at: now });
+    return outcome;
+  }
+
+  private validate(samples: Sample[], rejected: string[], now: number) {
+    const out = [];
+    for (const s of samples) {
+      const parsed = sampleSchema.safeParse(s);
+      if (parsed.success) {
+        out.push(toLiveSample(parsed.data, now));
+        continue;
+      }
+      rejected.push('invalid_sample');
+      const name = typeof (s as Sample)?.name === 'string' ? (s as Sample).name : '?';
+      if (!this.warnedInvalid.has(name)) {
+        this.warnedInvalid.add(name);
+        this.deps.logger.warn('collector produced an invalid sample; dropped (logged once per metric)', {
+          collector: this.collector.name,
+          metric: name,
+          error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+      }
+    }
+    return out;
+  }
+
+  private async countRejected(reasons: string[]): Promise<void> {
+    const tx = this.deps.redis.multi();
+    for (const reason of reasons) tx.hincrby(this.deps.keys.counters, `ingest_rejected:${reason}`, 1);
+    await tx.exec();
+  }
+
+  async close(): Promise<void> {
+    await this.collector.close?.();
+  }
+}

@@ -1,0 +1,131 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { HistoryStore, StoredSample } from '@vigia/db';
+import type { Logger } from '@vigia/plugin-sdk';
+import type { RedisKeys, SampleBatch } from '@vigia/live';
+
+export const PERSIST_GROUP = 'persist';
+
+export interface PersisterOptions {
+  /** Stream entries read per round (each entry is a whole collection batch). */
+  readCount?: number;
+  /** How long to wait for new entries before writing what is buffered. */
+  flushIntervalMs: number;
+  /** Entries held by a consumer that has been silent this long are taken over (a dead worker). */
+  claimIdleMs?: number;
+  consumer?: string;
+}
+
+type Entry = [id: string, fields: string[]];
+
+/**
+ * Moves sample batches from the Redis ingest stream to PostgreSQL history. Entries are
+ * acknowledged and deleted only after the database commit, so a worker killed in between leaves
+ * them pending; another worker (or this one restarted) claims them and writes them. The history
+ * insert is idempotent, so a batch written twice is stored once.
+ */
+export class Persister {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly consumer: string;
+  private lastClaim = 0;
+  /** Batches written since start, for /metrics and tests. */
+  written = 0;
+  samplesWritten = 0;
+  lastError?: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly history: HistoryStore,
+    private readonly logger: Logger,
+    private readonly options: PersisterOptions,
+  ) {
+    this.consumer = options.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.keys.ingest, PERSIST_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 500;
+    while (this.running) {
+      try {
+        const entries = [...(await this.claimAbandoned()), ...(await this.readNew())];
+        if (entries.length > 0) await this.persist(entries);
+        backoff = 500;
+        this.lastError = undefined;
+      } catch (error) {
+        if (!this.running) break;
+        this.lastError = (error as Error).message;
+        // Entries stay pending in the stream; nothing is lost while PostgreSQL or Redis is away.
+        this.logger.warn('history write failed; will retry', { error: this.lastError, retryInMs: backoff });
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 10_000);
+        await this.retryOwnPending();
+      }
+    }
+  }
+
+  private async readNew(): Promise<Entry[]> {
+    const reply = (await this.redis.xreadgroup(
+      'GROUP', PERSIST_GROUP, this.consumer,
+      'COUNT', this.options.readCount ?? 200,
+      'BLOCK', this.options.flushIntervalMs,
+      'STREAMS', this.keys.ingest, '>',
+    )) as [string, Entry[]][] | null;
+    return reply?.[0]?.[1] ?? [];
+  }
+
+  /** Entries of consumers that went quiet (crashed workers), at most once per idle period. */
+  private async claimAbandoned(): Promise<Entry[]> {
+    const idle = this.options.claimIdleMs ?? 30_000;
+    if (Date.now() - this.lastClaim < Math.min(idle, 5_000)) return [];
+    this.lastClaim = Date.now();
+    const out: Entry[] = [];
+    let cursor = '0-0';
+    do {
+      const [next, entries] = (await this.redis.xautoclaim(this.keys.ingest, PERSIST_GROUP, this.consumer, idle, cursor, 'COUNT', 200)) as [string, Entry[], string[]];
+      out.push(...entries.filter((e) => e[1] !== null));
+      cursor = next;
+    } while (cursor !== '0-0' && out.length < 5_000);
+    if (out.length) this.logger.info('took over history batches of a stopped worker', { batches: out.length });
+    return out;
+  }
+
+  /** After a failure, this consumer's own unacknowledged entries are written again. */
+  private async retryOwnPending(): Promise<void> {
+    try {
+      const reply = (await this.redis.xreadgroup('GROUP', PERSIST_GROUP, this.consumer, 'COUNT', 1000, 'STREAMS', this.keys.ingest, '0')) as [string, Entry[]][] | null;
+      const entries = (reply?.[0]?.[1] ?? []).filter((e) => e[1] !== null);
+      if (entries.length) await this.persist(entries);
+    } catch {
+      // still failing: the next round tries again
+    }
+  }
+
+  private async persist(entries: Entry[]): Promise<void> {
+    const samples: StoredSample[] = [];
+    for (const [, fields] of entries) {
+      const batch = JSON.parse(fields[1]!) as SampleBatch;
+      for (const s of batch.samples) samples.push({ name: s.name, labels: s.labels, unit: s.unit, value: s.value, timestamp: s.timestamp });
+    }
+    await this.history.insert(samples);
+    const ids = entries.map((e) => e[0]);
+    await this.redis.multi().xack(this.keys.ingest, PERSIST_GROUP, ...ids).xdel(this.keys.ingest, ...ids).exec();
+    this.written += entries.length;
+    this.samplesWritten += samples.length;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}

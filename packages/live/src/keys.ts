@@ -1,0 +1,26 @@
+/** Every Redis key Vigia itself owns, under one prefix (VIGIA_KEY_PREFIX, default `vigia`). */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    /** hash: series key → JSON of the newest sample */
+    latest: `${prefix}:latest`,
+    /** hash: metric name → JSON descriptor (help, unit, type) */
+    meta: `${prefix}:meta`,
+    /** sorted set per series: the live window (score = ms timestamp) */
+    window: (seriesKey: string) => `${prefix}:win:${seriesKey}`,
+    /** stream of sample batches not yet in PostgreSQL (consumer group `persist`) */
+    ingest: `${prefix}:ingest`,
+    /** capped stream of sample batches for live subscribers; its ids are the resume points */
+    live: `${prefix}:live`,
+    /** hash: collector → JSON of the static facts it published */
+    info: `${prefix}:info`,
+    /** hash: collector → JSON health (last run, last error, error count) */
+    collectors: `${prefix}:collectors`,
+    /** hash: counter name → integer, for Vigia's own counters shared by all processes */
+    counters: `${prefix}:counters`,
+    /** BullMQ's prefix for Vigia's queues */
+    queues: `${prefix}:bull`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

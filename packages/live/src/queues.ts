@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Every queue the workers consume (shared with the API, which reports their depth and enqueues work), its job payloads and how its jobs are kept. */
+export const QUEUES = {
+  collect: {
+    name: 'collect',
+    payload: z.object({ collector: z.string() }),
+    // Collections are retried by the next tick, never by BullMQ: a late sample is worth less than the next one.
+    jobOptions: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 }, attempts: 1 },
+  },
+  maintenance: {
+    name: 'maintenance',
+    payload: z.object({ task: z.enum(['retention']) }),
+    jobOptions: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 }, attempts: 3, backoff: { type: 'exponential' as const, delay: 10_000 } },
+  },
+} as const;
+
+export const RETENTION_EVERY_MS = 10 * 60_000;
+
+export type CollectPayload = z.infer<typeof QUEUES.collect.payload>;
+export type MaintenancePayload = z.infer<typeof QUEUES.maintenance.payload>;

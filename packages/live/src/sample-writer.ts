@@ -1,0 +1,82 @@
+import type { Redis } from 'ioredis';
+import { seriesKey, type Labels } from '@vigia/core';
+import type { MetricDescriptor, Sample } from '@vigia/plugin-sdk';
+import type { RedisKeys } from './keys.ts';
+
+/** A sample as it travels: identified, stamped, never partial. */
+export interface LiveSample {
+  key: string;
+  name: string;
+  labels: Labels;
+  value: number;
+  timestamp: number;
+  unit?: string;
+}
+
+export interface SampleBatch {
+  /** Who produced it: a collector name, `push`, … */
+  source: string;
+  samples: LiveSample[];
+}
+
+export function toLiveSample(sample: Sample, now: number): LiveSample {
+  const labels = sample.labels ?? {};
+  const out: LiveSample = { key: seriesKey(sample.name, labels), name: sample.name, labels, value: sample.value, timestamp: sample.timestamp ?? now };
+  if (sample.unit) out.unit = sample.unit;
+  return out;
+}
+
+export interface SampleWriterOptions {
+  liveWindowMs: number;
+  /** Entries kept in the live stream for reconnecting subscribers (approximate). */
+  liveBacklog?: number;
+}
+
+/**
+ * Hands a batch to Redis in one MULTI: newest value per series, the live window, the ingest
+ * stream (the PostgreSQL writer's queue) and the live stream. Once `write` resolves the batch is
+ * acknowledged: it is in the ingest stream and will reach history even if this process dies.
+ */
+export class SampleWriter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly options: SampleWriterOptions,
+  ) {}
+
+  async write(batch: SampleBatch): Promise<string | null> {
+    if (batch.samples.length === 0) return null;
+    const tx = this.redis.multi();
+    const latest: string[] = [];
+    const windows = new Map<string, (string | number)[]>();
+    let newest = 0;
+    for (const s of batch.samples) {
+      latest.push(s.key, JSON.stringify(s));
+      let members = windows.get(s.key);
+      if (!members) windows.set(s.key, (members = []));
+      members.push(s.timestamp, `${s.timestamp}:${s.value}`);
+      if (s.timestamp > newest) newest = s.timestamp;
+    }
+    tx.hset(this.keys.latest, ...latest);
+    const horizon = newest - this.options.liveWindowMs;
+    for (const [key, members] of windows) {
+      const windowKey = this.keys.window(key);
+      tx.zadd(windowKey, ...members);
+      tx.zremrangebyscore(windowKey, '-inf', `(${horizon}`);
+      tx.pexpire(windowKey, this.options.liveWindowMs * 2);
+    }
+    const payload = JSON.stringify(batch);
+    tx.xadd(this.keys.ingest, '*', 'b', payload);
+    tx.xadd(this.keys.live, 'MAXLEN', '~', this.options.liveBacklog ?? 5_000, '*', 'b', payload);
+    const results = await tx.exec();
+    if (!results) throw new Error('Redis transaction was discarded');
+    for (const [error] of results) if (error) throw error;
+    return results[results.length - 1]![1] as string;
+  }
+
+  /** Records HELP text, unit and type per metric name, for /metrics and the UI. */
+  async describe(metrics: Record<string, MetricDescriptor>): Promise<void> {
+    const entries = Object.entries(metrics).flatMap(([name, d]) => [name, JSON.stringify(d)]);
+    if (entries.length) await this.redis.hset(this.keys.meta, ...entries);
+  }
+}

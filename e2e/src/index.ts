@@ -1,2 +1,3 @@
 export * from './stack.ts';
 export * from './client.ts';
+export * from './browser.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { prometheusName } from '@vigia/core';
 import { metricType } from '@vigia/plugin-sdk';
 import { QUEUES, type LiveSample } from '@vigia/live';
 import { authenticate } from './context.ts';
@@ -18,17 +19,18 @@ function addCollectedSeries(registry: Registry, samples: LiveSample[], descripto
     if (!list) byName.set(s.name, (list = []));
     list.push(s);
   }
-  for (const [name, list] of byName) {
-    const descriptor = descriptors[name];
+  for (const [vigiaName, list] of byName) {
+    const descriptor = descriptors[vigiaName];
+    const { name, factor } = prometheusName(vigiaName);
     const labelNames = [...new Set(list.flatMap((s) => Object.keys(s.labels)))].sort();
     const unit = descriptor?.unit ?? list[0]?.unit;
-    const help = descriptor?.help ?? `${name} as collected by Vigia${unit ? ` (${unit})` : ''}`;
-    if (metricType(name, descriptor) === 'counter') {
+    const help = `${descriptor?.help ?? `${vigiaName} as collected by Vigia`}${factor !== 1 ? ` (Vigia name ${vigiaName}, converted to seconds)` : unit && !descriptor ? ` (${unit})` : ''}`;
+    if (metricType(vigiaName, descriptor) === 'counter') {
       const counter = new Counter({ name, help, labelNames, registers: [registry] });
-      for (const s of list) if (s.value >= 0) counter.inc(s.labels, s.value);
+      for (const s of list) if (s.value >= 0) counter.inc(s.labels, s.value * factor);
     } else {
       const gauge = new Gauge({ name, help, labelNames, registers: [registry] });
-      for (const s of list) gauge.set(s.labels, s.value);
+      for (const s of list) gauge.set(s.labels, s.value * factor);
     }
   }
 }
@@ -72,6 +74,9 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
 export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close(): Promise<void> } {
   const processRegistry = new Registry();
   collectDefaultMetrics({ register: processRegistry });
+  // prom-client names these gauges `…_total`, which promtool rightly flags; the handle and
+  // request counts add nothing the other process metrics do not already say.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) processRegistry.removeSingleMetric(name);
   const queues = Object.values(QUEUES).map(({ name }) => new Queue(name, { connection: deps.redis, prefix: deps.keys.queues }));
 
   app.get('/metrics', async (req, reply) => {

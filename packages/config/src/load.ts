@@ -103,6 +103,28 @@ export interface LoadOptions {
   file?: string;
 }
 
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The seed's environment reaches the built-in collectors here: DB_* (the monitored database)
+ * overrides the file, like every variable; the monitored Redis defaults to Vigia's own.
+ */
+function applyCollectorEnv(collectors: Record<string, CollectorConfig>, env: EnvSettings, redisUrl: string): void {
+  const entry = (name: string) => (collectors[name] ??= { enabled: true, options: {} });
+  const db = withoutUndefined({ ...env.monitoredDb });
+  if (Object.keys(db).length) {
+    Object.assign(entry('postgres').options, db);
+    const business = entry('business').options;
+    business.database = { ...(business.database as Record<string, unknown> | undefined), ...db };
+  }
+  for (const name of ['redis', 'api', 'business', 'custom']) {
+    const options = entry(name).options;
+    options.url ??= redisUrl;
+  }
+}
+
 /** Reads the configuration once: the YAML file, validated, then the environment on top. */
 export function loadConfig(options: LoadOptions = {}): VigiaConfig {
   const env = readEnv(options.env ?? process.env);
@@ -113,18 +135,20 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
   const host = env.host ?? parsed.server.host ?? '127.0.0.1';
   const port = env.port ?? parsed.server.port ?? 5001;
 
+  const redisUrl = env.redisUrl ?? 'redis://127.0.0.1:6379';
   const collectors: Record<string, CollectorConfig> = {};
   for (const [name, settings] of Object.entries(parsed.collectors)) {
     const { enabled, interval, timeout, ...options } = settings;
     collectors[name] = { enabled, intervalMs: interval, timeoutMs: timeout, options };
   }
+  applyCollectorEnv(collectors, env, redisUrl);
 
   const dataDir = resolve(env.dataDir ?? join(REPO_ROOT, '.data'));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return {
     file: relative(process.cwd(), file) || file,
     server: { host, port, publicUrl: env.publicUrl ?? parsed.server.public_url ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}` },
-    redis: { url: env.redisUrl ?? 'redis://127.0.0.1:6379', keyPrefix: env.keyPrefix ?? 'vigia' },
+    redis: { url: redisUrl, keyPrefix: env.keyPrefix ?? 'vigia' },
     database: { url: env.databaseUrl, dataDir },
     auth: {
       secretKey: env.secretKey,

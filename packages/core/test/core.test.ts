@@ -54,3 +54,14 @@ describe('planRange', () => {
     }
   });
 });
+
+import { prometheusName } from '../src/index.ts';
+
+describe('prometheusName', () => {
+  it('spells units out the way Prometheus expects and converts the value', () => {
+    expect(prometheusName('network_rx_bytes_per_sec')).toEqual({ name: 'network_rx_bytes_per_second', factor: 1 });
+    expect(prometheusName('db_avg_query_time_ms')).toEqual({ name: 'db_avg_query_time_seconds', factor: 1e-3 });
+    expect(prometheusName('cpu_usage')).toEqual({ name: 'cpu_usage', factor: 1 });
+    expect(prometheusName('api_response_time_p95')).toEqual({ name: 'api_response_time_p95', factor: 1 });
+  });
+});

@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@vigia/config';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's chromium; playwright never downloads a browser here. */
+export const CHROMIUM_PATH = process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium';
+
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts');
+
+const WEB_DIST_INDEX = join(REPO_ROOT, 'apps/web/dist/index.html');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`no browser at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (or set VIGIA_CHROMIUM)`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    // Quiet and offline-friendly: no update checks, sync or QUIC probes competing with the test.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/**
+ * The API serves apps/web/dist; build it when missing (under `npm test` turbo has built it
+ * already). Must run before the stack starts, since the API looks for the build once at boot.
+ */
+export function ensureWebBuild(): void {
+  if (existsSync(WEB_DIST_INDEX)) return;
+  execFileSync('npm', ['run', 'build', '--workspace', '@vigia/web'], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
+/** Saves a full-page screenshot as test-artifacts/<name>.png for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Uncaught exceptions in the page, so a test can tell a working UI from one that merely renders. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+  return errors;
+}

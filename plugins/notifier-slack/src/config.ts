@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  /** The incoming-webhook URL; it is the credential, so it is listed in `secrets`. */
+  webhook_url: z.url({ protocol: /^https?$/ }),
+  /** Only legacy webhooks honour these three; app webhooks post to their own channel as the app. */
+  channel: z.string().min(1).optional(),
+  username: z.string().min(1).default('Vigia'),
+  icon_emoji: z.string().regex(/^:[^:\s]+:$/, 'an emoji name such as :rotating_light:').optional(),
+  timeout_ms: z.number().int().positive().default(10_000),
+});
+
+export type SlackConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import slackNotifier from '../src/index.ts';
+import { closedPort, startReceiver, waitFor } from './receiver.ts';
+import { slackLike } from './slack-like.ts';
+
+const notification: AlertNotification = {
+  notificationId: 'ntf-ep7-new-slack-1',
+  reason: 'new',
+  status: 'firing',
+  alertId: 'alt-42',
+  episodeId: 'ep-7',
+  rule: 'High CPU Usage',
+  severity: 'critical',
+  metric: 'cpu_usage',
+  labels: { host: 'a', note: '<script>alert(1)</script> & co' },
+  value: 93.456789,
+  threshold: 90,
+  operator: '>',
+  startedAt: '2026-01-15T10:00:00.000Z',
+  durationSeconds: 3725,
+  summary: 'CPU usage above 90% on a',
+  description: 'Sustained CPU load; check the batch jobs.',
+  runbookUrl: 'https://runbooks.example.com/cpu',
+  links: {
+    alert: 'https://vigia.example.com/alerts/alt-42',
+    acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
+    silence: 'https://vigia.example.com/silences/new?alert=alt-42',
+  },
+};
+
+interface Block {
+  type: string;
+  text?: { type: string; text: string };
+  fields?: { type: string; text: string }[];
+  elements?: { type: string; text: { text: string } | string; url?: string; action_id?: string; style?: string }[];
+}
+interface SlackPayload {
+  text: string;
+  blocks: Block[];
+  username?: string;
+  channel?: string;
+  icon_emoji?: string;
+}
+
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const notifier = slackNotifier();
+
+function deliver(config: Record<string, unknown>, n: AlertNotification = notification, signal = new AbortController().signal) {
+  return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the send to fail');
+}
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let webhookUrl: string;
+const lastPayload = () => JSON.parse(receiver.received.at(-1)!.body) as SlackPayload;
+const buttons = (p: SlackPayload) => p.blocks.find((b) => b.type === 'actions')?.elements ?? [];
+const fieldTexts = (p: SlackPayload) => p.blocks.flatMap((b) => b.fields ?? []).map((f) => f.text);
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  // Shaped like a real hook URL: the path is the credential.
+  webhookUrl = receiver.url.replace('/hook', '/services/T000/B000/XXXXSECRETXXXX');
+});
+afterAll(() => receiver.close());
+beforeEach(() => {
+  receiver.received.length = 0;
+  receiver.respondWith(slackLike);
+});
+
+describe('slack notifier: message', () => {
+  it('posts a Block Kit message Slack accepts', async () => {
+    const receipt = await deliver({ webhook_url: webhookUrl, channel: '#alerts', icon_emoji: ':bell:' });
+    expect(receipt).toEqual({ detail: 'ok' });
+    const [req] = receiver.received;
+    expect(req!.method).toBe('POST');
+    expect(req!.headers['content-type']).toContain('application/json');
+    const payload = lastPayload();
+    expect(payload).toMatchObject({ username: 'Vigia', channel: '#alerts', icon_emoji: ':bell:' });
+    expect(payload.text).toContain('CRITICAL firing: High CPU Usage');
+    expect(payload.text).toContain('New alert');
+
+    const header = payload.blocks[0]!;
+    expect(header.type).toBe('header');
+    expect(header.text).toMatchObject({ type: 'plain_text', text: ':red_circle: CRITICAL · High CPU Usage' });
+    const summary = payload.blocks[1]!;
+    expect(summary.text!.text).toContain('*CPU usage above 90% on a*');
+    expect(summary.text!.text).toContain('New alert: the condition started firing.');
+
+    const fields = fieldTexts(payload);
+    expect(fields).toContain('*Status*\nfiring (reason: new)');
+    expect(fields).toContain('*Value*\n93.4568');
+    expect(fields).toContain('*Threshold*\n&gt; 90');
+    expect(fields).toContain('*Duration*\n1h 2m');
+    expect(fields).toContain('*Metric*\ncpu_usage');
+    expect(fields.find((f) => f.startsWith('*Started*'))).toContain('<!date^1768471200^');
+
+    expect(buttons(payload).map((b) => [b.action_id, b.url])).toEqual([
+      ['vigia_open', notification.links.alert],
+      ['vigia_acknowledge', notification.links.acknowledge],
+      ['vigia_silence', notification.links.silence],
+      ['vigia_runbook', notification.runbookUrl],
+    ]);
+    expect(payload.blocks.some((b) => b.type === 'section' && b.text?.text.includes('Sustained CPU load'))).toBe(true);
+    expect(JSON.stringify(payload.blocks.at(-1))).toContain(notification.notificationId);
+  });
+
+  it('escapes label values so they cannot inject Slack markup', async () => {
+    await deliver({ webhook_url: webhookUrl });
+    const labels = fieldTexts(lastPayload()).find((f) => f.startsWith('*Labels*'))!;
+    expect(labels).toBe('*Labels*\nhost=a, note=&lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
+    expect(lastPayload().text).not.toContain('<script>');
+  });
+
+  it('says when and why an alert resolved, without acknowledge or silence buttons', async () => {
+    await deliver({ webhook_url: webhookUrl }, { ...notification, reason: 'resolved', status: 'resolved', resolvedAt: '2026-01-15T11:02:05.000Z' });
+    const payload = lastPayload();
+    expect(payload.blocks[0]!.text!.text).toBe(':white_check_mark: CRITICAL · High CPU Usage');
+    expect(payload.text).toContain('CRITICAL resolved: High CPU Usage');
+    expect(payload.blocks[1]!.text!.text).toContain('Resolved after 1h 2m.');
+    expect(fieldTexts(payload).some((f) => f.startsWith('*Resolved*'))).toBe(true);
+    expect(buttons(payload).map((b) => b.action_id)).toEqual(['vigia_open', 'vigia_runbook']);
+  });
+
+  it('names who acknowledged and their comment', async () => {
+    await deliver({ webhook_url: webhookUrl }, { ...notification, reason: 'acknowledged', status: 'acknowledged', acknowledgedBy: 'ana', comment: 'on it' });
+    const payload = lastPayload();
+    expect(payload.blocks[1]!.text!.text).toContain('Acknowledged by ana: "on it"');
+    expect(fieldTexts(payload)).toContain('*Acknowledged by*\nana');
+    expect(buttons(payload).map((b) => b.action_id)).not.toContain('vigia_acknowledge');
+  });
+
+  it('leaves out links that are not http(s) and keeps the header within limits', async () => {
+    await deliver({ webhook_url: webhookUrl }, { ...notification, rule: 'R'.repeat(400), runbookUrl: 'javascript:alert(1)', value: null });
+    const payload = lastPayload();
+    expect(receiver.received).toHaveLength(1);
+    expect(payload.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
+    expect(buttons(payload).map((b) => b.action_id)).not.toContain('vigia_runbook');
+    expect(fieldTexts(payload)).toContain('*Value*\nno data');
+  });
+});
+
+describe('slack notifier: failures', () => {
+  it.each([
+    [400, 'invalid_payload'],
+    [403, 'action_prohibited'],
+    [404, 'channel_not_found'],
+    [410, 'channel_is_archived'],
+  ])('treats %i %s as permanent', async (status, body) => {
+    receiver.respondWith((_, res) => res.writeHead(status).end(body));
+    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    expect(isPermanentError(error)).toBe(true);
+    expect(error.message).toContain(body);
+    // The webhook URL is the credential; it must not end up in logs or the delivery ledger.
+    expect(error.message).not.toContain('XXXXSECRETXXXX');
+  });
+
+  it('treats 500 as retryable', async () => {
+    receiver.respondWith((_, res) => res.writeHead(500).end('rollup_error'));
+    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(isPermanentError(error)).toBe(false);
+    expect(error.message).toContain('rollup_error');
+  });
+
+  it('treats 429 as retryable with the Retry-After delay', async () => {
+    receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '30' }).end('rate_limited'));
+    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(30_000);
+  });
+
+  it('treats a refused connection as retryable', async () => {
+    const port = await closedPort();
+    const error = await failure(deliver({ webhook_url: `http://127.0.0.1:${port}/services/T/B/XXXXSECRETXXXX` }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).not.toContain('XXXXSECRETXXXX');
+  });
+
+  it('gives up on a hanging webhook after timeout_ms', async () => {
+    receiver.respondWith(() => {});
+    const error = await failure(deliver({ webhook_url: webhookUrl, timeout_ms: 200 }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain('no response within 200 ms');
+    await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
+  });
+
+  it('stops the request when the host aborts', async () => {
+    receiver.respondWith(() => {});
+    const controller = new AbortController();
+    const sending = failure(deliver({ webhook_url: webhookUrl }, notification, controller.signal));
+    await waitFor(() => receiver.received.length === 1, 'the request to arrive');
+    controller.abort();
+    expect(await sending).toBeInstanceOf(RetryableError);
+    await waitFor(() => receiver.received[0]!.abandoned, 'the client to drop the request');
+  });
+});
+
+describe('slack notifier: config', () => {
+  it('declares its secret and validates its options', () => {
+    expect(notifier.name).toBe('slack');
+    expect(notifier.secrets).toEqual(['webhook_url']);
+    const schema = notifier.configSchema!;
+    expect(schema.parse({ webhook_url: 'https://hooks.slack.com/services/T/B/X' })).toEqual({
+      webhook_url: 'https://hooks.slack.com/services/T/B/X',
+      username: 'Vigia',
+      timeout_ms: 10_000,
+    });
+    expect(schema.safeParse({ webhook_url: 'not a url' }).success).toBe(false);
+    expect(schema.safeParse({ webhook_url: 'https://hooks.slack.com/x', icon_emoji: 'bell' }).success).toBe(false);
+  });
+});

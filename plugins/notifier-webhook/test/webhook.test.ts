@@ -1,0 +1,252 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import webhookNotifier from '../src/index.ts';
+import { labelsFingerprint } from '../src/fingerprint.ts';
+import { closedPort, startReceiver, waitFor } from './receiver.ts';
+
+const notification: AlertNotification = {
+  notificationId: 'ntf-ep7-new-webhook-1',
+  reason: 'new',
+  status: 'firing',
+  alertId: 'alt-42',
+  episodeId: 'ep-7',
+  rule: 'High CPU Usage',
+  severity: 'critical',
+  metric: 'cpu_usage',
+  labels: { host: 'a', region: 'eu-west' },
+  value: 93.5,
+  threshold: 90,
+  operator: '>',
+  startedAt: '2026-01-15T10:00:00.000Z',
+  durationSeconds: 312,
+  summary: 'CPU usage above 90% on a',
+  description: 'Sustained CPU load; check the batch jobs.',
+  runbookUrl: 'https://runbooks.example.com/cpu',
+  links: {
+    alert: 'https://vigia.example.com/alerts/alt-42',
+    acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
+    silence: 'https://vigia.example.com/silences/new?alert=alt-42',
+  },
+};
+
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const notifier = webhookNotifier();
+
+/** Validates the config with the plugin's schema and sends, the way the worker does. */
+function deliver(config: Record<string, unknown>, n: AlertNotification = notification, signal = new AbortController().signal) {
+  return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the send to fail');
+}
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.close());
+beforeEach(() => {
+  receiver.received.length = 0;
+  receiver.respondWith((_, res) => res.writeHead(200).end('{"ok":true}'));
+});
+
+describe('webhook notifier: vigia format', () => {
+  it('posts the notification as JSON with the bearer token and notification id', async () => {
+    const receipt = await deliver({ url: receiver.url, auth_token: 's3cret', headers: { 'X-Team': 'ops', 'Content-Type': 'text/plain' } });
+    expect(receipt).toEqual({ detail: 'HTTP 200' });
+    expect(receiver.received).toHaveLength(1);
+    const [req] = receiver.received;
+    expect(req!.method).toBe('POST');
+    expect(req!.path).toBe('/hook');
+    expect(req!.headers['content-type']).toBe('application/json');
+    expect(req!.headers.authorization).toBe('Bearer s3cret');
+    expect(req!.headers['x-team']).toBe('ops');
+    expect(req!.headers['x-vigia-notification-id']).toBe(notification.notificationId);
+    expect(req!.headers['x-vigia-signature']).toBeUndefined();
+    expect(JSON.parse(req!.body)).toEqual({
+      version: 1,
+      status: 'firing',
+      reason: 'new',
+      notificationId: notification.notificationId,
+      episodeId: 'ep-7',
+      alertId: 'alt-42',
+      alert: {
+        rule: 'High CPU Usage',
+        severity: 'critical',
+        metric: 'cpu_usage',
+        labels: { host: 'a', region: 'eu-west' },
+        value: 93.5,
+        threshold: 90,
+        operator: '>',
+        startedAt: notification.startedAt,
+        durationSeconds: 312,
+        summary: notification.summary,
+        description: notification.description,
+        runbookUrl: notification.runbookUrl,
+      },
+      links: notification.links,
+    });
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    await deliver({ url: receiver.url });
+    expect(receiver.received[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('signs "<timestamp>.<body>" with HMAC-SHA256 so the receiver can verify it', async () => {
+    const secret = 'whsec-test-key';
+    await deliver({ url: receiver.url, signing_secret: secret });
+    const [req] = receiver.received;
+    const timestamp = req!.headers['x-vigia-timestamp'] as string;
+    const signature = req!.headers['x-vigia-signature'] as string;
+    expect(timestamp).toMatch(/^\d+$/);
+    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${req!.body}`).digest('hex')}`;
+    expect(timingSafeEqual(Buffer.from(signature), Buffer.from(expected))).toBe(true);
+    const forged = `sha256=${createHmac('sha256', 'another-key').update(`${timestamp}.${req!.body}`).digest('hex')}`;
+    expect(signature).not.toBe(forged);
+  });
+});
+
+describe('webhook notifier: alertmanager format', () => {
+  it('sends an Alertmanager v4 payload while firing', async () => {
+    await deliver({ url: receiver.url, format: 'alertmanager' });
+    const body = JSON.parse(receiver.received[0]!.body);
+    const labels = { alertname: 'High CPU Usage', host: 'a', region: 'eu-west', severity: 'critical' };
+    const annotations = { summary: notification.summary, description: notification.description, runbook_url: notification.runbookUrl };
+    expect(body).toEqual({
+      version: '4',
+      groupKey: '{}:{alertname="High CPU Usage", host="a", region="eu-west", severity="critical"}',
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'vigia',
+      groupLabels: labels,
+      commonLabels: labels,
+      commonAnnotations: annotations,
+      externalURL: 'https://vigia.example.com',
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations,
+          startsAt: '2026-01-15T10:00:00.000Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: notification.links.alert,
+          fingerprint: labelsFingerprint(labels),
+        },
+      ],
+    });
+    expect(receiver.received[0]!.headers['x-vigia-notification-id']).toBe(notification.notificationId);
+  });
+
+  it('maps acknowledged to firing and resolved to resolved with endsAt', async () => {
+    await deliver({ url: receiver.url, format: 'alertmanager' }, { ...notification, reason: 'acknowledged', status: 'acknowledged', acknowledgedBy: 'ana' });
+    const resolvedAt = '2026-01-15T10:20:00.000Z';
+    await deliver({ url: receiver.url, format: 'alertmanager' }, { ...notification, reason: 'resolved', status: 'resolved', resolvedAt });
+    const [acked, resolved] = receiver.received.map((r) => JSON.parse(r.body));
+    expect(acked.status).toBe('firing');
+    expect(acked.alerts[0].status).toBe('firing');
+    expect(acked.alerts[0].endsAt).toBe('0001-01-01T00:00:00Z');
+    expect(resolved.status).toBe('resolved');
+    expect(resolved.alerts[0]).toMatchObject({ status: 'resolved', endsAt: resolvedAt });
+    // Same label set, same alert: receivers correlate firing and resolved by fingerprint.
+    expect(resolved.alerts[0].fingerprint).toBe(acked.alerts[0].fingerprint);
+  });
+
+  it("computes fingerprints with Prometheus' algorithm", () => {
+    // Test vector from prometheus/common model/signature_test.go (5799056148416392346).
+    expect(labelsFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe((5799056148416392346n).toString(16));
+    expect(labelsFingerprint({})).toBe((14695981039346656037n).toString(16));
+  });
+});
+
+describe('webhook notifier: failures', () => {
+  it('treats 500 as retryable', async () => {
+    receiver.respondWith((_, res) => res.writeHead(500).end('boom'));
+    const error = await failure(deliver({ url: receiver.url }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain('HTTP 500');
+  });
+
+  it('treats 408 as retryable', async () => {
+    receiver.respondWith((_, res) => res.writeHead(408).end());
+    expect(await failure(deliver({ url: receiver.url }))).toBeInstanceOf(RetryableError);
+  });
+
+  it('treats 429 as retryable and honours Retry-After', async () => {
+    receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down'));
+    const error = await failure(deliver({ url: receiver.url }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(7000);
+  });
+
+  it('reads a Retry-After date', async () => {
+    const at = new Date(Date.now() + 120_000).toUTCString();
+    receiver.respondWith((_, res) => res.writeHead(503, { 'retry-after': at }).end());
+    const error = (await failure(deliver({ url: receiver.url }))) as RetryableError;
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.retryAfterMs).toBeGreaterThan(60_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
+  it('treats 400, 401 and 404 as permanent', async () => {
+    for (const status of [400, 401, 404]) {
+      receiver.respondWith((_, res) => res.writeHead(status).end('nope'));
+      const error = await failure(deliver({ url: receiver.url }));
+      expect(isPermanentError(error), `HTTP ${status}`).toBe(true);
+      expect(error.message).toContain(`HTTP ${status}`);
+    }
+  });
+
+  it('does not follow redirects', async () => {
+    receiver.respondWith((_, res) => res.writeHead(301, { location: 'http://127.0.0.1:1/elsewhere' }).end());
+    expect(isPermanentError(await failure(deliver({ url: receiver.url })))).toBe(true);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('treats a refused connection as retryable', async () => {
+    const port = await closedPort();
+    const error = await failure(deliver({ url: `http://127.0.0.1:${port}/hook` }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('gives up on a receiver that never answers after timeout_ms', async () => {
+    receiver.respondWith(() => {});
+    const error = await failure(deliver({ url: receiver.url, timeout_ms: 200 }));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain('no response within 200 ms');
+    await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
+  });
+
+  it('stops the request when the host aborts', async () => {
+    receiver.respondWith(() => {});
+    const controller = new AbortController();
+    const sending = failure(deliver({ url: receiver.url }, notification, controller.signal));
+    await waitFor(() => receiver.received.length === 1, 'the request to arrive');
+    controller.abort();
+    const error = await sending;
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain('aborted');
+    await waitFor(() => receiver.received[0]!.abandoned, 'the client to drop the request');
+  });
+});
+
+describe('webhook notifier: config', () => {
+  it('declares its secrets and validates its options', () => {
+    expect(notifier.secrets).toEqual(['auth_token', 'signing_secret']);
+    const schema = notifier.configSchema!;
+    expect(schema.parse({ url: 'https://example.com/hook' })).toEqual({ url: 'https://example.com/hook', format: 'vigia', timeout_ms: 10_000 });
+    expect(schema.safeParse({ url: 'ftp://example.com/hook' }).success).toBe(false);
+    expect(schema.safeParse({ url: 'https://example.com', format: 'pagerduty' }).success).toBe(false);
+    expect(schema.safeParse({ url: 'https://example.com', headers: { 'Bad Header': 'x' } }).success).toBe(false);
+    expect(schema.safeParse({ url: 'https://example.com', headers: { 'X-Ok': 'a\r\nInjected: 1' } }).success).toBe(false);
+  });
+});

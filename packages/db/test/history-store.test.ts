@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRange } from '@vigia/core';
-import { STORE_KINDS, createTestStore, type TestDatabase } from '@vigia/testing';
+import { STORE_KINDS, createTestStore, type TestDatabase } from '../src/testing.ts';
 import { HistoryStore, type StoredSample } from '../src/index.ts';
 
 const retention = { raw: 48 * 3600e3, '1m': 30 * 86400e3, '1h': 400 * 86400e3 };

@@ -1,4 +1,4 @@
 export * from './services.ts';
-export * from './database.ts';
+export { STORE_KINDS, createPostgresDatabase, createTestStore, type StoreKind, type TestDatabase } from '@vigia/db/testing';
 export * from './redis.ts';
 export * from './wait.ts';

@@ -1,4 +1,4 @@
 // Where the real services of the test run live. CI and developers use the local ones; these
 // variables let a run point elsewhere.
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { TEST_POSTGRES_URL } from '@vigia/db/testing';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openStore, type Store } from '@vigia/db';
-import { TEST_POSTGRES_URL } from './services.ts';
+import { openStore, type Store } from './client.ts';
+
+// Test helpers for every workspace that needs a real database (imported as @vigia/db/testing).
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type StoreKind = 'postgres' | 'pglite';
 export const STORE_KINDS: StoreKind[] = ['postgres', 'pglite'];

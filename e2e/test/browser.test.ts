@@ -125,7 +125,8 @@ describe('dashboard in a real browser', () => {
 
     // A session that ends under an open page (expired, revoked) leads back to the login page.
     await page.context().clearCookies();
-    await page.getByTestId('range-6h').check();
+    // click, not check(): the page may leave before the radio's state can be confirmed.
+    await page.getByTestId('range-6h').click();
     await page.waitForURL(/\/login\?next=%2F%3Frange%3D6h$/, WAIT);
     await expect.poll(() => page.getByTestId('login-notice').textContent(), WAIT).toContain('session has ended');
     expect(errors).toEqual([]);

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { CollectorHealthBoard, LiveFeed, SampleReader, connectRedis, redisKeys } from '@vigia/live';
+import { Queue, QueueEvents } from 'bullmq';
+import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
+import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, StreamFeed, connectRedis, redisKeys, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService } from './auth/auth-service.ts';
 import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
@@ -38,6 +40,9 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     staticToken: config.auth.apiToken,
   });
   await ensureAdmin(auth, config.auth.adminUser, config.auth.adminPassword, logger);
+  const alertFeed = new StreamFeed<AlertEvent>(connectRedis(config.redis.url, { onError }), keys.alertEvents, (error) => logger.warn('alert feed interrupted; resuming', { error: error.message }));
+  const notifyQueue = new Queue<NotifyPayload>(QUEUES.notify.name, { connection: redis, prefix: keys.queues });
+  const notifyEvents = new QueueEvents(QUEUES.notify.name, { connection: connectRedis(config.redis.url, { onError }), prefix: keys.queues });
   const deps: ApiDeps = {
     config,
     store,
@@ -47,6 +52,11 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     reader: new SampleReader(redis, keys),
     feed,
     health: new CollectorHealthBoard(redis, keys),
+    alerts: new AlertStore(store.db, config.server.publicUrl),
+    alertFeed,
+    rules: buildRules(config),
+    notifyQueue,
+    notifyEvents,
     auth,
     loginLimiter: new LoginLimiter(),
     logger,
@@ -54,6 +64,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     liveSubscribers: { count: 0 },
   };
   feed.start();
+  alertFeed.start();
   const app = await buildServer(deps, webDist ?? WEB_DIST);
   const address = await app.listen({ host: config.server.host, port: port ?? config.server.port });
   const url = address.replace('[::1]', '127.0.0.1');
@@ -63,7 +74,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     deps,
     async close() {
       await app.close();
-      await feed.stop();
+      await Promise.all([feed.stop(), alertFeed.stop(), notifyQueue.close(), notifyEvents.close()]);
       redis.disconnect();
     },
   };

@@ -1,7 +1,10 @@
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { RuleSpec } from '@vigia/core';
+import type { AlertEvent, AlertStore } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
 import type { HistoryStore, Store } from '@vigia/db';
-import type { CollectorHealthBoard, LiveFeed, RedisKeys, SampleReader } from '@vigia/live';
+import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { AuthService } from './auth/auth-service.ts';
 import type { LoginLimiter } from './auth/login-limiter.ts';
@@ -16,6 +19,11 @@ export interface ApiDeps {
   reader: SampleReader;
   feed: LiveFeed;
   health: CollectorHealthBoard;
+  alerts: AlertStore;
+  alertFeed: StreamFeed<AlertEvent>;
+  rules: RuleSpec[];
+  notifyQueue: Queue<NotifyPayload>;
+  notifyEvents: QueueEvents;
   auth: AuthService;
   loginLimiter: LoginLimiter;
   logger: AppLogger;

@@ -36,11 +36,12 @@ function addCollectedSeries(registry: Registry, samples: LiveSample[], descripto
 }
 
 async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[]): Promise<void> {
-  const [health, counters, backlog, counts] = await Promise.all([
+  const [health, counters, backlog, counts, active] = await Promise.all([
     deps.health.list(),
     deps.redis.hgetall(deps.keys.counters),
     deps.redis.xlen(deps.keys.ingest),
     Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES))),
+    deps.alerts.activeCounts(),
   ]);
   const registers = [registry];
   const up = new Gauge({ name: 'vigia_collector_up', help: '1 when the collector’s last run succeeded', labelNames: ['collector'], registers });
@@ -67,6 +68,9 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
   queues.forEach((q, i) => {
     for (const state of QUEUE_STATES) depth.set({ queue: q.name, state }, counts[i]![state] ?? 0);
   });
+  const alertsGauge = new Gauge({ name: 'vigia_alerts', help: 'Open alert episodes by rule, severity and state (firing, acknowledged)', labelNames: ['rule', 'severity', 'state'], registers });
+  for (const rule of deps.rules) alertsGauge.set({ rule: rule.name, severity: rule.severity, state: 'firing' }, 0);
+  for (const a of active) alertsGauge.set({ rule: a.rule, severity: a.severity, state: a.status }, a.n);
   new Gauge({ name: 'vigia_live_subscribers', help: 'Live subscriptions open on this API process', registers }).set(deps.liveSubscribers.count);
 }
 

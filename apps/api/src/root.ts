@@ -1,5 +1,8 @@
+import { alertsRouter } from './routers/alerts.ts';
 import { authRouter } from './routers/auth.ts';
+import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
+import { rulesRouter } from './routers/rules.ts';
 import { systemRouter } from './routers/system.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -7,6 +10,9 @@ export const appRouter = router({
   auth: authRouter,
   metrics: metricsRouter,
   system: systemRouter,
+  alerts: alertsRouter,
+  rules: rulesRouter,
+  channels: channelsRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

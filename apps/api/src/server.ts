@@ -5,6 +5,7 @@ import { createContext } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoute } from './health.ts';
 import { prometheusRoute } from './prometheus.ts';
+import { alertsRoutes } from './rest/alerts-routes.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
@@ -43,6 +44,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   app.addHook('onClose', () => prometheus.close());
   metricsRoutes(app, deps);
   systemRoutes(app, deps);
+  alertsRoutes(app, deps);
   await staticSpa(app, webDist);
   return app;
 }

@@ -9,6 +9,7 @@ import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
 import { Persister } from './persister.ts';
 import { QUEUES, RETENTION_EVERY_MS, type CollectPayload, type MaintenancePayload } from '@vigia/live';
+import { startAlerting, type RunningAlerting } from './alerting.ts';
 import { runRetention } from './jobs/retention.job.ts';
 
 export interface WorkerDeps {
@@ -25,6 +26,7 @@ export interface RunningWorker {
   plugins: PluginSet;
   runners: Map<string, CollectorRunner>;
   persister: Persister;
+  alerting: RunningAlerting;
   stop(): Promise<void>;
 }
 
@@ -111,13 +113,15 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
 
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs });
   await persister.start();
+  const alerting = await startAlerting({ config, store, redis, keys, plugins, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
 
   return {
     plugins,
     runners,
     persister,
+    alerting,
     async stop() {
-      await Promise.allSettled([collectWorker.close(), maintenanceWorker.close()]);
+      await Promise.allSettled([collectWorker.close(), maintenanceWorker.close(), alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
       await Promise.allSettled([collectQueue.close(), maintenanceQueue.close()]);

@@ -125,6 +125,26 @@ function applyCollectorEnv(collectors: Record<string, CollectorConfig>, env: Env
   }
 }
 
+/**
+ * The seed's channel variables become channels `email`, `slack` and `webhook`: each variable
+ * overrides the same key in the file; a channel that exists only through the environment is on
+ * when its *_ALERTS_ENABLED says so.
+ */
+function applyChannelEnv(fromFile: ConfigFile['channels'], env: EnvSettings): ConfigFile['channels'] {
+  const channels: ConfigFile['channels'] = structuredClone(fromFile);
+  const overlay = (name: string, type: string, values: Record<string, unknown>, enabled: boolean | undefined) => {
+    const set = withoutUndefined(values);
+    if (!channels[name] && enabled === undefined && Object.keys(set).length === 0) return;
+    const existing = channels[name];
+    channels[name] = { type, ...existing, ...set, enabled: enabled ?? existing?.enabled ?? (existing ? true : false) };
+  };
+  const { email, slack, webhook } = env;
+  overlay('email', 'email', { host: email.host, port: email.port, user: email.user, password: email.password, from: email.from, to: email.to.length ? email.to : undefined }, email.enabled);
+  overlay('slack', 'slack', { webhook_url: slack.webhookUrl, channel: slack.channel }, slack.enabled);
+  overlay('webhook', 'webhook', { url: webhook.url, auth_token: webhook.authToken }, webhook.enabled);
+  return channels;
+}
+
 /** Reads the configuration once: the YAML file, validated, then the environment on top. */
 export function loadConfig(options: LoadOptions = {}): VigiaConfig {
   const env = readEnv(options.env ?? process.env);
@@ -142,6 +162,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     collectors[name] = { enabled, intervalMs: interval, timeoutMs: timeout, options };
   }
   applyCollectorEnv(collectors, env, redisUrl);
+  const channels = applyChannelEnv(parsed.channels, env);
 
   const dataDir = resolve(env.dataDir ?? join(REPO_ROOT, '.data'));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
@@ -165,7 +186,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     retention: parsed.retention,
     storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size },
     alerts: parsed.alerts,
-    channels: parsed.channels,
+    channels,
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

@@ -68,10 +68,33 @@ export const fileSchema = z.strictObject({
     .strictObject({
       evaluation_interval: positiveDuration.default(5_000),
       default_cooldown: duration.default(30 * 60_000),
+      /** How old the newest sample of a series may be before a `last` rule sees no data. */
+      stale_after: positiveDuration.default(5 * 60_000),
       routing: z.partialRecord(z.enum(SEVERITIES), z.array(z.string())).default({}),
+      collector_down: z
+        .strictObject({ enabled: z.boolean().default(true), for: duration.default(60_000), severity: z.enum(SEVERITIES).default('warning') })
+        .default({ enabled: true, for: 60_000, severity: 'warning' }),
+      delivery: z
+        .strictObject({
+          attempts: z.number().int().min(1).max(50).default(8),
+          backoff: positiveDuration.default(2_000),
+          timeout: positiveDuration.default(15_000),
+          concurrency: z.number().int().min(1).max(500).default(50),
+          /** How soon a delivery in the hands of a worker that died is handed to another. */
+          stalled_check: positiveDuration.default(30_000),
+        })
+        .default({ attempts: 8, backoff: 2_000, timeout: 15_000, concurrency: 50, stalled_check: 30_000 }),
       rules: z.array(ruleSchema).default([]),
     })
-    .default({ evaluation_interval: 5_000, default_cooldown: 30 * 60_000, routing: {}, rules: [] }),
+    .default({
+      evaluation_interval: 5_000,
+      default_cooldown: 30 * 60_000,
+      stale_after: 5 * 60_000,
+      routing: {},
+      collector_down: { enabled: true, for: 60_000, severity: 'warning' },
+      delivery: { attempts: 8, backoff: 2_000, timeout: 15_000, concurrency: 50, stalled_check: 30_000 },
+      rules: [],
+    }),
   channels: z.record(z.string(), z.looseObject({ type: z.string().optional(), enabled: z.boolean().optional() })).default({}),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });

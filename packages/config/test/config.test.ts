@@ -91,3 +91,21 @@ describe('loadConfig', () => {
     expect(DEFAULT_CONFIG_FILE).toMatch(/config\/monitoring\.yaml$/);
   });
 });
+
+describe('environment for collectors and channels', () => {
+  it('passes the seed DB_* to the postgres collector and enables channels from *_ALERTS_ENABLED', () => {
+    const config = loadConfig({
+      env: {
+        DB_HOST: 'db.internal', DB_NAME: 'frete_sistema', DB_PASSWORD: 'pw',
+        EMAIL_ALERTS_ENABLED: 'true', SMTP_HOST: 'smtp.x', SMTP_PORT: '2525', ALERT_FROM_EMAIL: 'a@x', ALERT_TO_EMAIL_1: 'b@x',
+        WEBHOOK_ALERTS_ENABLED: 'false', ALERT_WEBHOOK_URL: 'http://hook',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/C',
+      },
+    });
+    expect(config.collectors.postgres!.options).toMatchObject({ host: 'db.internal', database: 'frete_sistema', password: 'pw' });
+    expect(config.collectors.redis!.options.url).toBe('redis://127.0.0.1:6379');
+    expect(config.channels.email).toEqual({ type: 'email', enabled: true, host: 'smtp.x', port: 2525, from: 'a@x', to: ['b@x'] });
+    expect(config.channels.webhook).toMatchObject({ type: 'webhook', enabled: false, url: 'http://hook' });
+    expect(config.channels.slack).toMatchObject({ type: 'slack', enabled: false });
+  });
+});

@@ -2,3 +2,4 @@ export * from './duration.ts';
 export * from './series-key.ts';
 export * from './resolution.ts';
 export * from './prometheus-name.ts';
+export * from './alerting/index.ts';

@@ -12,6 +12,10 @@ export function redisKeys(prefix: string) {
     ingest: `${prefix}:ingest`,
     /** capped stream of sample batches for live subscribers; its ids are the resume points */
     live: `${prefix}:live`,
+    /** capped stream of alert transitions for live subscribers */
+    alertEvents: `${prefix}:alert-events`,
+    /** hash: channel → JSON description with secrets redacted, published by the workers */
+    channels: `${prefix}:channels`,
     /** hash: collector → JSON of the static facts it published */
     info: `${prefix}:info`,
     /** hash: collector → JSON health (last run, last error, error count) */

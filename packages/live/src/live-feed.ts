@@ -3,21 +3,20 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.ts';
 import type { SampleBatch } from './sample-writer.ts';
 
-export interface LiveBatch extends SampleBatch {
-  /** Redis stream id: a subscriber that reconnects with it resumes right after this batch. */
-  id: string;
-}
+/** An entry of a Redis stream with its id: a subscriber that reconnects with the id resumes after it. */
+export type StreamEvent<T> = T & { id: string };
+export type LiveBatch = StreamEvent<SampleBatch>;
 
-function parseEntries(entries: [string, string[]][]): LiveBatch[] {
-  return entries.map(([id, fields]) => ({ id, ...(JSON.parse(fields[1]!) as SampleBatch) }));
+function parseEntries<T>(entries: [string, string[]][]): StreamEvent<T>[] {
+  return entries.map(([id, fields]) => ({ id, ...(JSON.parse(fields[1]!) as T) }));
 }
 
 /**
- * Follows the live stream with one blocking connection per process and fans batches out to any
- * number of in-process subscribers. Every API process runs one, so clients of any API see every
- * batch whichever worker wrote it.
+ * Follows one Redis stream with one blocking connection per process and fans entries out to
+ * any number of in-process subscribers. Every API process runs its own, so clients of any API
+ * see every entry whichever worker wrote it.
  */
-export class LiveFeed {
+export class StreamFeed<T extends object> {
   private readonly events = new EventEmitter();
   private running = false;
   private lastId = '$';
@@ -25,7 +24,7 @@ export class LiveFeed {
 
   constructor(
     private readonly blocking: Redis,
-    private readonly keys: RedisKeys,
+    private readonly streamKey: string,
     private readonly onError: (error: Error) => void = () => {},
   ) {
     this.events.setMaxListeners(0);
@@ -40,11 +39,11 @@ export class LiveFeed {
   private async follow(): Promise<void> {
     while (this.running) {
       try {
-        const reply = (await this.blocking.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', this.keys.live, this.lastId)) as [string, [string, string[]][]][] | null;
+        const reply = (await this.blocking.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', this.streamKey, this.lastId)) as [string, [string, string[]][]][] | null;
         if (!reply) continue;
-        for (const batch of parseEntries(reply[0]![1])) {
-          this.lastId = batch.id;
-          this.events.emit('batch', batch);
+        for (const event of parseEntries<T>(reply[0]![1])) {
+          this.lastId = event.id;
+          this.events.emit('event', event);
         }
       } catch (error) {
         if (!this.running) break;
@@ -54,15 +53,15 @@ export class LiveFeed {
     }
   }
 
-  subscribe(listener: (batch: LiveBatch) => void): () => void {
-    this.events.on('batch', listener);
-    return () => this.events.off('batch', listener);
+  subscribe(listener: (event: StreamEvent<T>) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
   }
 
-  /** Batches after `id` still held in the live stream (for a subscriber that reconnects). */
-  async since(id: string, client: Redis = this.blocking, limit = 5_000): Promise<LiveBatch[]> {
-    const entries = (await client.xrange(this.keys.live, `(${id}`, '+', 'COUNT', limit)) as [string, string[]][];
-    return parseEntries(entries);
+  /** Entries after `id` still held in the stream (for a subscriber that reconnects). */
+  async since(id: string, client: Redis, limit = 5_000): Promise<StreamEvent<T>[]> {
+    const entries = (await client.xrange(this.streamKey, `(${id}`, '+', 'COUNT', limit)) as [string, string[]][];
+    return parseEntries<T>(entries);
   }
 
   async stop(): Promise<void> {
@@ -70,4 +69,17 @@ export class LiveFeed {
     this.blocking.disconnect();
     await this.loop;
   }
+}
+
+export class LiveFeed extends StreamFeed<SampleBatch> {
+  constructor(blocking: Redis, keys: RedisKeys, onError?: (error: Error) => void) {
+    super(blocking, keys.live, onError);
+  }
+}
+
+/** Orders Redis stream ids (`<ms>-<seq>`). */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am - bm || as - bs;
 }

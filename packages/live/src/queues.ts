@@ -8,6 +8,18 @@ export const QUEUES = {
     // Collections are retried by the next tick, never by BullMQ: a late sample is worth less than the next one.
     jobOptions: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 }, attempts: 1 },
   },
+  evaluate: {
+    name: 'evaluate',
+    payload: z.object({}),
+    // A tick that fails is not retried: the next one re-reads everything anyway.
+    jobOptions: { removeOnComplete: { count: 20 }, removeOnFail: { count: 100 }, attempts: 1 },
+  },
+  notify: {
+    name: 'notify',
+    payload: z.object({ notificationId: z.string().optional(), test: z.object({ channel: z.string(), requestedBy: z.string() }).optional() }),
+    // Retries with exponential backoff for retryable failures; a permanent one stops at once.
+    jobOptions: { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 8, backoff: { type: 'exponential' as const, delay: 2_000 } },
+  },
   maintenance: {
     name: 'maintenance',
     payload: z.object({ task: z.enum(['retention']) }),
@@ -19,3 +31,4 @@ export const RETENTION_EVERY_MS = 10 * 60_000;
 
 export type CollectPayload = z.infer<typeof QUEUES.collect.payload>;
 export type MaintenancePayload = z.infer<typeof QUEUES.maintenance.payload>;
+export type NotifyPayload = z.infer<typeof QUEUES.notify.payload>;

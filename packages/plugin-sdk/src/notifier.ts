@@ -17,6 +17,8 @@ export interface AlertNotification {
   rule: string;
   severity: Severity;
   metric: string;
+  /** Unit of the metric's value (`%`, `bytes`, `s`…) when known. */
+  unit?: string;
   labels: Record<string, string>;
   value: number | null;
   threshold: number;
@@ -31,6 +33,10 @@ export interface AlertNotification {
   acknowledgedBy?: string;
   comment?: string;
   links: { alert?: string; acknowledge?: string; silence?: string };
+  /** The channel this copy is for (its name in monitoring.yaml). */
+  channel: string;
+  /** Where people reach Vigia (VIGIA_PUBLIC_URL). */
+  vigiaUrl: string;
 }
 
 export interface NotifierContext<Config> {

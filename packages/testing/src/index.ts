@@ -2,3 +2,5 @@ export * from './services.ts';
 export { STORE_KINDS, createPostgresDatabase, createTestStore, type StoreKind, type TestDatabase } from '@vigia/db/testing';
 export * from './redis.ts';
 export * from './wait.ts';
+export * from './smtp-sink.ts';
+export * from './http-receiver.ts';

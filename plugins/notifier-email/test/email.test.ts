@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
 import emailNotifier from '../src/index.ts';
-import { freePort, startSilentServer, startSmtpSink, waitFor } from './smtp-sink.ts';
+import { freePort, startSilentServer, startSmtpSink, waitFor } from '@vigia/testing';
 
 const notification: AlertNotification = {
   notificationId: 'ntf-ep7-new-email-1',
@@ -26,6 +26,8 @@ const notification: AlertNotification = {
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t&x=1',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
+  channel: 'email',
+  vigiaUrl: 'https://vigia.example.com',
 };
 
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -161,7 +163,7 @@ describe('email notifier: failures', () => {
     try {
       const error = await failure(deliver({ ...baseConfig(), port: silent.port, timeout_ms: 300 }, fresh()));
       expect(error).toBeInstanceOf(RetryableError);
-      await waitFor(() => silent.dropped() === 1, 'the client to close the connection');
+      await waitFor(() => silent.dropped() === 1, { what: 'the client to close the connection' });
     } finally {
       await silent.stop();
     }
@@ -172,12 +174,12 @@ describe('email notifier: failures', () => {
     try {
       const controller = new AbortController();
       const sending = failure(deliver({ ...baseConfig(), port: silent.port }, fresh(), controller.signal));
-      await waitFor(() => silent.connections() === 1, 'the client to connect');
+      await waitFor(() => silent.connections() === 1, { what: 'the client to connect' });
       controller.abort();
       const error = await sending;
       expect(error).toBeInstanceOf(RetryableError);
       expect(error.message).toContain('aborted');
-      await waitFor(() => silent.dropped() === 1, 'the client to close the connection');
+      await waitFor(() => silent.dropped() === 1, { what: 'the client to close the connection' });
     } finally {
       await silent.stop();
     }

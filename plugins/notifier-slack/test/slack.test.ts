@@ -27,6 +27,8 @@ const notification: AlertNotification = {
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
+  channel: 'slack',
+  vigiaUrl: 'https://vigia.example.com',
 };
 
 interface Block {

@@ -28,6 +28,8 @@ const notification: AlertNotification = {
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
+  channel: 'webhook',
+  vigiaUrl: 'https://vigia.example.com',
 };
 
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

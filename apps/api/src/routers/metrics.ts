@@ -1,7 +1,8 @@
-import { tracked, TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { planRange } from '@vigia/core';
-import type { LiveBatch, LiveSample } from '@vigia/live';
+import type { LiveSample } from '@vigia/live';
+import { followStream } from '../stream-subscription.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
 const labelsInput = z.record(z.string(), z.string()).optional();
@@ -28,18 +29,9 @@ export const liveInput = z
   })
   .optional();
 
-function compareStreamIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number) as [number, number];
-  const [bm, bs] = b.split('-').map(Number) as [number, number];
-  return am - bm || as - bs;
-}
-
 function publicSample(s: LiveSample) {
   return { name: s.name, labels: s.labels, value: s.value, unit: s.unit ?? null, timestamp: s.timestamp };
 }
-
-// A subscriber that cannot keep up loses its oldest batches rather than the process its memory.
-const MAX_BUFFERED_BATCHES = 2_000;
 
 export const metricsRouter = router({
   current: protectedProcedure.input(z.object({ name: z.string().optional(), labels: labelsInput }).optional()).query(async ({ ctx, input }) => {
@@ -78,36 +70,14 @@ export const metricsRouter = router({
 
   live: protectedProcedure.input(liveInput).subscription(async function* ({ ctx, input, signal }) {
     const names = input?.names?.length ? new Set(input.names) : null;
-    const pending: LiveBatch[] = [];
-    let wake: (() => void) | undefined;
-    // Subscribe before reading the backlog so nothing falls between the two.
-    const unsubscribe = ctx.deps.feed.subscribe((batch) => {
-      pending.push(batch);
-      if (pending.length > MAX_BUFFERED_BATCHES) pending.shift();
-      wake?.();
-    });
     ctx.deps.liveSubscribers.count++;
     try {
-      let lastId = input?.lastEventId ?? null;
-      if (lastId) pending.unshift(...(await ctx.deps.feed.since(lastId, ctx.deps.redis)));
-      while (!signal?.aborted) {
-        if (pending.length === 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener('abort', () => resolve(), { once: true });
-          });
-          wake = undefined;
-          continue;
-        }
-        const batch = pending.shift()!;
-        if (lastId && compareStreamIds(batch.id, lastId) <= 0) continue;
-        lastId = batch.id;
+      yield* followStream(ctx.deps.feed, ctx.deps.redis, input?.lastEventId, signal, (batch) => {
         const samples = names ? batch.samples.filter((s) => names.has(s.name)) : batch.samples;
-        if (samples.length) yield tracked(batch.id, { source: batch.source, samples: samples.map(publicSample) });
-      }
+        return samples.length ? { source: batch.source, samples: samples.map(publicSample) } : null;
+      });
     } finally {
       ctx.deps.liveSubscribers.count--;
-      unsubscribe();
     }
   }),
 });

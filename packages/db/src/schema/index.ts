@@ -1,2 +1,3 @@
 export * from './samples.ts';
 export * from './auth.ts';
+export * from './alerts.ts';

@@ -4,6 +4,7 @@ import { createConnection, createServer, type AddressInfo, type Server, type Soc
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.ts';
 
 export interface ReceivedMail {
   mail_from: string;
@@ -24,17 +25,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** Polls until `probe` is truthy; for waiting on conditions, never for asserting durations. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** True once something on the port answers with an SMTP greeting. */
@@ -72,7 +62,7 @@ export async function startSmtpSink() {
       if (exited) throw new Error(`aiosmtpd exited: ${stderr}`);
       return greets(port);
     },
-    'aiosmtpd to accept connections',
+    { what: 'aiosmtpd to accept connections', timeoutMs: 15_000 },
   );
 
   const readAll = (): ReceivedMail[] =>
@@ -84,7 +74,7 @@ export async function startSmtpSink() {
     port,
     /** Waits for the mail carrying this X-Vigia-Notification-Id. */
     mailFor: (notificationId: string) =>
-      waitFor(() => readAll().find((m) => m.headers['x-vigia-notification-id'] === notificationId), `mail ${notificationId}`),
+      waitFor(() => readAll().find((m) => m.headers['x-vigia-notification-id'] === notificationId), { what: `mail ${notificationId}`, timeoutMs: 15_000 }),
     all: readAll,
     async stop() {
       if (!exited) {

@@ -1,0 +1,29 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { readChannels } from '@vigia/alerting';
+import { QUEUES } from '@vigia/live';
+import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
+
+export const channelsRouter = router({
+  /** The channels as the workers loaded them; secrets are replaced by *** before they leave the worker. */
+  list: protectedProcedure.query(({ ctx }) => readChannels(ctx.deps.redis, ctx.deps.keys)),
+
+  /** Sends a test notification through the channel (via a worker) and waits for the outcome. */
+  test: adminProcedure.input(z.object({ name: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const channels = await readChannels(ctx.deps.redis, ctx.deps.keys);
+    const channel = channels.find((c) => c.name === input.name);
+    if (!channel) throw new TRPCError({ code: 'NOT_FOUND', message: `no channel named ${input.name}` });
+    if (!channel.enabled) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `channel ${input.name} is disabled` });
+    const job = await ctx.deps.notifyQueue.add(
+      'test',
+      { test: { channel: input.name, requestedBy: ctx.principal.username } },
+      { ...QUEUES.notify.jobOptions, attempts: 1, jobId: `test.${Date.now()}.${Math.random().toString(36).slice(2, 8)}.${input.name}` },
+    );
+    try {
+      const result = (await job.waitUntilFinished(ctx.deps.notifyEvents, 30_000)) as { delivered: boolean; detail?: string };
+      return { delivered: result.delivered, detail: result.detail ?? null, error: null };
+    } catch (error) {
+      return { delivered: false, detail: null, error: (error as Error).message };
+    }
+  }),
+});

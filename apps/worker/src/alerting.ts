@@ -1,0 +1,84 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AlertStore, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishChannels } from '@vigia/alerting';
+import type { VigiaConfig } from '@vigia/config';
+import type { Store } from '@vigia/db';
+import { QUEUES, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import type { AppLogger } from '@vigia/log';
+import type { Notifier } from '@vigia/plugin-sdk';
+import type { PluginSet } from './plugin-loader.ts';
+
+export interface RunningAlerting {
+  evaluator: Evaluator;
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker's alerting side: an `evaluate` job scheduler (one tick per evaluation interval,
+ * whichever worker takes it), the outbox relay, and the delivery queue's processor.
+ */
+export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
+  const { config, store, redis, keys, logger } = deps;
+  const rules = buildRules(config);
+  const notifiers = new Map([...deps.plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
+  const { channels, infos } = buildChannels(config, notifiers);
+  await publishChannels(redis, keys, infos);
+  for (const channel of channels.values()) await channel.notifier.init?.({ config: channel.config, logger: logger.child(channel.name) });
+  logger.info('alerting ready', { rules: rules.length, channels: [...channels.keys()].join(',') || 'none' });
+
+  const alertStore = new AlertStore(store.db, config.server.publicUrl);
+  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger);
+  const evaluateQueue = new Queue(QUEUES.evaluate.name, { connection: redis, prefix: keys.queues });
+  await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
+  const evaluateWorker = new Worker(
+    QUEUES.evaluate.name,
+    async (job) => {
+      // A tick that waited longer than an interval in the queue is stale: the next one is due.
+      if (Date.now() - job.timestamp > 2 * config.alerts.evaluation_interval + (job.delay ?? 0)) return { skipped: 'stale tick' };
+      const result = await evaluator.tick();
+      await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.evaluate.name}`, result.durationMs / 1000).hincrby(keys.counters, `jobs:${QUEUES.evaluate.name}`, 1).exec();
+      return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
+    },
+    { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
+  );
+
+  const notifyQueue = new Queue<NotifyPayload>(QUEUES.notify.name, { connection: redis, prefix: keys.queues });
+  const { delivery } = config.alerts;
+  const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
+  relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };
+  const notifyWorker = new Worker<NotifyPayload>(
+    QUEUES.notify.name,
+    async (job) => {
+      const started = performance.now();
+      try {
+        return await deliver(job, store.db, channels, { timeoutMs: delivery.timeout, attempts: job.opts.attempts ?? delivery.attempts, vigiaUrl: config.server.publicUrl }, logger.child('deliver'));
+      } finally {
+        await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.notify.name}`, (performance.now() - started) / 1000).hincrby(keys.counters, `jobs:${QUEUES.notify.name}`, 1).exec();
+      }
+    },
+    {
+      connection: deps.connect(),
+      prefix: keys.queues,
+      concurrency: delivery.concurrency,
+      // A delivery must outlive its own timeout before the lock lapses, or it would be retried while still running.
+      lockDuration: Math.max(delivery.stalled_check, delivery.timeout * 2),
+      stalledInterval: delivery.stalled_check,
+      settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, delivery.backoff, error) },
+    },
+  );
+  for (const w of [evaluateWorker, notifyWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
+  relay.start();
+
+  return {
+    evaluator,
+    relay,
+    async stop() {
+      await relay.stop();
+      await Promise.allSettled([evaluateWorker.close(), notifyWorker.close()]);
+      await Promise.allSettled([evaluateQueue.close(), notifyQueue.close()]);
+      for (const c of [evaluateWorker.opts.connection, notifyWorker.opts.connection] as Redis[]) c.disconnect();
+      await Promise.allSettled([...channels.values()].map((c) => c.notifier.close?.()));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { acknowledge, resolveByHand, unacknowledge, type RuleSpec, type Step, type SeriesState } from '@vigia/core';
+import type { VigiaConfig } from '@vigia/config';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '@vigia/live';
+import { ConcurrentChange, type AlertEvent, type AlertStore } from './alert-store.ts';
+import { publishAlertEvents } from './alert-events.ts';
+import { channelsFor } from './rules.ts';
+
+export type ActionKind = 'acknowledge' | 'unacknowledge' | 'resolve';
+
+export class ActionError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MACHINE: Record<ActionKind, (prev: SeriesState, now: number) => Step | null> = {
+  acknowledge: (prev) => acknowledge(prev),
+  unacknowledge: (prev, now) => unacknowledge(prev, now),
+  resolve: (prev, now) => resolveByHand(prev, now),
+};
+
+const VERB: Record<ActionKind, string> = { acknowledge: 'acknowledged', unacknowledge: 'un-acknowledged', resolve: 'resolved' };
+
+/**
+ * A person's action on an alert: the same state machine and the same transaction (state,
+ * episode, timeline, outbox) as the engine's own transitions.
+ */
+export async function actOnAlert(
+  deps: { store: AlertStore; rules: RuleSpec[]; config: VigiaConfig; redis: Redis; keys: RedisKeys },
+  input: { id: string; kind: ActionKind; actor: string; comment?: string; now?: number },
+): Promise<AlertEvent[]> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = input.now ?? Date.now();
+    const found = await deps.store.get(input.id);
+    if (!found) throw new ActionError('NOT_FOUND', `no alert ${input.id}`);
+    const { alert } = found;
+    const stored = await deps.store.loadState(alert.rule, alert.seriesKey);
+    if (!stored || stored.state.episodeId !== alert.id) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
+    const result = MACHINE[input.kind](stored.state, now);
+    if (!result) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
+    // The rule as configured now; an alert of a rule since removed still routes by its severity.
+    const rule = deps.rules.find((r) => r.name === alert.rule) ?? ({ name: alert.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
+    try {
+      const events = await deps.store.commit({
+        rule,
+        metric: alert.metric,
+        seriesKey: alert.seriesKey,
+        labels: alert.labels,
+        version: stored.version,
+        prev: stored.state,
+        step: result,
+        value: alert.value,
+        now,
+        actor: input.actor,
+        comment: input.comment,
+        channels: channelsFor(rule, deps.config),
+      });
+      await publishAlertEvents(deps.redis, deps.keys, events);
+      return events;
+    } catch (error) {
+      if (!(error instanceof ConcurrentChange)) throw error;
+      // The engine moved the same alert meanwhile: read it again and retry.
+    }
+  }
+  throw new ActionError('CONFLICT', `alert ${input.id} keeps changing; try again`);
+}

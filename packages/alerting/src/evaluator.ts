@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { INACTIVE, aggregate, labelsMatch, reduce, seriesKey, step, type RuleSpec } from '@vigia/core';
+import type { VigiaConfig } from '@vigia/config';
+import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
+import type { Logger } from '@vigia/plugin-sdk';
+import { ConcurrentChange, type AlertEvent, type AlertStore, type StoredState } from './alert-store.ts';
+import { publishAlertEvents } from './alert-events.ts';
+import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
+
+interface Observation {
+  rule: RuleSpec;
+  seriesKey: string;
+  labels: Record<string, string>;
+  value: number | null;
+  unit?: string;
+}
+
+export interface TickResult {
+  rules: number;
+  series: number;
+  transitions: number;
+  events: AlertEvent[];
+  durationMs: number;
+}
+
+/**
+ * One evaluation tick: every rule over the live window in Redis, every series through the state
+ * machine, every change committed with its notifications. A BullMQ job scheduler runs it once
+ * per tick however many workers there are; the version check makes a change apply once even
+ * when a person acts on the same alert at the same moment.
+ */
+export class Evaluator {
+  private readonly reader: SampleReader;
+  private readonly health: CollectorHealthBoard;
+  private ticks = 0;
+
+  constructor(
+    private readonly rules: RuleSpec[],
+    private readonly config: VigiaConfig,
+    private readonly store: AlertStore,
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly logger: Logger,
+  ) {
+    this.reader = new SampleReader(redis, keys);
+    this.health = new CollectorHealthBoard(redis, keys);
+  }
+
+  /** A synthetic series per collector: 1 while it reports, 0 once it has been silent for three intervals. */
+  private async collectorUp(now: number): Promise<LiveSample[]> {
+    return (await this.health.list()).map((h) => {
+      const silentFor = now - (h.lastSuccessAt ?? 0);
+      const labels = { collector: h.name };
+      return { key: seriesKey(COLLECTOR_UP_METRIC, labels), name: COLLECTOR_UP_METRIC, labels, value: silentFor <= Math.max(3 * h.intervalMs, 30_000) ? 1 : 0, timestamp: now };
+    });
+  }
+
+  private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
+    const [current, up] = await Promise.all([this.reader.current(), this.collectorUp(now)]);
+    const byMetric = new Map<string, LiveSample[]>();
+    for (const s of [...current, ...up]) {
+      let list = byMetric.get(s.name);
+      if (!list) byMetric.set(s.name, (list = []));
+      list.push(s);
+    }
+    // Windows for every (rule, series) that needs more than the newest value, in one round trip.
+    const windowed: { rule: RuleSpec; sample: LiveSample; index: number }[] = [];
+    const pipeline = this.redis.pipeline();
+    const matches = this.rules.map((rule) => (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels)));
+    this.rules.forEach((rule, r) => {
+      if (rule.reduce === 'last') return;
+      for (const sample of matches[r]!) {
+        windowed.push({ rule, sample, index: windowed.length });
+        pipeline.zrangebyscore(this.keys.window(sample.key), now - rule.windowMs, '+inf');
+      }
+    });
+    const windows = windowed.length ? ((await pipeline.exec()) ?? []) : [];
+    const windowValue = new Map<string, number | null>();
+    windowed.forEach(({ rule, sample, index }) => {
+      const members = (windows[index]?.[1] as string[] | undefined) ?? [];
+      const points = members.map((m) => {
+        const i = m.indexOf(':');
+        return { t: Number(m.slice(0, i)), v: Number(m.slice(i + 1)) };
+      });
+      windowValue.set(`${rule.name}\u0000${sample.key}`, reduce(points, rule.reduce));
+    });
+
+    const out: Observation[] = [];
+    this.rules.forEach((rule, r) => {
+      const seen = new Set<string>();
+      const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : windowValue.get(`${rule.name}\u0000${s.key}`) ?? null);
+      const series = matches[r]!;
+      if (rule.aggregate) {
+        const values = series.map(valueOf).filter((v): v is number => v !== null);
+        const labels = rule.labels ?? {};
+        const key = seriesKey(rule.metric, { ...labels, __aggregate: rule.aggregate });
+        seen.add(key);
+        if (values.length || rule.noData === 'alerting' || states.has(`${rule.name}\u0000${key}`)) out.push({ rule, seriesKey: key, labels, value: aggregate(values, rule.aggregate), unit: series[0]?.unit });
+      } else {
+        for (const s of series) {
+          seen.add(s.key);
+          out.push({ rule, seriesKey: s.key, labels: s.labels, value: valueOf(s), unit: s.unit });
+        }
+        if (series.length === 0 && rule.noData === 'alerting') {
+          const key = seriesKey(rule.metric, rule.labels);
+          seen.add(key);
+          out.push({ rule, seriesKey: key, labels: rule.labels ?? {}, value: null });
+        }
+      }
+      // Series the engine tracks that stopped reporting: no data.
+      for (const stored of states.values()) {
+        if (stored.rule === rule.name && !seen.has(stored.seriesKey) && stored.state.status !== 'inactive') {
+          out.push({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null });
+        }
+      }
+    });
+    return out;
+  }
+
+  async tick(now = Date.now()): Promise<TickResult> {
+    const started = performance.now();
+    const states = await this.store.loadStates();
+    const observations = await this.observe(now, states);
+    const events: AlertEvent[] = [];
+    let transitions = 0;
+    for (const o of observations) {
+      const stored = states.get(`${o.rule.name}\u0000${o.seriesKey}`);
+      const prev = stored?.state ?? INACTIVE;
+      const result = step(prev, o.value, o.rule, now, randomUUID);
+      if (!result.changed) continue;
+      try {
+        events.push(
+          ...(await this.store.commit({
+            rule: o.rule,
+            metric: o.rule.metric,
+            seriesKey: o.seriesKey,
+            labels: o.labels,
+            version: stored?.version ?? null,
+            prev,
+            step: result,
+            value: o.value,
+            now,
+            actor: 'vigia',
+            channels: channelsFor(o.rule, this.config),
+            unit: o.unit,
+          })),
+        );
+        transitions++;
+      } catch (error) {
+        if (!(error instanceof ConcurrentChange)) throw error;
+        this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
+      }
+    }
+    await publishAlertEvents(this.redis, this.keys, events);
+    // Resolved series past their flap window behave like new ones; their rows are dropped now and then.
+    if (++this.ticks % 20 === 0) await this.store.forgetQuiet(now - Math.max(0, ...this.rules.map((r) => r.cooldownMs)));
+    return { rules: this.rules.length, series: observations.length, transitions, events, durationMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,66 @@
+import type { Queue } from 'bullmq';
+import { and, eq, inArray, lt, or } from 'drizzle-orm';
+import { notifications, type Database } from '@vigia/db';
+import { QUEUES, type NotifyPayload } from '@vigia/live';
+import type { Logger } from '@vigia/plugin-sdk';
+
+/**
+ * Hands committed notifications to the delivery queue. The job id is the notification id, so a
+ * relay that crashes after enqueueing and enqueues again adds nothing; rows stay `pending` until
+ * enqueued, so a crash before enqueueing loses nothing either. Several workers may relay at once.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  /** Attempts and backoff from the config (alerts.delivery). */
+  jobOptions: { attempts?: number; backoff?: { type: 'vigia'; delay: number } } = {};
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: Queue<NotifyPayload>,
+    private readonly logger: Logger,
+    private readonly intervalMs = 250,
+  ) {}
+
+  /** Moves every pending notification to the queue; returns how many. */
+  async relay(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      // Rows marked `enqueued` by a relay that died before the queue took them are retried after a minute.
+      const stale = new Date(Date.now() - 60_000);
+      const rows = await this.db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(or(eq(notifications.state, 'pending'), and(eq(notifications.state, 'enqueued'), lt(notifications.enqueuedAt, stale))))
+        .orderBy(notifications.createdAt)
+        .limit(500);
+      if (rows.length === 0) return total;
+      await this.queue.addBulk(rows.map((r) => ({ name: 'deliver', data: { notificationId: r.id }, opts: { ...QUEUES.notify.jobOptions, ...this.jobOptions, jobId: r.id } })));
+      await this.db
+        .update(notifications)
+        .set({ state: 'enqueued', enqueuedAt: new Date() })
+        .where(and(inArray(notifications.id, rows.map((r) => r.id)), inArray(notifications.state, ['pending', 'enqueued'])));
+      total += rows.length;
+      if (rows.length < 500) return total;
+    }
+  }
+
+  start(): void {
+    const loop = async () => {
+      if (this.stopped) return;
+      this.running = this.relay()
+        .then(() => undefined)
+        .catch((error) => this.logger.warn('outbox relay failed; retrying', { error: (error as Error).message }));
+      await this.running;
+      if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,75 @@
+import { formatDuration, templateErrors, type RuleSpec } from '@vigia/core';
+import { ConfigError, type VigiaConfig } from '@vigia/config';
+
+export const COLLECTOR_DOWN_RULE = 'Collector Not Reporting';
+export const COLLECTOR_UP_METRIC = 'vigia_collector_up';
+
+/**
+ * The rules the engine runs: those of monitoring.yaml with defaults applied, plus the built-in
+ * rule that raises an alert when a collector stops reporting. Annotation templates are checked
+ * here, at start-up, so a typo does not surface at 3 a.m.
+ */
+export function buildRules(config: VigiaConfig): RuleSpec[] {
+  const { alerts } = config;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const rules: RuleSpec[] = alerts.rules.map((r, i) => {
+    if (seen.has(r.name)) problems.push(`alerts.rules[${i}].name (rule "${r.name}"): two rules have this name; names identify alerts, so they must differ`);
+    seen.add(r.name);
+    for (const [key, template] of Object.entries(r.annotations)) {
+      for (const error of templateErrors(template ?? '')) problems.push(`alerts.rules[${i}].annotations.${key} (rule "${r.name}"): ${error}`);
+    }
+    return {
+      name: r.name,
+      metric: r.metric,
+      operator: r.operator,
+      threshold: r.threshold,
+      forMs: r.for,
+      severity: r.severity,
+      labels: r.labels,
+      aggregate: r.aggregate,
+      reduce: r.reduce,
+      windowMs: r.window ?? (r.reduce === 'last' ? alerts.stale_after : 5 * 60_000),
+      clearThreshold: r.clear_threshold,
+      keepFiringForMs: r.keep_firing_for,
+      cooldownMs: r.cooldown ?? alerts.default_cooldown,
+      maxRepeats: r.max_repeats,
+      channels: r.channels,
+      noData: r.no_data,
+      annotations: r.annotations,
+    };
+  });
+  for (const [i, r] of alerts.rules.entries()) {
+    for (const channel of r.channels ?? []) {
+      if (!config.channels[channel]) problems.push(`alerts.rules[${i}].channels (rule "${r.name}"): no channel named "${channel}" under channels`);
+    }
+  }
+  for (const [severity, channels] of Object.entries(alerts.routing)) {
+    for (const channel of channels ?? []) if (!config.channels[channel]) problems.push(`alerts.routing.${severity}: no channel named "${channel}" under channels`);
+  }
+  if (problems.length) throw new ConfigError(config.file, problems);
+  if (alerts.collector_down.enabled && !seen.has(COLLECTOR_DOWN_RULE)) {
+    rules.push({
+      name: COLLECTOR_DOWN_RULE,
+      metric: COLLECTOR_UP_METRIC,
+      operator: '==',
+      threshold: 0,
+      forMs: alerts.collector_down.for,
+      severity: alerts.collector_down.severity,
+      reduce: 'last',
+      windowMs: alerts.stale_after,
+      keepFiringForMs: 0,
+      cooldownMs: alerts.default_cooldown,
+      noData: 'ok',
+      annotations: { summary: `Collector {{ labels.collector }} has not reported for over ${formatDuration(alerts.collector_down.for)}` },
+    });
+  }
+  return rules;
+}
+
+/** Where a rule's notifications go: its own channels, else the routing of its severity, else every enabled channel. */
+export function channelsFor(rule: Pick<RuleSpec, 'channels' | 'severity'>, config: VigiaConfig): string[] {
+  const enabled = (name: string) => config.channels[name] !== undefined && config.channels[name]!.enabled !== false;
+  const chosen = rule.channels ?? config.alerts.routing[rule.severity] ?? Object.keys(config.channels);
+  return chosen.filter(enabled);
+}

@@ -1,0 +1,5 @@
+export * from './reduce.ts';
+export * from './compare.ts';
+export * from './rule.ts';
+export * from './alert-machine.ts';
+export * from './template.ts';

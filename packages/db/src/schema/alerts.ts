@@ -1,0 +1,117 @@
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { AlertNotification } from '@vigia/plugin-sdk';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * The engine's memory per rule and series (pending countdowns, the current episode, what
+ * receivers were told). `version` guards against a person and the engine changing it at once.
+ */
+export const alertStates = pgTable(
+  'alert_states',
+  {
+    rule: text('rule').notNull(),
+    seriesKey: text('series_key').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    status: text('status').$type<'inactive' | 'pending' | 'firing' | 'acknowledged'>().notNull(),
+    pendingSince: ts('pending_since'),
+    episodeId: text('episode_id'),
+    firedAt: ts('fired_at'),
+    lastResolvedAt: ts('last_resolved_at'),
+    clearSince: ts('clear_since'),
+    lastNotifiedAt: ts('last_notified_at'),
+    notifiedState: text('notified_state').$type<'none' | 'firing' | 'resolved'>().notNull(),
+    repeats: integer('repeats').notNull().default(0),
+    notifySeq: integer('notify_seq').notNull().default(0),
+    lastValue: doublePrecision('last_value'),
+    version: integer('version').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.rule, t.seriesKey] })],
+);
+
+/** One row per episode: what people see, acknowledge and resolve. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    rule: text('rule').notNull(),
+    seriesKey: text('series_key').notNull(),
+    metric: text('metric').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    severity: text('severity').notNull(),
+    status: text('status').$type<'firing' | 'acknowledged' | 'resolved'>().notNull(),
+    operator: text('operator').notNull(),
+    threshold: doublePrecision('threshold').notNull(),
+    value: doublePrecision('value'),
+    peakValue: doublePrecision('peak_value'),
+    summary: text('summary').notNull(),
+    description: text('description'),
+    runbookUrl: text('runbook_url'),
+    startedAt: ts('started_at').notNull(),
+    acknowledgedAt: ts('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('alerts_status_idx').on(t.status, t.startedAt), index('alerts_rule_idx').on(t.rule, t.startedAt)],
+);
+
+/** Every transition of an alert: who, when, the value, a comment. */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    id: serial('id').primaryKey(),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    at: ts('at').notNull(),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    value: doublePrecision('value'),
+    comment: text('comment'),
+  },
+  (t) => [index('alert_events_alert_idx').on(t.alertId, t.at)],
+);
+
+/**
+ * The transactional outbox: a notification is written in the same transaction as the
+ * transition that caused it, then handed to the delivery queue. Its id is the delivery job id.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    reason: text('reason').notNull(),
+    payload: jsonb('payload').$type<AlertNotification>().notNull(),
+    state: text('state').$type<'pending' | 'enqueued' | 'delivered' | 'failed'>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    enqueuedAt: ts('enqueued_at'),
+    finishedAt: ts('finished_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('notifications_state_idx').on(t.state, t.createdAt), index('notifications_alert_idx').on(t.alertId)],
+);
+
+/** The delivery ledger: every attempt, its outcome, error and timing. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: serial('id').primaryKey(),
+    notificationId: text('notification_id').notNull(),
+    alertId: text('alert_id').notNull(),
+    channel: text('channel').notNull(),
+    attempt: integer('attempt').notNull(),
+    outcome: text('outcome').$type<'delivered' | 'retryable' | 'permanent'>().notNull(),
+    error: text('error'),
+    durationMs: doublePrecision('duration_ms').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('deliveries_notification_idx').on(t.notificationId), index('deliveries_alert_idx').on(t.alertId, t.at)],
+);

@@ -3,7 +3,7 @@ import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
 import { Queue, QueueEvents } from 'bullmq';
 import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
-import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, StreamFeed, connectRedis, redisKeys, type NotifyPayload } from '@vigia/live';
+import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, redisKeys, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService } from './auth/auth-service.ts';
 import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
@@ -50,6 +50,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     redis,
     keys,
     reader: new SampleReader(redis, keys),
+    writer: new SampleWriter(redis, keys, { liveWindowMs: config.storage.liveWindowMs }),
     feed,
     health: new CollectorHealthBoard(redis, keys),
     alerts: new AlertStore(store.db, config.server.publicUrl),

@@ -4,7 +4,7 @@ import type { RuleSpec } from '@vigia/core';
 import type { AlertEvent, AlertStore } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
 import type { HistoryStore, Store } from '@vigia/db';
-import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, StreamFeed } from '@vigia/live';
+import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { AuthService } from './auth/auth-service.ts';
 import type { LoginLimiter } from './auth/login-limiter.ts';
@@ -17,6 +17,7 @@ export interface ApiDeps {
   redis: Redis;
   keys: RedisKeys;
   reader: SampleReader;
+  writer: SampleWriter;
   feed: LiveFeed;
   health: CollectorHealthBoard;
   alerts: AlertStore;

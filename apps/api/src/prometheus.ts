@@ -88,8 +88,9 @@ export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close():
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send a bearer token (or set METRICS_PUBLIC=true)' });
     }
     const scrape = new Registry();
-    const [samples, descriptors] = await Promise.all([deps.reader.current(), deps.reader.descriptors()]);
-    addCollectedSeries(scrape, samples, descriptors);
+    const [samples, descriptors] = await Promise.all([deps.reader.current({ staleAfterMs: deps.config.storage.staleAfterMs }), deps.reader.descriptors()]);
+    // A stale series is gone, as Prometheus itself would say, rather than frozen at its last value.
+    addCollectedSeries(scrape, samples.filter((s) => !s.stale), descriptors);
     await addOwnMetrics(scrape, deps, queues);
     const merged = Registry.merge([processRegistry, scrape]);
     return reply.header('content-type', merged.contentType).send(await merged.metrics());

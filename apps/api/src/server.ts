@@ -28,6 +28,12 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
     reply.header('referrer-policy', 'same-origin');
     done(null, payload);
   });
+  // Fastify's own refusals (malformed JSON, body too large) in the same shape as every other error.
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) deps.logger.error('request failed', { method: req.method, url: req.url.split('?')[0], error: error.message });
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { CollectorHealthBoard, SampleWriter, connectRedis, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, SampleReader, SampleWriter, connectRedis, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
@@ -106,7 +106,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   );
   const maintenanceWorker = new Worker<MaintenancePayload>(
     QUEUES.maintenance.name,
-    async () => runRetention(history, config.retention, logger.child('retention')),
+    async () => runRetention(history, new SampleReader(redis, keys), config.retention, logger.child('retention')),
     { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: 1 },
   );
   for (const w of [collectWorker, maintenanceWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));

@@ -57,7 +57,13 @@ export class Evaluator {
   }
 
   private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
-    const [current, up] = await Promise.all([this.reader.current(), this.collectorUp(now)]);
+    const [current, up, , since] = await Promise.all([
+      this.reader.current(),
+      this.collectorUp(now),
+      this.redis.set(this.keys.dataSince, String(now), 'NX'),
+      this.redis.get(this.keys.dataSince),
+    ]);
+    const dataSince = Number(since ?? now);
     const byMetric = new Map<string, LiveSample[]>();
     for (const s of [...current, ...up]) {
       let list = byMetric.get(s.name);
@@ -108,7 +114,9 @@ export class Evaluator {
           out.push({ rule, seriesKey: key, labels: rule.labels ?? {}, value: null });
         }
       }
-      // Series the engine tracks that stopped reporting: no data.
+      // Series the engine tracks that stopped reporting: no data. Right after Redis lost its data
+      // (a restart) every series looks absent; they keep their state until a window has passed.
+      if (now - dataSince < rule.windowMs) return;
       for (const stored of states.values()) {
         if (stored.rule === rule.name && !seen.has(stored.seriesKey) && stored.state.status !== 'inactive') {
           out.push({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null });

@@ -36,7 +36,7 @@ export interface VigiaConfig {
   plugins: string[];
   pluginDirs: string[];
   retention: { raw: number; '1m': number; '1h': number };
-  storage: { liveWindowMs: number; flushIntervalMs: number; batchSize: number };
+  storage: { liveWindowMs: number; flushIntervalMs: number; batchSize: number; staleAfterMs: number };
   alerts: ConfigFile['alerts'];
   channels: ConfigFile['channels'];
   env: EnvSettings;
@@ -184,7 +184,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     plugins: parsed.plugins,
     pluginDirs: [join(REPO_ROOT, 'plugins'), ...parsed.plugin_dirs.map(rel)],
     retention: parsed.retention,
-    storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size },
+    storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size, staleAfterMs: parsed.storage.stale_after },
     alerts: parsed.alerts,
     channels,
     env,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { planRange } from '@vigia/core';
 import type { LiveSample } from '@vigia/live';
 import { followStream } from '../stream-subscription.ts';
-import { protectedProcedure, router } from '../trpc.ts';
+import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
+import { MAX_PUSH_SAMPLES, ingestSamples } from '../ingest.ts';
 
 const labelsInput = z.record(z.string(), z.string()).optional();
 const MAX_POINTS = 10_000;
@@ -29,13 +30,13 @@ export const liveInput = z
   })
   .optional();
 
-function publicSample(s: LiveSample) {
-  return { name: s.name, labels: s.labels, value: s.value, unit: s.unit ?? null, timestamp: s.timestamp };
+function publicSample(s: LiveSample & { stale?: true }) {
+  return { name: s.name, labels: s.labels, value: s.value, unit: s.unit ?? null, timestamp: s.timestamp, stale: s.stale ?? false };
 }
 
 export const metricsRouter = router({
   current: protectedProcedure.input(z.object({ name: z.string().optional(), labels: labelsInput }).optional()).query(async ({ ctx, input }) => {
-    const samples = await ctx.deps.reader.current(input);
+    const samples = await ctx.deps.reader.current({ ...input, staleAfterMs: ctx.deps.config.storage.staleAfterMs });
     return { timestamp: Date.now(), metrics: samples.map(publicSample) };
   }),
 
@@ -67,6 +68,11 @@ export const metricsRouter = router({
     }
     return { name: input.name, from, to, resolution: plan.resolution, bucketMs: plan.bucketMs, series };
   }),
+
+  /** Applications push samples here (or POST /api/metrics); invalid ones are refused one by one. */
+  push: operatorProcedure
+    .input(z.object({ samples: z.array(z.unknown()).max(MAX_PUSH_SAMPLES) }))
+    .mutation(({ ctx, input }) => ingestSamples(ctx.deps, input.samples)),
 
   live: protectedProcedure.input(liveInput).subscription(async function* ({ ctx, input, signal }) {
     const names = input?.names?.length ? new Set(input.names) : null;

@@ -1,3 +1,4 @@
+import { planRange } from '@vigia/core';
 import { protectedProcedure, router } from '../trpc.ts';
 import type { ApiDeps } from '../deps.ts';
 
@@ -20,7 +21,30 @@ export async function systemInfo(deps: ApiDeps) {
   };
 }
 
+/** The seed's user activity: active users now, today's peak, and the last 24 h, from the business collector. */
+export async function userActivity(deps: ApiDeps) {
+  const now = Date.now();
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  const [current] = await deps.reader.current({ name: 'business_active_users', staleAfterMs: deps.config.storage.staleAfterMs });
+  const from = now - 86_400_000;
+  const series = await deps.history.range('business_active_users', undefined, from, now, planRange(from, now, 288, now, deps.config.retention));
+  const points = series.flatMap((s) => s.points);
+  const today = points.filter((p) => p.t >= midnight.getTime()).map((p) => p.max ?? p.v);
+  return {
+    timestamp: now,
+    activeUsers: current && !current.stale ? current.value : null,
+    peakToday: today.length ? Math.max(...today, current?.value ?? 0) : (current?.value ?? null),
+    history: points.map((p) => ({ timestamp: p.t, value: p.v })),
+  };
+}
+
 export const systemRouter = router({
   info: protectedProcedure.query(({ ctx }) => systemInfo(ctx.deps)),
-  collectors: protectedProcedure.query(({ ctx }) => ctx.deps.health.list()),
+  /** Each collector's health (unhealthy ones included, with their last error) and what it published (e.g. top queries). */
+  collectors: protectedProcedure.query(async ({ ctx }) => {
+    const [health, info] = await Promise.all([ctx.deps.health.list(), ctx.deps.health.info()]);
+    return health.map((h) => ({ ...h, info: info[h.name] ?? null }));
+  }),
+  userActivity: protectedProcedure.query(({ ctx }) => userActivity(ctx.deps)),
 });

@@ -1,9 +1,14 @@
 import type { HistoryStore } from '@vigia/db';
+import type { SampleReader } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
 
-/** Deletes history past each resolution's retention (raw, 1-minute and 1-hour rollups). */
-export async function runRetention(history: HistoryStore, retention: { raw: number; '1m': number; '1h': number }, logger: Logger, now = Date.now()) {
+/**
+ * Deletes history past each resolution's retention (raw, 1-minute and 1-hour rollups) and
+ * forgets the newest value of series silent for longer than raw retention.
+ */
+export async function runRetention(history: HistoryStore, reader: SampleReader, retention: { raw: number; '1m': number; '1h': number }, logger: Logger, now = Date.now()) {
   const removed = await history.enforceRetention(now, retention);
-  logger.info('retention enforced', removed);
-  return removed;
+  const forgotten = await reader.forgetSilent(now - retention.raw);
+  logger.info('retention enforced', { ...removed, silent_series_forgotten: forgotten });
+  return { ...removed, silentSeries: forgotten };
 }

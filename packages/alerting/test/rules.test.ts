@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@vigia/config';
+import { COLLECTOR_DOWN_RULE, buildRules, channelsFor, redact } from '../src/index.ts';
+
+function config(yaml: string, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-rules-'));
+  writeFileSync(join(dir, 'monitoring.yaml'), yaml);
+  return loadConfig({ file: join(dir, 'monitoring.yaml'), env });
+}
+
+describe('buildRules', () => {
+  it('applies defaults and adds the collector-down rule', () => {
+    const rules = buildRules(loadConfig({ env: {} }));
+    expect(rules).toHaveLength(12);
+    const cpu = rules.find((r) => r.name === 'High CPU Usage')!;
+    expect(cpu).toMatchObject({ forMs: 300_000, cooldownMs: 1_800_000, reduce: 'last', windowMs: 300_000, noData: 'ok' });
+    expect(rules.find((r) => r.name === COLLECTOR_DOWN_RULE)).toMatchObject({ metric: 'vigia_collector_up', operator: '==', threshold: 0, forMs: 60_000 });
+  });
+
+  it('stops the start on an unknown template field, channel or duplicate name, naming rule and key', () => {
+    const yaml = `alerts:
+  rules:
+    - { name: A, metric: m, operator: ">", threshold: 1, severity: info, channels: [pager], annotations: { summary: "{{ valeu }}" } }
+    - { name: A, metric: m, operator: ">", threshold: 2, severity: info }
+`;
+    try {
+      buildRules(config(yaml));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'alerts.rules[0].annotations.summary (rule "A"): unknown field {{ valeu }}',
+        'alerts.rules[1].name (rule "A"): two rules have this name; names identify alerts, so they must differ',
+        'alerts.rules[0].channels (rule "A"): no channel named "pager" under channels',
+      ]);
+    }
+  });
+});
+
+describe('routing', () => {
+  const c = config(`channels:
+  a: { type: webhook, url: "http://x" }
+  b: { type: webhook, url: "http://y", enabled: false }
+  c: { type: webhook, url: "http://z" }
+alerts:
+  routing: { critical: [c, b] }
+`);
+  it('uses the rule’s channels, else its severity’s, else every enabled channel', () => {
+    expect(channelsFor({ channels: ['a'], severity: 'critical' }, c)).toEqual(['a']);
+    expect(channelsFor({ severity: 'critical' }, c)).toEqual(['c']);
+    expect(channelsFor({ severity: 'info' }, c)).toEqual(['a', 'c']);
+  });
+});
+
+describe('redact', () => {
+  it('hides secrets by the plugin’s list and by their look', () => {
+    expect(redact({ url: 'https://user:pw@h/x', password: 'p', api_key: 'k', host: 'h', to: ['a'], headers: { 'x-token': 't' } }, ['host'])).toEqual({
+      url: 'https://***@h/x', password: '***', api_key: '***', host: '***', to: ['a'], headers: { 'x-token': '***' },
+    });
+  });
+});

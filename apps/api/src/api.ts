@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
 import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, redisKeys, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
-import { AuthService } from './auth/auth-service.ts';
+import { AuthService } from '@vigia/auth';
 import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { ApiDeps } from './deps.ts';

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './auth/auth-service.ts';
-import type { Principal } from './auth/principal.ts';
+import { SESSION_COOKIE, type Principal } from '@vigia/auth';
 import type { ApiDeps } from './deps.ts';
 
 export interface Context {

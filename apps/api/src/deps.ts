@@ -6,7 +6,7 @@ import type { VigiaConfig } from '@vigia/config';
 import type { HistoryStore, Store } from '@vigia/db';
 import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
-import type { AuthService } from './auth/auth-service.ts';
+import type { AuthService } from '@vigia/auth';
 import type { LoginLimiter } from './auth/login-limiter.ts';
 
 /** What the API's procedures and routes use; built once in api.ts and handed to each request. */

@@ -4,6 +4,7 @@ import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
 import { rulesRouter } from './routers/rules.ts';
 import { systemRouter } from './routers/system.ts';
+import { tokensRouter, usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -13,6 +14,8 @@ export const appRouter = router({
   alerts: alertsRouter,
   rules: rulesRouter,
   channels: channelsRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '@vigia/db';
-import { hasRole } from './auth/principal.ts';
+import { hasRole } from '@vigia/auth';
 import type { Context } from './context.ts';
 
 const t = initTRPC.context<Context>().create({

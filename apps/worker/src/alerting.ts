@@ -11,6 +11,8 @@ import type { PluginSet } from './plugin-loader.ts';
 export interface RunningAlerting {
   evaluator: Evaluator;
   relay: OutboxRelay;
+  /** Puts the evaluate scheduler and the channel list back (after Redis lost its data). */
+  reschedule(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,14 +25,17 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const rules = buildRules(config);
   const notifiers = new Map([...deps.plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
   const { channels, infos } = buildChannels(config, notifiers);
-  await publishChannels(redis, keys, infos);
   for (const channel of channels.values()) await channel.notifier.init?.({ config: channel.config, logger: logger.child(channel.name) });
   logger.info('alerting ready', { rules: rules.length, channels: [...channels.keys()].join(',') || 'none' });
 
   const alertStore = new AlertStore(store.db, config.server.publicUrl);
   const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger);
   const evaluateQueue = new Queue(QUEUES.evaluate.name, { connection: redis, prefix: keys.queues });
-  await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
+  const reschedule = async () => {
+    await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
+    await publishChannels(redis, keys, infos);
+  };
+  await reschedule();
   const evaluateWorker = new Worker(
     QUEUES.evaluate.name,
     async (job) => {
@@ -73,6 +78,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   return {
     evaluator,
     relay,
+    reschedule,
     async stop() {
       await relay.stop();
       await Promise.allSettled([evaluateWorker.close(), notifyWorker.close()]);

@@ -44,12 +44,16 @@ export class Persister {
     this.consumer = options.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   }
 
-  async start(): Promise<void> {
+  private async createGroup(): Promise<void> {
     try {
       await this.redis.xgroup('CREATE', this.keys.ingest, PERSIST_GROUP, '0', 'MKSTREAM');
     } catch (error) {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
+  }
+
+  async start(): Promise<void> {
+    await this.createGroup();
     this.running = true;
     this.loop = this.run();
   }
@@ -65,6 +69,8 @@ export class Persister {
       } catch (error) {
         if (!this.running) break;
         this.lastError = (error as Error).message;
+        // Redis came back empty (a restart without persistence): the group must exist again.
+        if (this.lastError.includes('NOGROUP')) await this.createGroup().catch(() => {});
         // Entries stay pending in the stream; nothing is lost while PostgreSQL or Redis is away.
         this.logger.warn('history write failed; will retry', { error: this.lastError, retryInMs: backoff });
         await new Promise((r) => setTimeout(r, backoff));

@@ -45,7 +45,7 @@ function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: Constructor
     const defaultInterval = collector.interval !== undefined ? parseDuration(collector.interval) : null;
     const intervalMs = settings.intervalMs ?? defaultInterval ?? config.collection.intervalMs;
     const ownTimeout = collector.timeout !== undefined ? parseDuration(collector.timeout) : null;
-    const timeoutMs = settings.timeoutMs ?? ownTimeout ?? Math.min(Math.max(intervalMs, 1_000), config.collection.timeoutMs);
+    const timeoutMs = settings.timeoutMs ?? ownTimeout ?? Math.min(Math.max(intervalMs, 2_000), config.collection.timeoutMs);
     runners.set(name, new CollectorRunner(collector as never, parsed.data, intervalMs, timeoutMs, { ...deps, logger: deps.logger }));
   }
   // A collector whose settings do not fit its schema stops the start: running half-configured hides the mistake.
@@ -73,18 +73,21 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const connection = redis;
   const collectQueue = new Queue<CollectPayload>(QUEUES.collect.name, { connection, prefix: keys.queues });
   const maintenanceQueue = new Queue<MaintenancePayload>(QUEUES.maintenance.name, { connection, prefix: keys.queues });
-  for (const runner of runners.values()) {
-    await collectQueue.upsertJobScheduler(
-      `collect:${runner.collector.name}`,
-      { every: runner.intervalMs },
-      { name: 'collect', data: { collector: runner.collector.name }, opts: QUEUES.collect.jobOptions },
-    );
-  }
-  for (const scheduler of await collectQueue.getJobSchedulers()) {
-    const name = scheduler.key.replace(/^collect:/, '');
-    if (!runners.has(name)) await collectQueue.removeJobScheduler(scheduler.key);
-  }
-  await maintenanceQueue.upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: 'retention', data: { task: 'retention' }, opts: QUEUES.maintenance.jobOptions });
+  const schedule = async () => {
+    for (const runner of runners.values()) {
+      await collectQueue.upsertJobScheduler(
+        `collect:${runner.collector.name}`,
+        { every: runner.intervalMs },
+        { name: 'collect', data: { collector: runner.collector.name }, opts: QUEUES.collect.jobOptions },
+      );
+    }
+    for (const scheduler of await collectQueue.getJobSchedulers()) {
+      const name = scheduler.key.replace(/^collect:/, '');
+      if (!runners.has(name)) await collectQueue.removeJobScheduler(scheduler.key);
+    }
+    await maintenanceQueue.upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: 'retention', data: { task: 'retention' }, opts: QUEUES.maintenance.jobOptions });
+  };
+  await schedule();
 
   const workerOptions = { connection: connectRedis(config.redis.url, { onError }), prefix: keys.queues };
   const collectWorker = new Worker<CollectPayload>(
@@ -114,6 +117,16 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs });
   await persister.start();
   const alerting = await startAlerting({ config, store, redis, keys, plugins, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
+
+  // A Redis that restarts without persistence comes back without schedulers: put them back
+  // (upserts are idempotent, so every worker doing it is harmless).
+  let connectedOnce = false;
+  redis.on('ready', () => {
+    if (!connectedOnce) return void (connectedOnce = true);
+    logger.info('redis is back; restoring job schedulers');
+    void Promise.all([schedule(), alerting.reschedule()]).catch((error) => logger.warn('could not restore schedulers', { error: (error as Error).message }));
+  });
+  if (redis.status === 'ready') connectedOnce = true;
 
   return {
     plugins,

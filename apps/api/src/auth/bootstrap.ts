@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@vigia/plugin-sdk';
-import type { AuthService } from './auth-service.ts';
-import { generatePassword } from './passwords.ts';
+import { generatePassword, type AuthService } from '@vigia/auth';
 
 /** SECRET_KEY, or one generated once and kept in the data dir (set SECRET_KEY when several API processes share a database). */
 export function resolveSecretKey(configured: string | undefined, dataDir: string): string {

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { protectedProcedure, publicProcedure, router } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 export const authRouter = router({
   login: publicProcedure
@@ -20,11 +20,14 @@ export const authRouter = router({
       return { username: result.principal.username, role: result.principal.role, expiresAt: result.expiresAt.getTime() };
     }),
 
-  logout: protectedProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal.sessionId) await ctx.deps.auth.logout(ctx.principal.sessionId);
+  /** Always succeeds, so a client whose session already expired can still clear its cookie. */
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.principal?.sessionId) await ctx.deps.auth.logout(ctx.principal.sessionId);
     ctx.setSessionCookie(null);
     return { ok: true };
   }),
 
-  me: publicProcedure.query(({ ctx }) => (ctx.principal ? { username: ctx.principal.username, role: ctx.principal.role, via: ctx.principal.via } : null)),
+  me: publicProcedure.query(({ ctx }) =>
+    ctx.principal ? { username: ctx.principal.username, role: ctx.principal.role, via: ctx.principal.via, expiresAt: ctx.principal.expiresAt ?? null } : null,
+  ),
 });

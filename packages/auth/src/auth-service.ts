@@ -54,7 +54,7 @@ export class AuthService {
     const id = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + this.options.sessionTtlMs);
     await this.db.insert(sessions).values({ id, userId: user.id, expiresAt });
-    return { cookie: `${id}.${this.sign(id)}`, principal: { userId: user.id, username: user.username, role: user.role, via: 'session', sessionId: id }, expiresAt };
+    return { cookie: `${id}.${this.sign(id)}`, principal: { userId: user.id, username: user.username, role: user.role, via: 'session', sessionId: id, expiresAt: expiresAt.getTime() }, expiresAt };
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -68,11 +68,11 @@ export class AuthService {
     const id = cookie.slice(0, dot);
     if (!safeEqual(cookie.slice(dot + 1), this.sign(id))) return null;
     const [row] = await this.db
-      .select({ userId: users.id, username: users.username, role: users.role })
+      .select({ userId: users.id, username: users.username, role: users.role, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)));
-    return row ? { ...row, via: 'session', sessionId: id } : null;
+    return row ? { userId: row.userId, username: row.username, role: row.role, via: 'session', sessionId: id, expiresAt: row.expiresAt.getTime() } : null;
   }
 
   async fromBearer(token: string | undefined): Promise<Principal | null> {

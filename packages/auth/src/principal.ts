@@ -7,6 +7,8 @@ export interface Principal {
   role: Role;
   via: 'session' | 'token' | 'static-token';
   sessionId?: string;
+  /** When the session ends (ms), for sessions. */
+  expiresAt?: number;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

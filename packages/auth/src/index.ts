@@ -1,0 +1,3 @@
+export * from './auth-service.ts';
+export * from './passwords.ts';
+export * from './principal.ts';

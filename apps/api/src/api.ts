@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { Queue, QueueEvents } from 'bullmq';
 import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
-import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, redisKeys, type NotifyPayload } from '@vigia/live';
+import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService } from '@vigia/auth';
 import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
@@ -41,8 +40,8 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
   });
   await ensureAdmin(auth, config.auth.adminUser, config.auth.adminPassword, logger);
   const alertFeed = new StreamFeed<AlertEvent>(connectRedis(config.redis.url, { onError }), keys.alertEvents, (error) => logger.warn('alert feed interrupted; resuming', { error: error.message }));
-  const notifyQueue = new Queue<NotifyPayload>(QUEUES.notify.name, { connection: redis, prefix: keys.queues });
-  const notifyEvents = new QueueEvents(QUEUES.notify.name, { connection: connectRedis(config.redis.url, { onError }), prefix: keys.queues });
+  const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onError);
+  const notifyEvents = openQueueEvents(QUEUES.notify.name, connectRedis(config.redis.url, { onError }), keys, onError);
   const deps: ApiDeps = {
     config,
     store,

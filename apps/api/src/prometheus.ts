@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { prometheusName } from '@vigia/core';
 import { metricType } from '@vigia/plugin-sdk';
-import { QUEUES, type LiveSample } from '@vigia/live';
+import { QUEUES, openQueue, type LiveSample } from '@vigia/live';
 import { authenticate } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -81,7 +81,7 @@ export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close():
   // prom-client names these gauges `…_total`, which promtool rightly flags; the handle and
   // request counts add nothing the other process metrics do not already say.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) processRegistry.removeSingleMetric(name);
-  const queues = Object.values(QUEUES).map(({ name }) => new Queue(name, { connection: deps.redis, prefix: deps.keys.queues }));
+  const queues = Object.values(QUEUES).map(({ name }) => openQueue(name, deps.redis, deps.keys, (error) => deps.logger.warn('queue connection problem', { error: error.message })));
 
   app.get('/metrics', async (req, reply) => {
     if (!deps.config.auth.metricsPublic && !(await authenticate(deps, req))) {

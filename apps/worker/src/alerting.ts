@@ -1,9 +1,9 @@
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AlertStore, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishChannels } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import { QUEUES, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import { QUEUES, openQueue, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
 import type { PluginSet } from './plugin-loader.ts';
@@ -30,7 +30,8 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
 
   const alertStore = new AlertStore(store.db, config.server.publicUrl);
   const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger);
-  const evaluateQueue = new Queue(QUEUES.evaluate.name, { connection: redis, prefix: keys.queues });
+  const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
+  const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
   const reschedule = async () => {
     await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
     await publishChannels(redis, keys, infos);
@@ -48,7 +49,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
   );
 
-  const notifyQueue = new Queue<NotifyPayload>(QUEUES.notify.name, { connection: redis, prefix: keys.queues });
+  const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
   const { delivery } = config.alerts;
   const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
   relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };

@@ -1,9 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { CollectorHealthBoard, SampleReader, SampleWriter, connectRedis, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, SampleReader, SampleWriter, connectRedis, openQueue, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
@@ -71,8 +71,8 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   logger.info('collectors ready', { collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none' });
 
   const connection = redis;
-  const collectQueue = new Queue<CollectPayload>(QUEUES.collect.name, { connection, prefix: keys.queues });
-  const maintenanceQueue = new Queue<MaintenancePayload>(QUEUES.maintenance.name, { connection, prefix: keys.queues });
+  const collectQueue = openQueue<CollectPayload>(QUEUES.collect.name, connection, keys, onError);
+  const maintenanceQueue = openQueue<MaintenancePayload>(QUEUES.maintenance.name, connection, keys, onError);
   const schedule = async () => {
     for (const runner of runners.values()) {
       await collectQueue.upsertJobScheduler(

@@ -5,3 +5,4 @@ export * from './sample-reader.ts';
 export * from './live-feed.ts';
 export * from './collector-health.ts';
 export * from './queues.ts';
+export * from './open-queue.ts';

@@ -4,3 +4,4 @@ export * from './redis.ts';
 export * from './wait.ts';
 export * from './smtp-sink.ts';
 export * from './http-receiver.ts';
+export * from './tcp-proxy.ts';

@@ -1,8 +1,31 @@
 import { formatDuration, templateErrors, type RuleSpec } from '@vigia/core';
-import { ConfigError, type VigiaConfig } from '@vigia/config';
+import { ConfigError, type AlertRuleConfig, type VigiaConfig } from '@vigia/config';
 
 export const COLLECTOR_DOWN_RULE = 'Collector Not Reporting';
 export const COLLECTOR_UP_METRIC = 'vigia_collector_up';
+
+/** One rule of the file (or edited in the UI, for a backtest) as the engine runs it: defaults applied. */
+export function toRuleSpec(r: AlertRuleConfig, alerts: VigiaConfig['alerts']): RuleSpec {
+  return {
+    name: r.name,
+    metric: r.metric,
+    operator: r.operator,
+    threshold: r.threshold,
+    forMs: r.for,
+    severity: r.severity,
+    labels: r.labels,
+    aggregate: r.aggregate,
+    reduce: r.reduce,
+    windowMs: r.window ?? (r.reduce === 'last' ? alerts.stale_after : 5 * 60_000),
+    clearThreshold: r.clear_threshold,
+    keepFiringForMs: r.keep_firing_for,
+    cooldownMs: r.cooldown ?? alerts.default_cooldown,
+    maxRepeats: r.max_repeats,
+    channels: r.channels,
+    noData: r.no_data,
+    annotations: r.annotations,
+  };
+}
 
 /**
  * The rules the engine runs: those of monitoring.yaml with defaults applied, plus the built-in
@@ -19,25 +42,7 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
     for (const [key, template] of Object.entries(r.annotations)) {
       for (const error of templateErrors(template ?? '')) problems.push(`alerts.rules[${i}].annotations.${key} (rule "${r.name}"): ${error}`);
     }
-    return {
-      name: r.name,
-      metric: r.metric,
-      operator: r.operator,
-      threshold: r.threshold,
-      forMs: r.for,
-      severity: r.severity,
-      labels: r.labels,
-      aggregate: r.aggregate,
-      reduce: r.reduce,
-      windowMs: r.window ?? (r.reduce === 'last' ? alerts.stale_after : 5 * 60_000),
-      clearThreshold: r.clear_threshold,
-      keepFiringForMs: r.keep_firing_for,
-      cooldownMs: r.cooldown ?? alerts.default_cooldown,
-      maxRepeats: r.max_repeats,
-      channels: r.channels,
-      noData: r.no_data,
-      annotations: r.annotations,
-    };
+    return toRuleSpec(r, alerts);
   });
   for (const [i, r] of alerts.rules.entries()) {
     for (const channel of r.channels ?? []) {

@@ -3,3 +3,4 @@ export * from './compare.ts';
 export * from './rule.ts';
 export * from './alert-machine.ts';
 export * from './template.ts';
+export * from './backtest.ts';

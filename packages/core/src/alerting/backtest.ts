@@ -1,0 +1,102 @@
+import { INACTIVE, step, type SeriesState } from './alert-machine.ts';
+import { aggregate, reduce, type Point } from './reduce.ts';
+import type { RuleSpec } from './rule.ts';
+
+export interface BacktestSeries {
+  labels: Record<string, string>;
+  /** Oldest first. */
+  points: Point[];
+}
+
+export interface BacktestEpisode {
+  labels: Record<string, string>;
+  /** When the condition started to hold (the episode's start, as the engine records it). */
+  start: number;
+  firedAt: number;
+  /** null while still firing at the end of the range. */
+  end: number | null;
+  /** The worst value seen while firing (highest for > and >=, lowest for < and <=). */
+  peak: number | null;
+}
+
+export interface BacktestResult {
+  episodes: BacktestEpisode[];
+  /** Messages the rule would have sent (new, repeat, resolved), per channel multiply by the channels. */
+  notifications: number;
+  steps: number;
+}
+
+/** The value a rule sees at `now` for one series, kept incremental with two cursors. */
+class WindowCursor {
+  private lo = 0;
+  private hi = 0;
+  private cached: number | null = null;
+  private cachedLo = -1;
+  private cachedHi = -1;
+
+  constructor(
+    private readonly points: Point[],
+    private readonly rule: RuleSpec,
+  ) {}
+
+  valueAt(now: number): number | null {
+    const { points, rule } = this;
+    while (this.hi < points.length && points[this.hi]!.t <= now) this.hi++;
+    while (this.lo < this.hi && points[this.lo]!.t < now - rule.windowMs) this.lo++;
+    if (this.lo === this.cachedLo && this.hi === this.cachedHi) return this.cached;
+    this.cachedLo = this.lo;
+    this.cachedHi = this.hi;
+    this.cached = this.lo === this.hi ? reduce([], rule.reduce === 'count' ? 'count' : 'last') : rule.reduce === 'last' ? points[this.hi - 1]!.v : reduce(points.slice(this.lo, this.hi), rule.reduce);
+    return this.cached;
+  }
+}
+
+const worse = (rule: RuleSpec, a: number | null, b: number | null) => {
+  if (a === null) return b;
+  if (b === null) return a;
+  return rule.operator === '<' || rule.operator === '<=' ? Math.min(a, b) : Math.max(a, b);
+};
+
+/**
+ * Replays a rule over stored history with the engine's own state machine, one evaluation every
+ * `stepMs`, and returns the episodes it would have produced and the messages it would have sent.
+ * Silences and acknowledgements are not replayed: this is how noisy the rule itself is.
+ */
+export function backtest(rule: RuleSpec, series: BacktestSeries[], range: { from: number; to: number; stepMs: number }): BacktestResult {
+  const tracks = rule.aggregate
+    ? [{ labels: rule.labels ?? {}, cursors: series.map((s) => new WindowCursor(s.points, rule)) }]
+    : series.map((s) => ({ labels: s.labels, cursors: [new WindowCursor(s.points, rule)] }));
+  const episodes: BacktestEpisode[] = [];
+  let notifications = 0;
+  let steps = 0;
+  let ids = 0;
+  for (const track of tracks) {
+    let state: SeriesState = INACTIVE;
+    let open: BacktestEpisode | null = null;
+    // The worst value since the condition started to hold, so the peak covers the pending part too.
+    let pendingPeak: number | null = null;
+    for (let now = range.from; now <= range.to; now += range.stepMs) {
+      steps++;
+      const values = track.cursors.map((c) => c.valueAt(now));
+      const value = rule.aggregate ? aggregate(values.filter((v): v is number => v !== null), rule.aggregate) : values[0]!;
+      const prev = state;
+      const result = step(prev, value, rule, now, () => `backtest-${++ids}`);
+      state = result.state;
+      if (result.notify) notifications++;
+      pendingPeak = state.status === 'pending' ? worse(rule, prev.status === 'pending' ? pendingPeak : null, value) : pendingPeak;
+      if (result.newEpisode) {
+        open = { labels: track.labels, start: prev.pendingSince ?? now, firedAt: now, end: null, peak: worse(rule, prev.status === 'pending' ? pendingPeak : null, value) };
+        episodes.push(open);
+      } else if (result.events.includes('reopened')) {
+        open = episodes.findLast((e) => e.labels === track.labels) ?? null;
+        if (open) open.end = null;
+      }
+      if (open && (state.status === 'firing' || state.status === 'acknowledged')) open.peak = worse(rule, open.peak, value);
+      if (open && result.events.includes('resolved')) {
+        open.end = now;
+        open = null;
+      }
+    }
+  }
+  return { episodes, notifications, steps };
+}

@@ -1,8 +1,10 @@
 import { alertsRouter } from './routers/alerts.ts';
+import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
 import { rulesRouter } from './routers/rules.ts';
+import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -16,6 +18,9 @@ export const appRouter = router({
   channels: channelsRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  silences: silencesRouter,
+  maintenance: maintenanceRouter,
+  audit: auditRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

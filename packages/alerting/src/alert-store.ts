@@ -58,6 +58,7 @@ function rowToState(row: typeof alertStates.$inferSelect): SeriesState {
     notifiedState: row.notifiedState,
     repeats: row.repeats,
     notifySeq: row.notifySeq,
+    held: (row.held as SeriesState['held']) ?? undefined,
   };
 }
 
@@ -73,6 +74,7 @@ function stateColumns(s: SeriesState) {
     notifiedState: s.notifiedState,
     repeats: s.repeats,
     notifySeq: s.notifySeq,
+    held: s.held ?? null,
   };
 }
 
@@ -84,7 +86,7 @@ export class ConcurrentChange extends Error {}
 /** The alert lifecycle in PostgreSQL: engine states, episodes, their timelines, the outbox, the ledger. */
 export class AlertStore {
   constructor(
-    private readonly db: Database,
+    readonly db: Database,
     private readonly vigiaUrl: string,
   ) {}
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, aggregate, labelsMatch, reduce, seriesKey, step, type RuleSpec } from '@vigia/core';
+import { INACTIVE, aggregate, hold, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type Step } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
 import { ConcurrentChange, type AlertEvent, type AlertStore, type StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
+import { loadSuppressions } from './suppression.ts';
 
 interface Observation {
   rule: RuleSpec;
@@ -128,15 +129,12 @@ export class Evaluator {
 
   async tick(now = Date.now()): Promise<TickResult> {
     const started = performance.now();
-    const states = await this.store.loadStates();
+    const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
     const observations = await this.observe(now, states);
     const events: AlertEvent[] = [];
+    const touched = new Set<string>();
     let transitions = 0;
-    for (const o of observations) {
-      const stored = states.get(`${o.rule.name}\u0000${o.seriesKey}`);
-      const prev = stored?.state ?? INACTIVE;
-      const result = step(prev, o.value, o.rule, now, randomUUID);
-      if (!result.changed) continue;
+    const apply = async (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string) => {
       try {
         events.push(
           ...(await this.store.commit({
@@ -144,12 +142,13 @@ export class Evaluator {
             metric: o.rule.metric,
             seriesKey: o.seriesKey,
             labels: o.labels,
-            version: stored?.version ?? null,
+            version,
             prev,
             step: result,
             value: o.value,
             now,
             actor: 'vigia',
+            comment,
             channels: channelsFor(o.rule, this.config),
             unit: o.unit,
           })),
@@ -159,6 +158,30 @@ export class Evaluator {
         if (!(error instanceof ConcurrentChange)) throw error;
         this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
       }
+    };
+    for (const o of observations) {
+      const id = `${o.rule.name}\u0000${o.seriesKey}`;
+      touched.add(id);
+      const stored = states.get(id);
+      const prev = stored?.state ?? INACTIVE;
+      let result = step(prev, o.value, o.rule, now, randomUUID);
+      const suppressed = suppressions.match(o.rule.name, o.labels);
+      if (result.notify && suppressed) result = hold(prev, result, now);
+      else if (!suppressed && result.state.held) {
+        // Nothing covers it any more: send what was held, if receivers need it.
+        const released = release(result.state, now);
+        if (released) result = { ...released, events: [...result.events, ...released.events], newEpisode: result.newEpisode, notify: released.notify ?? result.notify, changed: true };
+      }
+      if (!result.changed) continue;
+      await apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : undefined);
+    }
+    // Resolved series still holding a message (a resolution never announced) are not observed any more.
+    for (const [id, stored] of states) {
+      if (touched.has(id) || !stored.state.held) continue;
+      const rule = this.rules.find((r) => r.name === stored.rule);
+      if (!rule || suppressions.match(rule.name, stored.labels)) continue;
+      const released = release(stored.state, now);
+      if (released) await apply({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null }, stored.state, released, stored.version);
     }
     await publishAlertEvents(this.redis, this.keys, events);
     // Resolved series past their flap window behave like new ones; their rows are dropped now and then.

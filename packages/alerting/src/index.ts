@@ -7,3 +7,4 @@ export * from './delivery.ts';
 export * from './channels.ts';
 export * from './actions.ts';
 export * from './notification-payload.ts';
+export * from './suppression.ts';

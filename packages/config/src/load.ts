@@ -39,6 +39,7 @@ export interface VigiaConfig {
   storage: { liveWindowMs: number; flushIntervalMs: number; batchSize: number; staleAfterMs: number };
   alerts: ConfigFile['alerts'];
   channels: ConfigFile['channels'];
+  maintenanceWindows: ConfigFile['maintenance_windows'];
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -187,6 +188,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size, staleAfterMs: parsed.storage.stale_after },
     alerts: parsed.alerts,
     channels,
+    maintenanceWindows: parsed.maintenance_windows,
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

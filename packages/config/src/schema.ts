@@ -47,6 +47,37 @@ export const ruleSchema = z.strictObject({
     .default({}),
 });
 
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone (use an IANA name such as Europe/Lisbon or UTC)');
+
+export const matchSchema = z.strictObject({ rule: z.string().optional(), labels: z.record(z.string(), z.string()).default({}) });
+
+export const maintenanceWindowSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    every: z.enum(['daily', 'weekly', 'cron']),
+    at: timeOfDay.optional(),
+    days: z.array(z.enum(DAYS)).min(1).optional(),
+    cron: z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a five-field cron expression').optional(),
+    duration: positiveDuration,
+    timezone: timezone.default('UTC'),
+    match: matchSchema.default({ labels: {} }),
+    comment: z.string().optional(),
+  })
+  .superRefine((w, ctx) => {
+    if (w.every !== 'cron' && !w.at) ctx.addIssue({ code: 'custom', path: ['at'], message: `a ${w.every} window needs at: HH:MM` });
+    if (w.every === 'weekly' && !w.days) ctx.addIssue({ code: 'custom', path: ['days'], message: 'a weekly window needs days: [mon, …]' });
+    if (w.every === 'cron' && !w.cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'a cron window needs cron: "m h dom mon dow"' });
+  });
+
 export const fileSchema = z.strictObject({
   server: z.strictObject({ host: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), public_url: z.url().optional() }).default({}),
   collection: z.strictObject({ interval: positiveDuration.default(5_000), timeout: positiveDuration.default(10_000) }).default({ interval: 5_000, timeout: 10_000 }),
@@ -98,8 +129,10 @@ export const fileSchema = z.strictObject({
       rules: [],
     }),
   channels: z.record(z.string(), z.looseObject({ type: z.string().optional(), enabled: z.boolean().optional() })).default({}),
+  maintenance_windows: z.array(maintenanceWindowSchema).default([]),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 
 export type ConfigFile = z.output<typeof fileSchema>;
 export type AlertRuleConfig = z.output<typeof ruleSchema>;
+export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowSchema>;

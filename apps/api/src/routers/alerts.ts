@@ -1,9 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { ActionError, actOnAlert, type ActionKind } from '@vigia/alerting';
+import { and, eq } from 'drizzle-orm';
+import { ActionError, actOnAlert, loadSuppressions, type ActionKind } from '@vigia/alerting';
+import { auditEvents } from '@vigia/db';
 import { SEVERITIES } from '@vigia/config';
 import type { Context } from '../context.ts';
 import { followStream } from '../stream-subscription.ts';
+import { audit } from '../audit.ts';
 import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
 
 const STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
@@ -26,6 +29,7 @@ export async function runAction(ctx: Context & { principal: NonNullable<Context[
   const { deps } = ctx;
   try {
     await actOnAlert({ store: deps.alerts, rules: deps.rules, config: deps.config, redis: deps.redis, keys: deps.keys }, { id: input.id, kind, actor: ctx.principal.username, comment: input.comment });
+    await audit(deps, ctx.principal.username, `alert.${kind}`, { type: 'alert', id: input.id }, input.comment ? { comment: input.comment } : undefined);
   } catch (error) {
     if (error instanceof ActionError) throw new TRPCError({ code: error.code, message: error.message });
     throw error;
@@ -34,12 +38,20 @@ export async function runAction(ctx: Context & { principal: NonNullable<Context[
 }
 
 export const alertsRouter = router({
-  list: protectedProcedure.input(alertListInput).query(({ ctx, input }) => ctx.deps.alerts.list(input)),
+  /** Alerts newest first; `silencedBy` names the silence or window holding an open alert's messages. */
+  list: protectedProcedure.input(alertListInput).query(async ({ ctx, input }) => {
+    const [rows, suppressions] = await Promise.all([ctx.deps.alerts.list(input), loadSuppressions(ctx.deps.store.db, ctx.deps.config.maintenanceWindows, Date.now())]);
+    return rows.map((a) => ({ ...a, silencedBy: a.status === 'resolved' ? null : suppressions.match(a.rule, a.labels) }));
+  }),
 
   get: protectedProcedure.input(z.object({ id: z.string() })).query(async ({ ctx, input }) => {
-    const found = await ctx.deps.alerts.get(input.id);
+    const [found, suppressions, actions] = await Promise.all([
+      ctx.deps.alerts.get(input.id),
+      loadSuppressions(ctx.deps.store.db, ctx.deps.config.maintenanceWindows, Date.now()),
+      ctx.deps.store.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'alert'), eq(auditEvents.targetId, input.id))).orderBy(auditEvents.at),
+    ]);
     if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no alert ${input.id}` });
-    return found;
+    return { ...found, silencedBy: found.alert.status === 'resolved' ? null : suppressions.match(found.alert.rule, found.alert.labels), audit: actions };
   }),
 
   acknowledge: operatorProcedure.input(actionInput).mutation(({ ctx, input }) => runAction(ctx, 'acknowledge', input)),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLES, apiTokens, sessions, users } from '@vigia/db';
 import { hashPassword } from '@vigia/auth';
 import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
+import { audit } from '../audit.ts';
 
 const username = z.string().trim().min(1).max(64).regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
 const password = z.string().min(10, 'at least 10 characters').max(1000);
@@ -19,6 +20,7 @@ export const usersRouter = router({
       const passwordHash = await hashPassword(input.password);
       const [row] = await ctx.deps.store.db.insert(users).values({ username: input.username, passwordHash, role: input.role, email: input.email ?? null }).onConflictDoNothing().returning(publicUser);
       if (!row) throw new TRPCError({ code: 'CONFLICT', message: `user ${input.username} exists` });
+      await audit(ctx.deps, ctx.principal.username, 'user.create', { type: 'user', id: row.id }, { username: row.username, role: row.role });
       return row;
     }),
 
@@ -38,6 +40,7 @@ export const usersRouter = router({
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `no user ${input.id}` });
       // A new password or a disabled account ends the sessions that exist.
       if (input.password || input.disabled) await db.delete(sessions).where(eq(sessions.userId, input.id));
+      await audit(ctx.deps, ctx.principal.username, 'user.update', { type: 'user', id: row.id }, { role: input.role, disabled: input.disabled, passwordChanged: !!input.password });
       return row;
     }),
 
@@ -67,11 +70,13 @@ export const tokensRouter = router({
     const [user] = await db.select({ id: users.id }).from(users).where(and(eq(users.username, owner), isNull(users.disabledAt)));
     if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `no active user ${owner}` });
     const created = await ctx.deps.auth.createToken(user.id, input.name);
+    await audit(ctx.deps, ctx.principal.username, 'token.create', { type: 'token', id: created.id }, { name: input.name, owner });
     return { id: created.id, name: input.name, username: owner, token: created.token };
   }),
 
   revoke: adminProcedure.input(z.object({ id: z.number().int() })).mutation(async ({ ctx, input }) => {
     if (!(await ctx.deps.auth.revokeToken(input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: `no active token ${input.id}` });
+    await audit(ctx.deps, ctx.principal.username, 'token.revoke', { type: 'token', id: input.id });
     return { ok: true };
   }),
 });

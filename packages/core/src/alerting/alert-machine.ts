@@ -25,9 +25,11 @@ export interface SeriesState {
   repeats: number;
   /** Counts notifications of the episode; part of each notification's id. */
   notifySeq: number;
+  /** A notification withheld by a silence or maintenance window, released when it ends. */
+  held?: NotifyReason;
 }
 
-export type EventType = 'pending' | 'firing' | 'reopened' | 'resolved' | 'repeat' | 'acknowledged' | 'unacknowledged';
+export type EventType = 'pending' | 'firing' | 'reopened' | 'resolved' | 'repeat' | 'acknowledged' | 'unacknowledged' | 'held' | 'released';
 
 export interface Step {
   state: SeriesState;
@@ -147,4 +149,35 @@ export function resolveByHand(prev: SeriesState, now: number): Step | null {
   if (prev.status !== 'firing' && prev.status !== 'acknowledged') return null;
   const result = resolve(prev, now);
   return { ...result, state: { ...result.state, lastResolvedAt: undefined } };
+}
+
+/**
+ * A silence or maintenance window covers this series: the step happens (and is recorded) but
+ * its notification is held. Receivers keep believing what they were last told; the repeat
+ * cadence moves on as if it had been sent, so a long silence holds one message per cooldown.
+ */
+export function hold(prev: SeriesState, result: Step, now: number): Step {
+  if (!result.notify) return result;
+  return {
+    ...result,
+    state: { ...result.state, notifiedState: prev.notifiedState, lastNotifiedAt: now, repeats: prev.repeats, held: result.notify },
+    events: [...result.events, 'held'],
+    notify: undefined,
+  };
+}
+
+/**
+ * The silence is over: if receivers now believe something false (firing unannounced, or a
+ * resolution they never heard of), one message puts it right; otherwise the hold just ends.
+ */
+export function release(prev: SeriesState, now: number): Step | null {
+  if (!prev.held) return null;
+  const base: SeriesState = { ...prev, held: undefined };
+  if (prev.episodeId && prev.status === 'firing' && prev.notifiedState !== 'firing') {
+    return { state: { ...base, notifiedState: 'firing', lastNotifiedAt: now, notifySeq: prev.notifySeq + 1 }, events: ['released'], notify: prev.notifiedState === 'none' ? 'new' : 'repeat', changed: true };
+  }
+  if (prev.episodeId && prev.status === 'inactive' && prev.notifiedState === 'firing') {
+    return { state: { ...base, notifiedState: 'resolved', notifySeq: prev.notifySeq + 1 }, events: ['released'], notify: 'resolved', changed: true };
+  }
+  return { state: base, events: [], changed: true };
 }

@@ -24,6 +24,7 @@ export const alertStates = pgTable(
     repeats: integer('repeats').notNull().default(0),
     notifySeq: integer('notify_seq').notNull().default(0),
     lastValue: doublePrecision('last_value'),
+    held: text('held'),
     version: integer('version').notNull().default(0),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -114,4 +115,66 @@ export const deliveries = pgTable(
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [index('deliveries_notification_idx').on(t.notificationId), index('deliveries_alert_idx').on(t.alertId, t.at)],
+);
+
+export interface Matchers {
+  /** Only alerts of this rule (all rules when absent). */
+  rule?: string;
+  /** Only series carrying every one of these labels. */
+  labels: Record<string, string>;
+}
+
+/** A silence: matching alerts are still recorded and shown, but send nothing until it ends. */
+export const silences = pgTable(
+  'silences',
+  {
+    id: serial('id').primaryKey(),
+    matchers: jsonb('matchers').$type<Matchers>().notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    comment: text('comment').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    endedAt: ts('ended_at'),
+    endedBy: text('ended_by'),
+  },
+  (t) => [index('silences_ends_idx').on(t.endsAt)],
+);
+
+export interface WindowSchedule {
+  every: 'daily' | 'weekly' | 'cron';
+  /** HH:MM, for daily and weekly. */
+  at?: string;
+  /** sun … sat, for weekly. */
+  days?: string[];
+  /** Five-field cron expression, for cron. */
+  cron?: string;
+  durationMs: number;
+  timezone: string;
+}
+
+/** A recurring maintenance window created through the API (those of monitoring.yaml live there). */
+export const maintenanceWindows = pgTable('maintenance_windows', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  schedule: jsonb('schedule').$type<WindowSchedule>().notNull(),
+  matchers: jsonb('matchers').$type<Matchers>().notNull(),
+  comment: text('comment'),
+  createdBy: text('created_by').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Every human action (acknowledge, resolve, silence, edit…), with who and when. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: serial('id').primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_target_idx').on(t.targetType, t.targetId), index('audit_events_at_idx').on(t.at)],
 );

@@ -1,5 +1,5 @@
 import { errorCode, errorMessage, trpc } from '../trpc.ts';
-import type { MetricSample } from './types.ts';
+import type { MetricSample } from '../api/types.ts';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -28,8 +28,8 @@ export class LiveFeed {
   /** True when the stream ended and will not come back by itself (offer a retry). */
   readonly stopped = $derived(this.connection === 'stopped');
 
-  /** Starts following; returns the function that stops it. */
-  start(names: string[], onSamples: (samples: MetricSample[]) => void): () => void {
+  /** Starts following (every metric when `names` is absent); returns the function that stops it. */
+  start(names: string[] | undefined, onSamples: (samples: MetricSample[]) => void): () => void {
     const setOnline = () => (this.online = navigator.onLine);
     window.addEventListener('online', setOnline);
     window.addEventListener('offline', setOnline);

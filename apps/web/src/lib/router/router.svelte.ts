@@ -28,9 +28,16 @@ class Router {
 
   /** Changes one query parameter (null removes it), keeping the others. */
   setParam(key: string, value: string | null, options: { replace?: boolean } = {}): void {
+    this.setParams({ [key]: value }, options);
+  }
+
+  /** Changes several at once, so the history gets one entry and the page one update. */
+  setParams(values: Record<string, string | null>, options: { replace?: boolean } = {}): void {
     const params = new URLSearchParams(this.search);
-    if (value === null) params.delete(key);
-    else params.set(key, value);
+    for (const [key, value] of Object.entries(values)) {
+      if (value === null || value === '') params.delete(key);
+      else params.set(key, value);
+    }
     const query = params.toString();
     this.navigate(this.path + (query ? `?${query}` : ''), options);
   }

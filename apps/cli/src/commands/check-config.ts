@@ -1,0 +1,71 @@
+import { ConfigError, formatIssues, loadConfig, type VigiaConfig } from '@vigia/config';
+import { buildChannels, buildRules } from '@vigia/alerting';
+import type { Notifier } from '@vigia/plugin-sdk';
+import { loadPlugins } from '@vigia/worker';
+import type { CommandArgs } from '../commands.ts';
+import { EXIT } from '../errors.ts';
+import type { Io } from '../io.ts';
+import { quietLogger } from '../quiet-logger.ts';
+
+/** Runs one stage of the start-up checks; its problems join the list instead of ending the check. */
+function collect<T>(problems: string[], stage: () => T): T | undefined {
+  try {
+    return stage();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/** Collector settings against each enabled plugin's schema, as the worker checks them before scheduling. */
+function collectorProblems(config: VigiaConfig, collectors: Awaited<ReturnType<typeof loadPlugins>>['collectors']): { enabled: number; problems: string[] } {
+  const problems: string[] = [];
+  let enabled = 0;
+  for (const [name, loaded] of collectors) {
+    const settings = config.collectors[name] ?? { enabled: true, options: {} };
+    if (!settings.enabled) continue;
+    enabled++;
+    const schema = loaded.plugin.configSchema;
+    const parsed = schema?.safeParse(settings.options);
+    if (parsed && !parsed.success) problems.push(...formatIssues(parsed.error.issues, settings.options).map((p) => `collectors.${name}.${p}`));
+  }
+  return { enabled, problems };
+}
+
+export async function run({ positionals }: CommandArgs, io: Io): Promise<number> {
+  const report = (file: string, problems: string[], warnings: string[] = []) => {
+    for (const w of warnings) io.out(`${file}: warning: ${w}\n`);
+    for (const p of problems) io.out(`${file}: ${p}\n`);
+    io.out(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; Vigia would not start with this file\n`);
+    return EXIT.failed;
+  };
+
+  let config: VigiaConfig;
+  try {
+    config = loadConfig({ env: io.env, file: positionals[0] });
+  } catch (error) {
+    // The schema failed: nothing further can be checked on a file that does not parse.
+    if (error instanceof ConfigError) return report(error.file, error.problems);
+    throw error;
+  }
+
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const rules = collect(problems, () => buildRules(config)) ?? [];
+  const plugins = await loadPlugins(config.pluginDirs, config.plugins, quietLogger);
+  for (const failure of plugins.failures) warnings.push(`plugin ${failure.source} does not load and would be skipped: ${failure.error}`);
+  const notifiers = new Map([...plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
+  const channels = collect(problems, () => buildChannels(config, notifiers))?.channels;
+  const collectors = collectorProblems(config, plugins.collectors);
+  problems.push(...collectors.problems);
+  for (const name of Object.keys(config.collectors)) {
+    if (!plugins.collectors.has(name)) warnings.push(`collectors.${name}: no collector plugin named "${name}" is installed, so these settings are not used`);
+  }
+
+  if (problems.length) return report(config.file, problems, warnings);
+  for (const w of warnings) io.out(`${config.file}: warning: ${w}\n`);
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  io.out(`${config.file}: valid: ${count(rules.length, 'rule')}, ${count(channels?.size ?? 0, 'channel')}, ${count(collectors.enabled, 'collector')} configured\n`);
+  return EXIT.ok;
+}

@@ -76,14 +76,17 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
     notificationId = row.id;
   }
 
+  // The ledger row and the notification's state change together, so readers never see one without the other.
   const record = async (outcome: 'delivered' | 'retryable' | 'permanent', durationMs: number, error?: string) => {
-    await db.insert(deliveries).values({ notificationId, alertId, channel: channelName, attempt, outcome, error: error ?? null, durationMs });
-    if (job.data.test) return;
-    const final = outcome === 'delivered' ? 'delivered' : outcome === 'permanent' || attempt >= options.attempts ? 'failed' : null;
-    await db
-      .update(notifications)
-      .set({ attempts: sql`${notifications.attempts} + 1`, lastError: error ?? null, ...(final ? { state: final, finishedAt: new Date() } : {}) })
-      .where(eq(notifications.id, notificationId));
+    await db.transaction(async (tx) => {
+      await tx.insert(deliveries).values({ notificationId, alertId, channel: channelName, attempt, outcome, error: error ?? null, durationMs });
+      if (job.data.test) return;
+      const final = outcome === 'delivered' ? 'delivered' : outcome === 'permanent' || attempt >= options.attempts ? 'failed' : null;
+      await tx
+        .update(notifications)
+        .set({ attempts: sql`${notifications.attempts} + 1`, lastError: error ?? null, ...(final ? { state: final, finishedAt: new Date() } : {}) })
+        .where(eq(notifications.id, notificationId));
+    });
   };
 
   const channel = channels.get(channelName);

@@ -212,7 +212,10 @@ describe('email through a real SMTP server', () => {
         return d.notifications[0]?.state === 'delivered' ? d : null;
       }, { what: 'the mail to be delivered' });
       const mail = await sink.mailFor(detail.notifications[0]!.id);
-      expect(mail.rcpt_tos.sort()).toEqual(['boss@example.com', 'ops@example.com']);
+      // One copy per recipient (their acknowledge links are signed for them).
+      const copies = await waitFor(() => (sink.all().length === 2 ? sink.all() : null), { what: 'a copy for each recipient' });
+      expect(copies.flatMap((m) => m.rcpt_tos).sort()).toEqual(['boss@example.com', 'ops@example.com']);
+      expect(detail.deliveries.filter((d) => d.outcome === 'delivered').map((d) => d.recipient).sort()).toEqual(['boss@example.com', 'ops@example.com']);
       expect(mail.headers.subject).toContain('Test Value High');
       expect(mail.text).toContain('test_value is 42 on a');
       expect(mail.html).toContain('Test Value High');

@@ -4,8 +4,7 @@ import { HistoryStore, type Store } from '@vigia/db';
 import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
 import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
-import { AuthService } from '@vigia/auth';
-import { ensureAdmin, resolveSecretKey } from './auth/bootstrap.ts';
+import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { ApiDeps } from './deps.ts';
 import { buildServer } from './server.ts';
@@ -33,8 +32,9 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
   const onError = (error: Error) => logger.warn('redis connection problem', { error: error.message });
   const redis = connectRedis(config.redis.url, { onError });
   const feed = new LiveFeed(connectRedis(config.redis.url, { onError }), keys, (error) => logger.warn('live feed interrupted; resuming', { error: error.message }));
+  const secretKey = resolveSecretKey(config.auth.secretKey, config.database.dataDir);
   const auth = new AuthService(store.db, {
-    secretKey: resolveSecretKey(config.auth.secretKey, config.database.dataDir),
+    secretKey,
     sessionTtlMs: config.auth.sessionTtlMs,
     staticToken: config.auth.apiToken,
   });
@@ -58,6 +58,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     notifyQueue,
     notifyEvents,
     auth,
+    secretKey,
     loginLimiter: new LoginLimiter(),
     logger,
     startedAt: Date.now(),

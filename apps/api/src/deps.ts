@@ -26,6 +26,8 @@ export interface ApiDeps {
   notifyQueue: Queue<NotifyPayload>;
   notifyEvents: QueueEvents;
   auth: AuthService;
+  /** SECRET_KEY: signs session cookies and the action links in messages. */
+  secretKey: string;
   loginLimiter: LoginLimiter;
   logger: AppLogger;
   startedAt: number;

@@ -5,7 +5,9 @@ import { createContext } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoute } from './health.ts';
 import { prometheusRoute } from './prometheus.ts';
+import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
+import { slackActionRoutes } from './rest/slack-actions.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
@@ -51,6 +53,8 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   metricsRoutes(app, deps);
   systemRoutes(app, deps);
   alertsRoutes(app, deps);
+  actionLinkRoutes(app, deps, deps.secretKey);
+  slackActionRoutes(app, deps);
   await staticSpa(app, webDist);
   return app;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-const API_PREFIXES = ['/api/', '/trpc/', '/metrics', '/healthz'];
+const API_PREFIXES = ['/api/', '/trpc/', '/metrics', '/healthz', '/act/'];
 
 /**
  * Serves the built dashboard. Hashed assets are cached for a year; index.html never, so a new

@@ -15,7 +15,7 @@ function findCommand(argv: string[]): { spec: CommandSpec; rest: string[] } {
   if (group.length) {
     const choices = group.map(commandName).join(', ');
     if (second === undefined || HELP_FLAGS.has(second)) throw new UsageError(`"${first}" needs a subcommand: ${choices}`);
-    throw new UsageError(`unknown command "${first} ${second}" (there is ${choices})`);
+    throw new UsageError(`unknown command "${first} ${second}" (${first} has ${choices})`);
   }
   throw new UsageError(`unknown command "${first}"`);
 }
@@ -25,16 +25,20 @@ function parse(spec: CommandSpec, rest: string[]) {
   try {
     parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message, commandName(spec));
-    throw error;
+    const code = String((error as NodeJS.ErrnoException).code);
+    if (!code.startsWith('ERR_PARSE_ARGS')) throw error;
+    // parseArgs explains how to pass a positional starting with '-', which nobody here needs.
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    throw new UsageError(unknown ? `unknown option ${unknown}` : (error as Error).message, commandName(spec));
   }
-  if (parsed.values.help) return { help: true as const };
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return { help: true as const };
   const required = spec.positionals.filter((p) => !p.endsWith('?'));
   if (parsed.positionals.length < required.length) throw new UsageError(`missing <${required[parsed.positionals.length]}>`, commandName(spec));
   if (parsed.positionals.length > spec.positionals.length) {
     throw new UsageError(`unexpected argument "${parsed.positionals[spec.positionals.length]}"`, commandName(spec));
   }
-  return { help: false as const, values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return { help: false as const, values, positionals: parsed.positionals };
 }
 
 /** Runs one command line and returns the exit status; never throws. */

@@ -1,4 +1,4 @@
-import type { ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { Io } from './io.ts';
 
 export interface CommandArgs {
@@ -16,7 +16,7 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments; a trailing `?` marks an optional one. */
   positionals: string[];
-  options: ParseArgsOptionsConfig;
+  options: NonNullable<ParseArgsConfig['options']>;
   /** Everything --help prints after the usage line. */
   help: string;
   // Loaded on demand: `vigia --help` should not pay for the database driver and every plugin.
@@ -112,7 +112,7 @@ ${DATABASE_NOTE}`,
     words: ['backtest'],
     summary: "replay a rule over stored history: the episodes it would have raised",
     positionals: [],
-    options: { rule: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' } },
+    options: { rule: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, file: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' } },
     help: `Asks a running Vigia (rules.backtest) to replay a rule over its history with the engine's own
 state machine, and prints each episode it would have raised (start, end, peak value) and how
 many notifications it would have sent.
@@ -120,6 +120,8 @@ many notifications it would have sent.
   --rule <name>     the rule, by name (required)
   --from <time>     start: 2026-11-01, 2026-11-01T08:00:00Z or epoch ms (default: 24 h before --to)
   --to <time>       end, written the same way, or now (default: now)
+  --file <path>     replay the rule as written in this monitoring.yaml (an edited copy) instead of
+                    the one the running Vigia has
   --url <url>       where Vigia answers (default: VIGIA_URL, else http://127.0.0.1:5001)
   --token <token>   bearer token (default: VIGIA_TOKEN, else API_TOKEN)`,
     load: () => import('./commands/backtest.ts'),
@@ -134,7 +136,7 @@ function usageLine(spec: CommandSpec): string {
 }
 
 export function commandHelp(spec: CommandSpec): string {
-  return `usage: ${usageLine(spec)}\n\n${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.\n${spec.help}\n`;
+  return `usage: ${usageLine(spec)}\n\n${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.\n\n${spec.help}\n`;
 }
 
 export function topHelp(): string {

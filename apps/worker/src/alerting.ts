@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AlertStore, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishChannels } from '@vigia/alerting';
+import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
 import { QUEUES, openQueue, type NotifyPayload, type RedisKeys } from '@vigia/live';
@@ -51,6 +52,8 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
 
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
   const { delivery } = config.alerts;
+  // Links in messages are signed with the API's key, so any API process can check them.
+  const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };
   const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
   relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };
   const notifyWorker = new Worker<NotifyPayload>(
@@ -58,7 +61,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     async (job) => {
       const started = performance.now();
       try {
-        return await deliver(job, store.db, channels, { timeoutMs: delivery.timeout, attempts: job.opts.attempts ?? delivery.attempts, vigiaUrl: config.server.publicUrl }, logger.child('deliver'));
+        return await deliver(job, store.db, channels, { timeoutMs: delivery.timeout, attempts: job.opts.attempts ?? delivery.attempts, vigiaUrl: config.server.publicUrl, links }, logger.child('deliver'));
       } finally {
         await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.notify.name}`, (performance.now() - started) / 1000).hincrby(keys.counters, `jobs:${QUEUES.notify.name}`, 1).exec();
       }

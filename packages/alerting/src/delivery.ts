@@ -1,8 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { signActionLink, type LinkAction } from '@vigia/auth';
 import { deliveries, notifications, type Database } from '@vigia/db';
 import type { NotifyPayload } from '@vigia/live';
-import { isPermanentError, type AlertNotification, type Logger, type Notifier } from '@vigia/plugin-sdk';
+import { isPermanentError, type AlertNotification, type DeliveryReceipt, type Logger, type Notifier } from '@vigia/plugin-sdk';
 
 export interface Channel {
   name: string;
@@ -14,6 +15,8 @@ export interface DeliveryOptions {
   timeoutMs: number;
   attempts: number;
   vigiaUrl: string;
+  /** Signs the acknowledge / silence links of each copy (the API's SECRET_KEY). */
+  links?: { secret: string; ttlMs: number };
 }
 
 export interface DeliveryOutcome {
@@ -76,49 +79,99 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
     notificationId = row.id;
   }
 
-  // The ledger row and the notification's state change together, so readers never see one without the other.
-  const record = async (outcome: 'delivered' | 'retryable' | 'permanent', durationMs: number, error?: string) => {
-    await db.transaction(async (tx) => {
-      await tx.insert(deliveries).values({ notificationId, alertId, channel: channelName, attempt, outcome, error: error ?? null, durationMs });
-      if (job.data.test) return;
-      const final = outcome === 'delivered' ? 'delivered' : outcome === 'permanent' || attempt >= options.attempts ? 'failed' : null;
-      await tx
-        .update(notifications)
-        .set({ attempts: sql`${notifications.attempts} + 1`, lastError: error ?? null, ...(final ? { state: final, finishedAt: new Date() } : {}) })
-        .where(eq(notifications.id, notificationId));
-    });
-  };
-
+  const served = new Set<string | null>();
   const channel = channels.get(channelName);
   if (!channel) {
-    await record('permanent', 0, `channel "${channelName}" is not configured or not enabled on this worker`);
+    await finish([{ recipient: null, outcome: 'permanent', durationMs: 0, error: `channel "${channelName}" is not configured or not enabled on this worker` }]);
     throw new UnrecoverableError(`channel ${channelName} is not configured`);
   }
+
+  // A channel that addresses people one by one gets one copy each, with links signed for them;
+  // recipients already served by an earlier attempt are not sent the message again.
+  const everyone: (string | null)[] = channel.notifier.recipients?.(channel.config) ?? [null];
+  if (!job.data.test) {
+    const done = await db.select({ recipient: deliveries.recipient }).from(deliveries).where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.outcome, 'delivered')));
+    for (const row of done) served.add(row.recipient);
+  }
+  const pending = everyone.filter((r) => !served.has(r));
+  const attempts: Attempt[] = [];
+  let receipt: DeliveryReceipt | void = undefined;
+  let lastError: unknown;
+  for (const [i, recipient] of pending.entries()) {
+    const copy = options.links ? withLinks(notification, recipient ?? `${channelName} channel`, options.links) : notification;
+    const started = performance.now();
+    try {
+      receipt = await sendWithTimeout(channel, recipient ? { ...copy, recipient } : copy, options.timeoutMs, logger);
+      const attempt: Attempt = { recipient, outcome: 'delivered', durationMs: performance.now() - started };
+      // Served recipients are recorded at once (a crash later must not send them a second copy);
+      // the last one lands with the notification's new state, so readers see both together.
+      if (i < pending.length - 1) await insertAttempts([attempt]);
+      else attempts.push(attempt);
+    } catch (error) {
+      lastError = error;
+      attempts.push({ recipient, outcome: isPermanentError(error) ? 'permanent' : 'retryable', durationMs: performance.now() - started, error: (error as Error)?.message ?? String(error) });
+      logger.warn('delivery failed', { channel: channelName, notification: notificationId, recipient: recipient ?? undefined, attempt, permanent: isPermanentError(error), error: (error as Error)?.message });
+    }
+  }
+  await finish(attempts);
+  const retry = attempts.find((a) => a.outcome === 'retryable');
+  if (retry) throw lastError instanceof Error ? lastError : new Error(retry.error);
+  const permanent = attempts.find((a) => a.outcome === 'permanent');
+  if (permanent && attempts.every((a) => a.outcome !== 'delivered') && served.size === 0) throw new UnrecoverableError(permanent.error ?? 'permanent failure');
+  return { delivered: true, detail: receipt?.detail, externalId: receipt?.externalId };
+
+  async function insertAttempts(rows: Attempt[], tx: Pick<Database, 'insert'> = db): Promise<void> {
+    if (rows.length) await tx.insert(deliveries).values(rows.map((a) => ({ notificationId, alertId, channel: channelName, recipient: a.recipient, attempt, outcome: a.outcome, error: a.error ?? null, durationMs: a.durationMs })));
+  }
+
+  /** The ledger rows of this attempt and the notification's state, in one transaction. */
+  async function finish(rows: Attempt[]): Promise<void> {
+    await db.transaction(async (tx) => {
+      await insertAttempts(rows, tx);
+      if (job.data.test) return;
+      const retryable = rows.some((a) => a.outcome === 'retryable');
+      const someDelivered = served.size > 0 || rows.some((a) => a.outcome === 'delivered');
+      const final = retryable ? (attempt >= options.attempts ? 'failed' : null) : someDelivered ? 'delivered' : 'failed';
+      const error = rows.find((a) => a.error)?.error ?? null;
+      await tx
+        .update(notifications)
+        .set({ attempts: sql`${notifications.attempts} + 1`, lastError: error, ...(final ? { state: final, finishedAt: new Date() } : {}) })
+        .where(eq(notifications.id, notificationId));
+    });
+  }
+}
+
+interface Attempt {
+  recipient: string | null;
+  outcome: 'delivered' | 'retryable' | 'permanent';
+  durationMs: number;
+  error?: string;
+}
+
+async function sendWithTimeout(channel: Channel, notification: AlertNotification, timeoutMs: number, logger: Logger): Promise<DeliveryReceipt | void> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const started = performance.now();
   try {
-    const receipt = await Promise.race([
+    return await Promise.race([
       channel.notifier.send(notification, { config: channel.config, logger, signal: controller.signal }),
       new Promise<never>((_, fail) => {
         timer = setTimeout(() => {
           controller.abort();
-          fail(new TimeoutError(`no answer within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
+          fail(new TimeoutError(`no answer within ${timeoutMs} ms`));
+        }, timeoutMs);
       }),
     ]);
-    await record('delivered', performance.now() - started);
-    return { delivered: true, detail: receipt?.detail, externalId: receipt?.externalId };
-  } catch (error) {
-    const message = (error as Error)?.message ?? String(error);
-    const permanent = isPermanentError(error);
-    await record(permanent ? 'permanent' : 'retryable', performance.now() - started, message);
-    logger.warn('delivery failed', { channel: channelName, notification: notificationId, attempt, permanent, error: message });
-    if (permanent) throw new UnrecoverableError(message);
-    throw error;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Signed acknowledge and silence links for one recipient, for messages about something still firing. */
+function withLinks(notification: AlertNotification, recipient: string, links: { secret: string; ttlMs: number }): AlertNotification {
+  if (!['new', 'repeat', 'escalated'].includes(notification.reason)) return notification;
+  const expiresAt = Date.now() + links.ttlMs;
+  const url = (action: LinkAction) => `${notification.vigiaUrl}/act/${signActionLink({ alertId: notification.alertId, action, recipient, expiresAt }, links.secret)}`;
+  return { ...notification, links: { ...notification.links, acknowledge: url('acknowledge'), silence: url('silence') } };
 }
 
 /** Exponential backoff that honours a receiver's Retry-After. */

@@ -101,6 +101,8 @@ export const fileSchema = z.strictObject({
     .strictObject({
       evaluation_interval: positiveDuration.default(5_000),
       default_cooldown: duration.default(30 * 60_000),
+      /** How long the acknowledge / silence links in messages stay valid. */
+      link_ttl: positiveDuration.default(24 * 3_600_000),
       /** How old the newest sample of a series may be before a `last` rule sees no data. */
       stale_after: positiveDuration.default(5 * 60_000),
       routing: z.partialRecord(z.enum(SEVERITIES), z.array(z.string())).default({}),
@@ -122,6 +124,7 @@ export const fileSchema = z.strictObject({
     .default({
       evaluation_interval: 5_000,
       default_cooldown: 30 * 60_000,
+      link_ttl: 24 * 3_600_000,
       stale_after: 5 * 60_000,
       routing: {},
       collector_down: { enabled: true, for: 60_000, severity: 'warning' },

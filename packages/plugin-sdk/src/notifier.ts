@@ -37,6 +37,11 @@ export interface AlertNotification {
   channel: string;
   /** Where people reach Vigia (VIGIA_PUBLIC_URL). */
   vigiaUrl: string;
+  /**
+   * For notifiers that declare `recipients`: the one recipient this copy is for (its links are
+   * signed for them, so Vigia records who acted).
+   */
+  recipient?: string;
 }
 
 export interface NotifierContext<Config> {
@@ -62,6 +67,12 @@ export interface Notifier<Config = Record<string, unknown>> {
   /** Keys of the config that hold secrets: redacted wherever config is shown. */
   secrets?: string[];
   init?(ctx: { config: Config; logger: Logger }): void | Promise<void>;
+  /**
+   * The people a channel reaches, when it can address them one by one (email). The host then
+   * delivers one copy per recipient, each with its own signed links, and never sends a
+   * recipient the same message twice.
+   */
+  recipients?(config: Config): string[];
   send(notification: AlertNotification, ctx: NotifierContext<Config>): Promise<DeliveryReceipt | void>;
   close?(): void | Promise<void>;
 }

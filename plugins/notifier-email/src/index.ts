@@ -29,6 +29,7 @@ export default function emailNotifier() {
     description: 'Email over SMTP (nodemailer), plain text and HTML',
     configSchema,
     secrets: ['password'],
+    recipients: (config) => config.to,
 
     async send(notification, { config, logger, signal }) {
       const timeout = AbortSignal.timeout(config.timeout_ms);
@@ -36,7 +37,7 @@ export default function emailNotifier() {
       try {
         const info = await transport.sendMail({
           from: config.from,
-          to: config.to,
+          to: notification.recipient ?? config.to,
           subject: subjectLine(notification, config.subject_prefix),
           text: renderText(notification),
           html: renderHtml(notification),

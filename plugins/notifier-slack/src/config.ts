@@ -8,6 +8,12 @@ export const configSchema = z.object({
   username: z.string().min(1).default('Vigia'),
   icon_emoji: z.string().regex(/^:[^:\s]+:$/, 'an emoji name such as :rotating_light:').optional(),
   timeout_ms: z.number().int().positive().default(10_000),
+  /**
+   * Buttons that Slack posts back to Vigia (POST /api/integrations/slack/actions, verified with
+   * SLACK_SIGNING_SECRET) instead of links to confirmation pages. Needs a Slack app with
+   * interactivity pointing at that URL.
+   */
+  interactive: z.boolean().default(false),
 });
 
 export type SlackConfig = z.infer<typeof configSchema>;

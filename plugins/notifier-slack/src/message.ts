@@ -40,6 +40,20 @@ function fields(n: AlertNotification): Block {
   return { type: 'section', fields: entries.map(([name, value]) => mrkdwn(clip(`*${name}*\n${value}`, FIELD_MAX))) };
 }
 
+/** Interactive buttons: Slack posts the click (action id, alert id, who) back to Vigia. */
+function interactiveActions(n: AlertNotification): Block {
+  const open = safeUrl(n.links.alert);
+  const runbook = safeUrl(n.runbookUrl);
+  const button = (id: string, label: string, extra: Record<string, unknown> = {}) => ({ type: 'button', action_id: `vigia_${id}`, text: { type: 'plain_text', text: label }, value: n.alertId, ...extra });
+  const elements = [
+    ...(open ? [{ type: 'button', action_id: 'vigia_open', text: { type: 'plain_text', text: 'Open alert' }, url: open }] : []),
+    ...(n.status === 'firing' ? [button('acknowledge', 'Acknowledge', { style: 'primary' })] : []),
+    ...(n.status !== 'resolved' ? [button('silence_1h', 'Silence 1 h'), button('resolve', 'Resolve', { style: 'danger' })] : []),
+    ...(runbook ? [{ type: 'button', action_id: 'vigia_runbook', text: { type: 'plain_text', text: 'Runbook' }, url: runbook }] : []),
+  ];
+  return { type: 'actions', elements };
+}
+
 function actions(n: AlertNotification): Block | undefined {
   const candidates: { id: string; label: string; url: string | undefined; primary?: boolean }[] = [
     { id: 'open', label: 'Open alert', url: n.links.alert },
@@ -70,7 +84,7 @@ export function slackMessage(n: AlertNotification, config: SlackConfig) {
     fields(n),
   ];
   if (n.description) blocks.push({ type: 'section', text: mrkdwn(clip(`*Description*\n${escapeMrkdwn(n.description)}`, SECTION_MAX)) });
-  const buttons = actions(n);
+  const buttons = config.interactive ? interactiveActions(n) : actions(n);
   if (buttons) blocks.push(buttons);
   blocks.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(`Vigia · notification ${n.notificationId}`))] });
 

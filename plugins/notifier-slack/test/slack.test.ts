@@ -215,8 +215,18 @@ describe('slack notifier: config', () => {
       webhook_url: 'https://hooks.slack.com/services/T/B/X',
       username: 'Vigia',
       timeout_ms: 10_000,
+      interactive: false,
     });
     expect(schema.safeParse({ webhook_url: 'not a url' }).success).toBe(false);
     expect(schema.safeParse({ webhook_url: 'https://hooks.slack.com/x', icon_emoji: 'bell' }).success).toBe(false);
+  });
+});
+
+describe('slack notifier: interactive buttons', () => {
+  it('posts buttons that Slack sends back to Vigia, carrying the alert id', async () => {
+    await deliver({ webhook_url: webhookUrl, interactive: true });
+    const elements = buttons(lastPayload()) as { action_id: string; value?: string }[];
+    expect(elements.map((b) => b.action_id)).toEqual(['vigia_open', 'vigia_acknowledge', 'vigia_silence_1h', 'vigia_resolve', 'vigia_runbook']);
+    expect(elements.filter((b) => b.value).map((b) => b.value)).toEqual([notification.alertId, notification.alertId, notification.alertId]);
   });
 });

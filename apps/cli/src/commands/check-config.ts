@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { ConfigError, formatIssues, loadConfig, type VigiaConfig } from '@vigia/config';
 import { buildChannels, buildRules } from '@vigia/alerting';
 import type { Notifier } from '@vigia/plugin-sdk';
@@ -34,7 +35,10 @@ function collectorProblems(config: VigiaConfig, collectors: Awaited<ReturnType<t
 }
 
 export async function run({ positionals }: CommandArgs, io: Io): Promise<number> {
-  const report = (file: string, problems: string[], warnings: string[] = []) => {
+  // The file as the person named it; Vigia's own messages resolve it differently at each stage.
+  const shown = (file: string) => positionals[0] ?? (relative(process.cwd(), file) || file);
+  const report = (resolved: string, problems: string[], warnings: string[] = []) => {
+    const file = shown(resolved);
     for (const w of warnings) io.out(`${file}: warning: ${w}\n`);
     for (const p of problems) io.out(`${file}: ${p}\n`);
     io.out(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; Vigia would not start with this file\n`);
@@ -64,8 +68,9 @@ export async function run({ positionals }: CommandArgs, io: Io): Promise<number>
   }
 
   if (problems.length) return report(config.file, problems, warnings);
-  for (const w of warnings) io.out(`${config.file}: warning: ${w}\n`);
+  const file = shown(config.file);
+  for (const w of warnings) io.out(`${file}: warning: ${w}\n`);
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  io.out(`${config.file}: valid: ${count(rules.length, 'rule')}, ${count(channels?.size ?? 0, 'channel')}, ${count(collectors.enabled, 'collector')} configured\n`);
+  io.out(`${file}: valid: ${count(rules.length, 'rule')}, ${count(channels?.size ?? 0, 'channel')}, ${count(collectors.enabled, 'collector')} configured\n`);
   return EXIT.ok;
 }

@@ -108,6 +108,8 @@ export const deliveries = pgTable(
     notificationId: text('notification_id').notNull(),
     alertId: text('alert_id').notNull(),
     channel: text('channel').notNull(),
+    /** For channels delivered one recipient at a time (email). */
+    recipient: text('recipient'),
     attempt: integer('attempt').notNull(),
     outcome: text('outcome').$type<'delivered' | 'retryable' | 'permanent'>().notNull(),
     error: text('error'),

@@ -1,5 +1,5 @@
 import { errorMessage, trpc } from '../trpc.ts';
-import type { SystemInfo } from './types.ts';
+import type { SystemInfo } from '../api/types.ts';
 
 export interface HostFacts {
   hostname: string | null;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@vigia/plugin-sdk';
-import { generatePassword, type AuthService } from '@vigia/auth';
+import type { AuthService } from './auth-service.ts';
+import { generatePassword } from './passwords.ts';
 
 /** SECRET_KEY, or one generated once and kept in the data dir (set SECRET_KEY when several API processes share a database). */
 export function resolveSecretKey(configured: string | undefined, dataDir: string): string {
@@ -11,7 +12,12 @@ export function resolveSecretKey(configured: string | undefined, dataDir: string
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('base64url');
-  writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process of this install created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   return readFileSync(file, 'utf8').trim();
 }
 

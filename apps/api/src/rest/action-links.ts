@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { verifyActionLink, type ActionLink } from '@vigia/auth';
+import { silences } from '@vigia/db';
+import { ActionError, actOnAlert } from '@vigia/alerting';
+import { audit } from '../audit.ts';
+import type { ApiDeps } from '../deps.ts';
+
+const SILENCE_MS = 3_600_000;
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)} · Vigia</title>` +
+        `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1b1f24;background:#fff}` +
+        `@media(prefers-color-scheme:dark){body{color:#e6e9ee;background:#111418}}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#2563eb;color:#fff;cursor:pointer}` +
+        `dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{opacity:.7}</style></head><body><h1>${escape(title)}</h1>${body}</body></html>`,
+    );
+}
+
+const VERB = { acknowledge: 'Acknowledge', silence: 'Silence for 1 hour' } as const;
+
+/**
+ * The links in emails and Slack messages. GET only shows what the link would do (mail scanners
+ * follow links); the person confirms with a POST, and is recorded as the link's recipient.
+ */
+export function actionLinkRoutes(app: FastifyInstance, deps: ApiDeps, secret: string): void {
+  const check = async (token: string, reply: FastifyReply): Promise<{ link: ActionLink; alert: NonNullable<Awaited<ReturnType<ApiDeps['alerts']['get']>>>['alert'] } | FastifyReply> => {
+    const result = verifyActionLink(token, secret);
+    if (!result.ok && result.reason === 'expired') return page(reply, 410, 'This link has expired', '<p>Open the alert in Vigia to act on it.</p>');
+    if (!result.ok) return page(reply, 400, 'This link is not valid', '<p>It may have been cut or changed on its way. Open the alert in Vigia instead.</p>');
+    const found = await deps.alerts.get(result.link.alertId);
+    if (!found) return page(reply, 404, 'No such alert', '<p>The alert this link points to does not exist any more.</p>');
+    return { link: result.link, alert: found.alert };
+  };
+
+  app.get<{ Params: { token: string } }>('/act/:token', async (req, reply) => {
+    const checked = await check(req.params.token, reply);
+    if ('sent' in checked) return checked;
+    const { link, alert } = checked;
+    return page(
+      reply,
+      200,
+      `${VERB[link.action]}?`,
+      `<dl><dt>Alert</dt><dd>${escape(alert.summary)}</dd><dt>Rule</dt><dd>${escape(alert.rule)} (${escape(alert.severity)})</dd><dt>Status</dt><dd>${escape(alert.status)}</dd><dt>As</dt><dd>${escape(link.recipient)}</dd></dl>` +
+        `<form method="post"><button type="submit">${VERB[link.action]}</button></form>`,
+    );
+  });
+
+  app.post<{ Params: { token: string } }>('/act/:token', async (req, reply) => {
+    const checked = await check(req.params.token, reply);
+    if ('sent' in checked) return checked;
+    const { link, alert } = checked;
+    const actor = link.recipient;
+    if (link.action === 'silence') {
+      const now = Date.now();
+      const [row] = await deps.store.db
+        .insert(silences)
+        .values({ matchers: { rule: alert.rule, labels: alert.labels }, startsAt: new Date(now), endsAt: new Date(now + SILENCE_MS), createdBy: actor, comment: 'silenced for 1 h from a link in a message' })
+        .returning();
+      await audit(deps, actor, 'silence.create', { type: 'silence', id: row!.id }, { via: 'link', alert: alert.id });
+      await audit(deps, actor, 'alert.silence', { type: 'alert', id: alert.id }, { silence: row!.id, via: 'link' });
+      return page(reply, 200, 'Silenced for 1 hour', `<p>${escape(alert.rule)} on this series sends nothing until ${escape(new Date(now + SILENCE_MS).toISOString())}.</p>`);
+    }
+    try {
+      await actOnAlert({ store: deps.alerts, rules: deps.rules, config: deps.config, redis: deps.redis, keys: deps.keys }, { id: alert.id, kind: 'acknowledge', actor, comment: 'acknowledged from a link in a message' });
+      await audit(deps, actor, 'alert.acknowledge', { type: 'alert', id: alert.id }, { via: 'link' });
+    } catch (error) {
+      if (error instanceof ActionError) return page(reply, 409, 'Nothing to acknowledge', `<p>${escape(error.message)}.</p>`);
+      throw error;
+    }
+    return page(reply, 200, 'Acknowledged', `<p>${escape(alert.summary)} is acknowledged by ${escape(actor)}.</p>`);
+  });
+}

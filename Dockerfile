@@ -1,9 +1,8 @@
 # syntax=docker/dockerfile:1
 
-# One image for both processes: the API (default command) and the worker (`node --import tsx
-# apps/worker/src/main.ts`, what `npm run start:worker` runs). TypeScript runs through tsx, a
-# runtime dependency, so the image holds the sources as they are; only the dashboard (apps/web)
-# is compiled, in the build stage.
+# One image for both processes: the API (default command) and the worker (`node scripts/run.mjs
+# worker`, what `npm run start:worker` runs). The build stage compiles the dashboard, one bundle
+# per app (dist/) and every TypeScript plugin (plugins/*/dist); the runtime runs those.
 
 FROM node:20-bookworm-slim AS base
 WORKDIR /app
@@ -28,7 +27,7 @@ FROM base AS build
 COPY --from=manifests /manifests/ ./
 RUN npm ci
 COPY . .
-RUN npm run build --workspace @vigia/web
+RUN npm run build
 
 FROM base AS runtime
 ENV NODE_ENV=production
@@ -38,16 +37,19 @@ COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY tsconfig.base.json ./
 COPY packages ./packages
-COPY plugins ./plugins
+COPY --from=build /app/plugins ./plugins
 COPY apps ./apps
 COPY scripts ./scripts
 COPY drizzle ./drizzle
 COPY config ./config
 COPY --from=build /app/apps/web/dist ./apps/web/dist
+COPY --from=build /app/dist ./dist
 # The sources stay root-owned and read-only to the app; only the data dir (generated secret key,
 # or the embedded database when DATABASE_URL is unset) is the app's to write.
 RUN mkdir -p /var/lib/vigia && chown node:node /var/lib/vigia
-ENV VIGIA_DATA_DIR=/var/lib/vigia \
+# Everything is built already (and the sources are read-only here): the launcher only runs it.
+ENV VIGIA_PREBUILT=1 \
+    VIGIA_DATA_DIR=/var/lib/vigia \
     MONITORING_HOST=0.0.0.0 \
     MONITORING_PORT=5001
 USER node
@@ -57,4 +59,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.MONITORING_PORT || 5001) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm run start:api` without npm in between: npm does not pass SIGTERM on to the app, so
 # `docker stop` would kill it with no chance to finish its work. Node, as PID 1, handles the signal.
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "scripts/run.mjs", "api"]

@@ -19,12 +19,13 @@ export interface AppProcess {
 }
 
 /**
- * Starts `node --import tsx apps/<app>/src/main.ts` from the repository root, as users start it.
+ * Starts `node scripts/run.mjs <app>` from the repository root: what `npm run start:<app>` runs
+ * (the bundled app, built first if stale), without npm in between.
  * Only PATH and HOME come from this process: a DATABASE_URL or MONITORING_PORT in the shell must
  * not leak into the benchmark.
  */
 export function spawnApp(app: 'worker' | 'api', env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
+  const child = spawn(process.execPath, ['scripts/run.mjs', app], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -122,14 +122,17 @@ describe('Dockerfile', () => {
   const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => ({ image: m[1], name: m[2] }));
   const runtime = dockerfile.slice(dockerfile.search(/^FROM\s+\S+\s+AS\s+runtime/im));
 
-  it('builds the dashboard in one stage and runs from a production-only stage as a non-root user', () => {
+  it('builds the dashboard, the app bundles and the plugins in one stage and runs them from a production-only stage as a non-root user', () => {
     expect(stages[0]!.image).toBe('node:20-bookworm-slim');
     expect(stages.at(-1)!.name).toBe('runtime');
     expect(dockerfile).toMatch(/RUN npm ci\s*$/m);
-    expect(dockerfile).toMatch(/npm run build --workspace @vigia\/web/);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/plugins \.\/plugins/);
+    expect(runtime).toMatch(/VIGIA_PREBUILT=1/);
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/COPY --from=build \/app\/apps\/web\/dist/);
-    for (const dir of ['packages', 'plugins', 'apps', 'drizzle', 'config']) expect(runtime).toMatch(new RegExp(`^COPY ${dir} `, 'm'));
+    for (const dir of ['packages', 'apps', 'drizzle', 'config']) expect(runtime).toMatch(new RegExp(`^COPY ${dir} `, 'm'));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^EXPOSE 5001$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*healthz/m);

@@ -19,6 +19,8 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
     logger: false,
     bodyLimit: 8 * 1024 * 1024,
     trustProxy: true,
+    // Live subscriptions never end on their own: closing the server must end them.
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 500 },
   });
   app.addHook('onResponse', (req, reply, done) => {

@@ -24,6 +24,9 @@ export async function* followStream<T extends object, Out>(
     if (pending.length > MAX_BUFFERED) pending.shift();
     wake?.();
   });
+  // One abort listener for the whole subscription (one per wait would pile up).
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
   try {
     let lastId = lastEventId ?? null;
     if (lastId) pending.unshift(...(await feed.since(lastId, redis)));
@@ -31,7 +34,7 @@ export async function* followStream<T extends object, Out>(
       if (pending.length === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          signal?.addEventListener('abort', () => resolve(), { once: true });
+          if (signal?.aborted) resolve();
         });
         wake = undefined;
         continue;
@@ -43,6 +46,7 @@ export async function* followStream<T extends object, Out>(
       if (out !== null) yield tracked(event.id, out);
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }

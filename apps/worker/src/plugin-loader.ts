@@ -28,7 +28,18 @@ interface PackageJson {
   name?: string;
   main?: string;
   exports?: string | Record<string, unknown>;
-  vigia?: { type?: string };
+  /** `name` (optional) lets the worker skip a disabled plugin without loading its code. */
+  vigia?: { type?: string; name?: string };
+}
+
+// Bundled into dist/ (npm start), TypeScript plugins run from the dist/index.js the build made;
+// from source (tests, tsx) they run from their TypeScript entry.
+const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+function builtEntry(folder: string, entry: string): string {
+  if (RUNNING_FROM_SOURCE || !entry.endsWith('.ts')) return entry;
+  if (!existsSync(join(folder, 'dist', 'index.js'))) throw new Error(`${entry} is TypeScript and has no build yet: run \`npm run build\` (npm start does it)`);
+  return 'dist/index.js';
 }
 
 function entryOf(pkg: PackageJson): string {
@@ -60,6 +71,7 @@ function kindOf(plugin: unknown): PluginType | string {
 interface Candidate {
   source: string;
   declared?: string;
+  declaredName?: string;
   load: () => Promise<Record<string, unknown>>;
 }
 
@@ -80,7 +92,7 @@ function folderCandidates(dir: string): Candidate[] {
     }
     const declared = pkg.vigia?.type;
     if (declared !== 'collector' && declared !== 'notifier') continue;
-    out.push({ source: folder, declared, load: () => import(pathToFileURL(join(folder, entryOf(pkg))).href) as Promise<Record<string, unknown>> });
+    out.push({ source: folder, declared, declaredName: pkg.vigia?.name, load: () => import(pathToFileURL(join(folder, builtEntry(folder, entryOf(pkg)))).href) as Promise<Record<string, unknown>> });
   }
   return out.sort((a, b) => a.source.localeCompare(b.source));
 }
@@ -90,13 +102,14 @@ function folderCandidates(dir: string): Candidate[] {
  * `"vigia": { "type": "collector" | "notifier" }`, plus npm packages named in the config.
  * A plugin that fails to load is reported and skipped; two plugins with one name stop the start.
  */
-export async function loadPlugins(dirs: string[], packages: string[], logger: Logger): Promise<PluginSet> {
+export async function loadPlugins(dirs: string[], packages: string[], logger: Logger, skip: (type: PluginType, name: string) => boolean = () => false): Promise<PluginSet> {
   const set: PluginSet = { collectors: new Map(), notifiers: new Map(), failures: [] };
   const candidates = [
     ...dirs.flatMap(folderCandidates),
     ...packages.map((name): Candidate => ({ source: `npm:${name}`, load: () => import(name) as Promise<Record<string, unknown>> })),
   ];
   for (const candidate of candidates) {
+    if (candidate.declared && candidate.declaredName && skip(candidate.declared as PluginType, candidate.declaredName)) continue;
     let plugin: unknown;
     try {
       plugin = await instantiate(await candidate.load());

@@ -66,7 +66,11 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const writer = new SampleWriter(redis, keys, { liveWindowMs: config.storage.liveWindowMs });
   const health = new CollectorHealthBoard(redis, keys);
 
-  const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'));
+  // Disabled collectors are not even loaded (their dependencies cost memory for nothing).
+  const channelTypes = new Set(Object.entries(config.channels).filter(([, c]) => c.enabled !== false).map(([name, c]) => c.type ?? name));
+  const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type, name) =>
+    type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
+  );
   const runners = buildRunners(config, plugins, { writer, health, redis, keys, logger: logger.child('collect') });
   logger.info('collectors ready', { collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none' });
 

@@ -6,7 +6,18 @@ import type { z } from 'zod';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/**
+ * The install's root: the nearest folder up holding config/monitoring.yaml. Found by looking,
+ * because this code runs both from its source file and bundled into dist/.
+ */
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'config', 'monitoring.yaml'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '../../..');
+  }
+}
+
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_CONFIG_FILE = join(REPO_ROOT, 'config/monitoring.yaml');
 
 export interface CollectorConfig {

@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { cpuUsage, readCpuTimes, type CpuTimes } from './cpu-times.ts';
+import { readNetDev, type InterfaceCounters } from './net-dev.ts';
 import si from 'systeminformation';
 import { z } from 'zod';
 import { defineCollector, type Sample } from '@vigia/plugin-sdk';
@@ -19,11 +21,40 @@ type Config = z.infer<typeof configSchema>;
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** CPU, memory, disks, network and load of the machine the worker runs on. */
+/**
+ * CPU, memory, disks, network and load of the machine the worker runs on. Memory, disks and the
+ * host facts come from systeminformation; CPU and network counters are read without starting
+ * processes, because at a 1 s interval those dominated the worker's CPU.
+ */
 export default function systemCollector() {
   let disks: Sample[] = [];
   let disksReadAt = 0;
   let infoPublished = false;
+  let lastCpu: CpuTimes | undefined;
+  let lastNet: { at: number; counters: Map<string, InterfaceCounters> } | undefined;
+
+  /** Bytes per second per interface since the previous reading (none on the first). */
+  async function readNetwork(): Promise<{ iface: string; rx: number; tx: number }[]> {
+    const at = performance.now();
+    const counters = await readNetDev().catch(() => null);
+    if (!counters) {
+      // Not Linux: systeminformation knows how to read this system (it keeps its own baseline).
+      const stats = await si.networkStats('*');
+      return stats.filter((n) => n.rx_sec !== null && n.tx_sec !== null && n.rx_sec >= 0 && n.tx_sec >= 0).map((n) => ({ iface: n.iface, rx: n.rx_sec!, tx: n.tx_sec! }));
+    }
+    const previous = lastNet;
+    lastNet = { at, counters };
+    if (!previous) return [];
+    const seconds = (at - previous.at) / 1000;
+    const out = [];
+    for (const [iface, now] of counters) {
+      const before = previous.counters.get(iface);
+      // A counter that went down was reset (interface restarted): skip one reading.
+      if (!before || seconds <= 0 || now.rx < before.rx || now.tx < before.tx) continue;
+      out.push({ iface, rx: (now.rx - before.rx) / seconds, tx: (now.tx - before.tx) / seconds });
+    }
+    return out;
+  }
 
   async function readDisks(config: Config, now: number): Promise<Sample[]> {
     if (now - disksReadAt < config.disk_refresh_ms && disks.length) return disks;
@@ -63,14 +94,18 @@ export default function systemCollector() {
     },
 
     async init() {
-      // systeminformation's first CPU and network readings are baselines; take them now.
-      await Promise.all([si.currentLoad(), si.networkStats('*')]);
+      // CPU and network are rates: the first readings are baselines, taken now.
+      lastCpu = readCpuTimes();
+      await readNetwork();
     },
 
     async collect({ config, now, publishInfo }) {
-      const [load, mem, net, disk] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*'), readDisks(config, now)]);
+      const [mem, net, disk] = await Promise.all([si.mem(), readNetwork(), readDisks(config, now)]);
+      const cpuNow = readCpuTimes();
+      const cpu = lastCpu ? cpuUsage(lastCpu, cpuNow) : null;
+      lastCpu = cpuNow;
       const samples: Sample[] = [
-        { name: 'cpu_usage', value: round(load.currentLoad), unit: '%' },
+        ...(cpu === null ? [] : [{ name: 'cpu_usage', value: round(cpu), unit: '%' }]),
         { name: 'memory_usage', value: round((mem.active / mem.total) * 100), unit: '%' },
         { name: 'memory_used_bytes', value: mem.active, unit: 'bytes' },
         { name: 'memory_total_bytes', value: mem.total, unit: 'bytes' },
@@ -80,11 +115,10 @@ export default function systemCollector() {
       for (const n of net) {
         const isLoopback = n.iface === 'lo';
         if (config.exclude_interfaces.includes(n.iface) || (isLoopback && !config.include_interfaces.includes(n.iface))) continue;
-        if (n.rx_sec === null || n.tx_sec === null || n.rx_sec < 0 || n.tx_sec < 0) continue;
         const labels = { interface: n.iface };
         samples.push(
-          { name: 'network_rx_bytes_per_sec', value: round(n.rx_sec), labels, unit: 'bytes/s' },
-          { name: 'network_tx_bytes_per_sec', value: round(n.tx_sec), labels, unit: 'bytes/s' },
+          { name: 'network_rx_bytes_per_sec', value: round(n.rx), labels, unit: 'bytes/s' },
+          { name: 'network_tx_bytes_per_sec', value: round(n.tx), labels, unit: 'bytes/s' },
         );
       }
       if (!infoPublished) {

@@ -1,0 +1,90 @@
+// Builds what `npm start` runs: the dashboard (Vite), one bundle per app (esbuild: Vigia's own
+// TypeScript inlined, npm packages left to node_modules) and every TypeScript plugin under
+// plugins/. Plain JavaScript, so it runs before anything is compiled. Skips what is up to date.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const APPS = { all: 'scripts/all-in-one.ts', api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts' };
+const SOURCES = ['apps/api/src', 'apps/worker/src', 'packages', 'scripts', 'package-lock.json'];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (['node_modules', 'dist', 'test', '.turbo'].includes(entry.name)) continue;
+    latest = Math.max(latest, newest(join(path, entry.name)));
+  }
+  return latest;
+}
+
+const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+
+/** Bare imports other than Vigia's own workspaces stay imports, resolved from node_modules at run time. */
+const npmPackagesExternal = {
+  name: 'npm-packages-external',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@vigia/') ? undefined : { external: true }));
+  },
+};
+
+async function bundle(esbuild, entry, outfile) {
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    sourcemap: 'inline',
+    plugins: [npmPackagesExternal],
+    logLevel: 'error',
+  });
+  // Several processes may start (and build) at once: each file appears whole or not at all.
+  mkdirSync(dirname(outfile), { recursive: true });
+  const temp = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(temp, result.outputFiles[0].contents);
+  renameSync(temp, outfile);
+}
+
+function typescriptPlugins() {
+  const dir = join(ROOT, 'plugins');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'package.json')))
+    .map((e) => ({ dir: join(dir, e.name), pkg: JSON.parse(readFileSync(join(dir, e.name, 'package.json'), 'utf8')) }))
+    .filter(({ pkg }) => pkg.vigia?.type && typeof pkg.main === 'string' && pkg.main.endsWith('.ts'));
+}
+
+function buildDashboard(log) {
+  const index = join(ROOT, 'apps/web/dist/index.html');
+  if (mtime(index) >= newest(join(ROOT, 'apps/web'))) return;
+  log('building the dashboard…');
+  const result = spawnSync('npm', ['run', 'build', '--workspace', '@vigia/web'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error('the dashboard build failed (see above)');
+}
+
+/** Builds what is older than its sources; `apps` limits which app bundles (and whether the dashboard) are needed. */
+export async function build({ apps = Object.keys(APPS), dashboard = true, force = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  const sourcesChanged = Math.max(...SOURCES.map((s) => newest(join(ROOT, s))));
+  const stale = apps.filter((app) => force || mtime(join(ROOT, 'dist', `${app}.mjs`)) < sourcesChanged);
+  const plugins = typescriptPlugins().filter(({ dir }) => force || mtime(join(dir, 'dist/index.js')) < Math.max(newest(join(dir, 'src')), newest(join(ROOT, 'packages/plugin-sdk/src'))));
+  if (stale.length || plugins.length) {
+    const started = Date.now();
+    const esbuild = await import('esbuild');
+    await Promise.all([
+      ...stale.map((app) => bundle(esbuild, APPS[app], join(ROOT, 'dist', `${app}.mjs`))),
+      ...plugins.map(({ dir, pkg }) => bundle(esbuild, relative(ROOT, join(dir, pkg.main)), join(dir, 'dist/index.js'))),
+    ]);
+    log(`built ${[...stale, ...plugins.map((p) => relative(ROOT, p.dir))].join(', ')} in ${Date.now() - started} ms`);
+  }
+  if (dashboard) buildDashboard(log);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await build({ force: process.argv.includes('--force') });
+}

@@ -5,7 +5,7 @@ import { SampleWriter, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
 import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
 
-type Hook = { status: string; reason: string; notificationId: string; alertId: string; alert: { rule: string; value: number; labels: Record<string, string>; summary: string; acknowledgedBy?: string; comment?: string } };
+type Hook = { status: string; reason: string; notificationId: string; alertId: string; alert: { rule: string; value: number; labels: Record<string, string>; summary: string; message?: string; acknowledgedBy?: string; comment?: string } };
 
 const redis = new Redis(TEST_REDIS_URL);
 afterAll(() => redis.disconnect());
@@ -33,6 +33,7 @@ channels:
     url: ${hookUrl}/hook
     auth_token: hook-token
     signing_secret: hook-secret
+    template: "{{ severity }}: {{ rule }} is {{ value }} on {{ labels.host }} ({{ reason }})"
 ${extra}`;
 }
 
@@ -71,7 +72,7 @@ describe('an alert through its whole life, delivered to a webhook', () => {
 
   it('fires once after `for`, signed and authenticated, then acknowledges and resolves', async () => {
     const fired = await waitFor(() => hook.json<Hook>((b) => b.reason === 'new')[0], { what: 'the firing webhook' });
-    expect(fired).toMatchObject({ status: 'firing', alert: { rule: 'Test Value High', value: 50, labels: { host: 'a' }, summary: 'test_value is 50 on a' } });
+    expect(fired).toMatchObject({ status: 'firing', alert: { rule: 'Test Value High', value: 50, labels: { host: 'a' }, summary: 'test_value is 50 on a', message: 'critical: Test Value High is 50 on a (new)' } });
     const request = hook.requests[0]!;
     expect(request.headers.authorization).toBe('Bearer hook-token');
     const signed = `${request.headers['x-vigia-timestamp']}.${request.body}`;
@@ -120,6 +121,9 @@ describe('an alert through its whole life, delivered to a webhook', () => {
     expect(channels).toEqual([expect.objectContaining({ name: 'hook', type: 'webhook', enabled: true, config: expect.objectContaining({ auth_token: '***', signing_secret: '***' }) })]);
     expect(JSON.stringify(channels)).not.toContain('hook-secret');
     expect(JSON.stringify(channels)).not.toContain('hook-token');
+    const [alert] = await client.alerts.list.query({});
+    const preview = await client.channels.preview.query({ channel: 'hook', alertId: alert!.id });
+    expect(preview.message).toBe('critical: Test Value High is 1 on a (resolved)'); // the value when it resolved
   });
 
   it('sends a test notification on request', async () => {

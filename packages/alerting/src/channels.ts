@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import type { RedisKeys } from '@vigia/live';
 import type { Notifier } from '@vigia/plugin-sdk';
+import { MESSAGE_FIELDS, templateErrors } from '@vigia/core';
 import type { Channel } from './delivery.ts';
 
 export interface ChannelInfo {
@@ -11,6 +12,8 @@ export interface ChannelInfo {
   description?: string;
   /** The channel's settings with every secret replaced by "***". */
   config: Record<string, unknown>;
+  /** The channel's message template, if it has one. */
+  template?: string;
   error?: string;
 }
 
@@ -39,21 +42,23 @@ export function buildChannels(config: VigiaConfig, notifiers: Map<string, Notifi
   const infos: ChannelInfo[] = [];
   const problems: string[] = [];
   for (const [name, settings] of Object.entries(config.channels)) {
-    const { type = name, enabled = true, ...options } = settings;
+    const { type = name, enabled = true, template, ...options } = settings as typeof settings & { template?: unknown };
+    if (template !== undefined && typeof template !== 'string') problems.push(`channels.${name}.template: must be text`);
+    for (const error of typeof template === 'string' ? templateErrors(template, MESSAGE_FIELDS) : []) problems.push(`channels.${name}.template: ${error}`);
     const notifier = notifiers.get(type);
     if (!notifier) {
       if (enabled) problems.push(`channels.${name}.type: no notifier plugin named "${type}" (installed: ${[...notifiers.keys()].join(', ') || 'none'})`);
       infos.push({ name, type, enabled, config: redact(options), error: `no notifier plugin "${type}"` });
       continue;
     }
-    infos.push({ name, type, enabled, description: notifier.description, config: redact(options, notifier.secrets) });
+    infos.push({ name, type, enabled, description: notifier.description, config: redact(options, notifier.secrets), template: typeof template === 'string' ? template : undefined });
     if (!enabled) continue;
     const parsed = notifier.configSchema ? notifier.configSchema.safeParse(options) : { success: true as const, data: options };
     if (!parsed.success) {
       problems.push(...formatIssues(parsed.error.issues, options).map((p) => `channels.${name}.${p}`));
       continue;
     }
-    channels.set(name, { name, notifier, config: parsed.data });
+    channels.set(name, { name, notifier, config: parsed.data, template: typeof template === 'string' ? template : undefined });
   }
   if (problems.length) throw new ConfigError(config.file, problems);
   return { channels, infos };

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
 import { signActionLink, type LinkAction } from '@vigia/auth';
+import { messageContext, renderTemplate } from '@vigia/core';
 import { deliveries, notifications, type Database } from '@vigia/db';
 import type { NotifyPayload } from '@vigia/live';
 import { isPermanentError, type AlertNotification, type DeliveryReceipt, type Logger, type Notifier } from '@vigia/plugin-sdk';
@@ -9,6 +10,8 @@ export interface Channel {
   name: string;
   notifier: Notifier<unknown>;
   config: unknown;
+  /** `channels.<name>.template`: the channel's own message text (fields: MESSAGE_FIELDS). */
+  template?: string;
 }
 
 export interface DeliveryOptions {
@@ -98,7 +101,8 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   let receipt: DeliveryReceipt | void = undefined;
   let lastError: unknown;
   for (const [i, recipient] of pending.entries()) {
-    const copy = options.links ? withLinks(notification, recipient ?? `${channelName} channel`, options.links) : notification;
+    const linked = options.links ? withLinks(notification, recipient ?? `${channelName} channel`, options.links) : notification;
+    const copy = channel.template ? { ...linked, message: renderTemplate(channel.template, messageContext({ ...linked, recipient: recipient ?? undefined } as AlertNotification)) } : linked;
     const started = performance.now();
     try {
       receipt = await sendWithTimeout(channel, recipient ? { ...copy, recipient } : copy, options.timeoutMs, logger);

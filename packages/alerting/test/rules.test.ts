@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@vigia/config';
-import { COLLECTOR_DOWN_RULE, buildRules, channelsFor, redact } from '../src/index.ts';
+import { COLLECTOR_DOWN_RULE, buildChannels, buildRules, channelsFor, redact } from '../src/index.ts';
 
 function config(yaml: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-rules-'));
@@ -52,6 +52,24 @@ alerts:
     expect(channelsFor({ channels: ['a'], severity: 'critical' }, c)).toEqual(['a']);
     expect(channelsFor({ severity: 'critical' }, c)).toEqual(['c']);
     expect(channelsFor({ severity: 'info' }, c)).toEqual(['a', 'c']);
+  });
+});
+
+describe('channel templates', () => {
+  const notifiers = new Map([['webhook', { name: 'webhook', send: async () => {} }]]);
+  it('stop the start on an unknown field, naming the channel', () => {
+    const c = config(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }} is {{ valeu }}" }\n`);
+    expect(() => buildChannels(c, notifiers)).toThrow(ConfigError);
+    try {
+      buildChannels(c, notifiers);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['channels.hook.template: unknown field {{ valeu }}']);
+    }
+  });
+  it('are kept with the channel and shown in its description', () => {
+    const { channels, infos } = buildChannels(config(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }}: {{ labels.host }}" }\n`), notifiers);
+    expect(channels.get('hook')!.template).toBe('{{ rule }}: {{ labels.host }}');
+    expect(infos[0]!.template).toBe('{{ rule }}: {{ labels.host }}');
   });
 });
 

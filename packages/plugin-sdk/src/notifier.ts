@@ -42,6 +42,11 @@ export interface AlertNotification {
    * signed for them, so Vigia records who acted).
    */
   recipient?: string;
+  /**
+   * The channel's own text, rendered from its `template` in monitoring.yaml: when present, a
+   * notifier shows it instead of its default wording (keeping its structure, links and headers).
+   */
+  message?: string;
 }
 
 export interface NotifierContext<Config> {

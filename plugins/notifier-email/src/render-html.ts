@@ -41,8 +41,9 @@ export function renderHtml(n: AlertNotification): string {
     `<div style="border-left:6px solid ${color};padding:8px 16px;max-width:640px">`,
     `<p style="margin:0;color:${color};font-weight:bold;letter-spacing:.05em">${escapeHtml(n.severity.toUpperCase())} · ${escapeHtml(n.status.toUpperCase())}</p>`,
     `<h2 style="margin:4px 0 8px">${escapeHtml(n.rule)}</h2>`,
-    `<p style="margin:0 0 8px"><strong>${escapeHtml(n.summary)}</strong></p>`,
-    `<p style="margin:0 0 12px">${escapeHtml(whySent(n))}</p>`,
+    ...(n.message
+      ? [`<p style="margin:0 0 12px">${paragraphs(n.message)}</p>`]
+      : [`<p style="margin:0 0 8px"><strong>${escapeHtml(n.summary)}</strong></p>`, `<p style="margin:0 0 12px">${escapeHtml(whySent(n))}</p>`]),
     `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin-bottom:12px">${rows}</table>`,
     n.description ? `<p style="margin:0 0 12px">${paragraphs(n.description)}</p>` : '',
     links.length ? `<p style="margin:0 0 4px">${links.map((row) => link(row.label, row.url)).join('')}</p>` : '',

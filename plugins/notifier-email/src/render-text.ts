@@ -9,8 +9,7 @@ export function renderText(n: AlertNotification): string {
 
   const parts = [
     `[${n.severity.toUpperCase()}] ${n.rule}`,
-    n.summary,
-    whySent(n),
+    ...(n.message ? [n.message] : [n.summary, whySent(n)]),
     details.map((row) => line(row.label, row.value)).join('\n'),
   ];
   if (n.description) parts.push(`Description:\n${n.description}`);

@@ -80,7 +80,7 @@ export function slackMessage(n: AlertNotification, config: SlackConfig) {
 
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`${emoji} ${severity} · ${n.rule}`, HEADER_MAX), emoji: true } },
-    { type: 'section', text: mrkdwn(clip(`*${escapeMrkdwn(n.summary)}*\n${escapeMrkdwn(whySent(n))}`, SECTION_MAX)) },
+    { type: 'section', text: mrkdwn(clip(n.message ? escapeMrkdwn(n.message) : `*${escapeMrkdwn(n.summary)}*\n${escapeMrkdwn(whySent(n))}`, SECTION_MAX)) },
     fields(n),
   ];
   if (n.description) blocks.push({ type: 'section', text: mrkdwn(clip(`*Description*\n${escapeMrkdwn(n.description)}`, SECTION_MAX)) });

@@ -21,6 +21,8 @@ export function vigiaPayload(n: AlertNotification) {
       resolvedAt: n.resolvedAt,
       durationSeconds: n.durationSeconds,
       summary: n.summary,
+      /** The channel's own text when monitoring.yaml gives it a template. */
+      message: n.message,
       description: n.description,
       runbookUrl: n.runbookUrl,
       acknowledgedBy: n.acknowledgedBy,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { AlertStore, buildRules, type AlertEvent } from '@vigia/alerting';
-import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type NotifyPayload } from '@vigia/live';
+import { AlertStore, Escalations, buildRules, type AlertEvent } from '@vigia/alerting';
+import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type EscalatePayload, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { LoginLimiter } from './auth/login-limiter.ts';
@@ -41,6 +41,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
   await ensureAdmin(auth, config.auth.adminUser, config.auth.adminPassword, logger);
   const alertFeed = new StreamFeed<AlertEvent>(connectRedis(config.redis.url, { onError }), keys.alertEvents, (error) => logger.warn('alert feed interrupted; resuming', { error: error.message }));
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onError);
+  const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onError);
   const notifyEvents = openQueueEvents(QUEUES.notify.name, connectRedis(config.redis.url, { onError }), keys, onError);
   const deps: ApiDeps = {
     config,
@@ -57,6 +58,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     rules: buildRules(config),
     notifyQueue,
     notifyEvents,
+    escalations: new Escalations(escalateQueue, config),
     auth,
     secretKey,
     loginLimiter: new LoginLimiter(),
@@ -75,7 +77,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     deps,
     async close() {
       await app.close();
-      await Promise.all([feed.stop(), alertFeed.stop(), notifyQueue.close(), notifyEvents.close()]);
+      await Promise.all([feed.stop(), alertFeed.stop(), notifyQueue.close(), escalateQueue.close(), notifyEvents.close()]);
       redis.disconnect();
     },
   };

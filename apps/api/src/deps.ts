@@ -1,7 +1,7 @@
 import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RuleSpec } from '@vigia/core';
-import type { AlertEvent, AlertStore } from '@vigia/alerting';
+import type { AlertEvent, AlertStore, Escalations } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
 import type { HistoryStore, Store } from '@vigia/db';
 import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, StreamFeed } from '@vigia/live';
@@ -25,6 +25,7 @@ export interface ApiDeps {
   rules: RuleSpec[];
   notifyQueue: Queue<NotifyPayload>;
   notifyEvents: QueueEvents;
+  escalations: Escalations;
   auth: AuthService;
   /** SECRET_KEY: signs session cookies and the action links in messages. */
   secretKey: string;

@@ -1,10 +1,10 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishChannels } from '@vigia/alerting';
+import { AlertStore, Escalations, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import { QUEUES, openQueue, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import { QUEUES, openQueue, type EscalatePayload, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
 import type { PluginSet } from './plugin-loader.ts';
@@ -44,6 +44,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       // A tick that waited longer than an interval in the queue is stale: the next one is due.
       if (Date.now() - job.timestamp > 2 * config.alerts.evaluation_interval + (job.delay ?? 0)) return { skipped: 'stale tick' };
       const result = await evaluator.tick();
+      await escalations.follow(result.events);
       await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.evaluate.name}`, result.durationMs / 1000).hincrby(keys.counters, `jobs:${QUEUES.evaluate.name}`, 1).exec();
       return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
     },
@@ -51,6 +52,17 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   );
 
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
+  const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onQueueError);
+  const escalations = new Escalations(escalateQueue, config);
+  const escalateWorker = new Worker<EscalatePayload>(
+    QUEUES.escalate.name,
+    async (job) => {
+      const events = await runEscalationStep(store.db, alertStore, config, QUEUES.escalate.payload.parse(job.data));
+      await publishAlertEvents(redis, keys, events);
+      return { escalated: events.length > 0 };
+    },
+    { connection: deps.connect(), prefix: keys.queues, concurrency: 5 },
+  );
   const { delivery } = config.alerts;
   // Links in messages are signed with the API's key, so any API process can check them.
   const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };
@@ -76,7 +88,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, delivery.backoff, error) },
     },
   );
-  for (const w of [evaluateWorker, notifyWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
+  for (const w of [evaluateWorker, notifyWorker, escalateWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
   relay.start();
 
   return {
@@ -85,9 +97,9 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     reschedule,
     async stop() {
       await relay.stop();
-      await Promise.allSettled([evaluateWorker.close(), notifyWorker.close()]);
-      await Promise.allSettled([evaluateQueue.close(), notifyQueue.close()]);
-      for (const c of [evaluateWorker.opts.connection, notifyWorker.opts.connection] as Redis[]) c.disconnect();
+      await Promise.allSettled([evaluateWorker.close(), notifyWorker.close(), escalateWorker.close()]);
+      await Promise.allSettled([evaluateQueue.close(), notifyQueue.close(), escalateQueue.close()]);
+      for (const c of [evaluateWorker.opts.connection, notifyWorker.opts.connection, escalateWorker.opts.connection] as Redis[]) c.disconnect();
       await Promise.allSettled([...channels.values()].map((c) => c.notifier.close?.()));
     },
   };

@@ -5,8 +5,19 @@ import type { RedisKeys } from '@vigia/live';
 import { ConcurrentChange, type AlertEvent, type AlertStore } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { channelsFor } from './rules.ts';
+import type { Escalations } from './escalation.ts';
 
 export type ActionKind = 'acknowledge' | 'unacknowledge' | 'resolve';
+
+export interface ActionDeps {
+  store: AlertStore;
+  rules: RuleSpec[];
+  config: VigiaConfig;
+  redis: Redis;
+  keys: RedisKeys;
+  /** Steps still waiting are cancelled when a person acknowledges or resolves. */
+  escalations?: Escalations;
+}
 
 export class ActionError extends Error {
   constructor(
@@ -30,7 +41,7 @@ const VERB: Record<ActionKind, string> = { acknowledge: 'acknowledged', unacknow
  * episode, timeline, outbox) as the engine's own transitions.
  */
 export async function actOnAlert(
-  deps: { store: AlertStore; rules: RuleSpec[]; config: VigiaConfig; redis: Redis; keys: RedisKeys },
+  deps: ActionDeps,
   input: { id: string; kind: ActionKind; actor: string; comment?: string; now?: number },
 ): Promise<AlertEvent[]> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -60,6 +71,7 @@ export async function actOnAlert(
         channels: channelsFor(rule, deps.config),
       });
       await publishAlertEvents(deps.redis, deps.keys, events);
+      await deps.escalations?.follow(events);
       return events;
     } catch (error) {
       if (!(error instanceof ConcurrentChange)) throw error;

@@ -8,3 +8,4 @@ export * from './channels.ts';
 export * from './actions.ts';
 export * from './notification-payload.ts';
 export * from './suppression.ts';
+export * from './escalation.ts';

@@ -3,7 +3,7 @@ import type { schema } from '@vigia/db';
 
 type AlertRow = typeof schema.alerts.$inferSelect;
 
-export function notificationId(alertId: string, seq: number, reason: string, channel: string): string {
+export function notificationId(alertId: string, seq: number | string, reason: string, channel: string): string {
   // BullMQ job ids may not contain ':'; dots keep the id readable and unique per episode, message and channel.
   return `${alertId}.${seq}.${reason}.${channel}`;
 }
@@ -12,7 +12,7 @@ export function notificationId(alertId: string, seq: number, reason: string, cha
 export function buildNotification(
   alert: AlertRow,
   reason: NotificationReason,
-  seq: number,
+  seq: number | string,
   channel: string,
   context: { vigiaUrl: string; now: number; unit?: string; comment?: string },
 ): AlertNotification {

@@ -49,6 +49,11 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
       if (!config.channels[channel]) problems.push(`alerts.rules[${i}].channels (rule "${r.name}"): no channel named "${channel}" under channels`);
     }
   }
+  for (const [severity, steps] of Object.entries(alerts.escalation)) {
+    steps?.forEach((step, i) => {
+      for (const channel of step.channels) if (!config.channels[channel]) problems.push(`alerts.escalation.${severity}[${i}].channels: no channel named "${channel}" under channels`);
+    });
+  }
   for (const [severity, channels] of Object.entries(alerts.routing)) {
     for (const channel of channels ?? []) if (!config.channels[channel]) problems.push(`alerts.routing.${severity}: no channel named "${channel}" under channels`);
   }

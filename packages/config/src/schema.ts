@@ -106,6 +106,10 @@ export const fileSchema = z.strictObject({
       /** How old the newest sample of a series may be before a `last` rule sees no data. */
       stale_after: positiveDuration.default(5 * 60_000),
       routing: z.partialRecord(z.enum(SEVERITIES), z.array(z.string())).default({}),
+      /** Per severity: while an alert stays unacknowledged, notify these channels after these delays. */
+      escalation: z
+        .partialRecord(z.enum(SEVERITIES), z.array(z.strictObject({ after: positiveDuration, channels: z.array(z.string()).min(1) })).min(1))
+        .default({}),
       collector_down: z
         .strictObject({ enabled: z.boolean().default(true), for: duration.default(60_000), severity: z.enum(SEVERITIES).default('warning') })
         .default({ enabled: true, for: 60_000, severity: 'warning' }),
@@ -127,6 +131,7 @@ export const fileSchema = z.strictObject({
       link_ttl: 24 * 3_600_000,
       stale_after: 5 * 60_000,
       routing: {},
+      escalation: {},
       collector_down: { enabled: true, for: 60_000, severity: 'warning' },
       delivery: { attempts: 8, backoff: 2_000, timeout: 15_000, concurrency: 50, stalled_check: 30_000 },
       rules: [],

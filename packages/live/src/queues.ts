@@ -20,6 +20,11 @@ export const QUEUES = {
     // Retries with exponential backoff for retryable failures; a permanent one stops at once.
     jobOptions: { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 8, backoff: { type: 'exponential' as const, delay: 2_000 } },
   },
+  escalate: {
+    name: 'escalate',
+    payload: z.object({ alertId: z.string(), step: z.number().int().nonnegative() }),
+    jobOptions: { removeOnComplete: { count: 1_000 }, removeOnFail: { count: 1_000 }, attempts: 3, backoff: { type: 'exponential' as const, delay: 2_000 } },
+  },
   maintenance: {
     name: 'maintenance',
     payload: z.object({ task: z.enum(['retention']) }),
@@ -32,3 +37,4 @@ export const RETENTION_EVERY_MS = 10 * 60_000;
 export type CollectPayload = z.infer<typeof QUEUES.collect.payload>;
 export type MaintenancePayload = z.infer<typeof QUEUES.maintenance.payload>;
 export type NotifyPayload = z.infer<typeof QUEUES.notify.payload>;
+export type EscalatePayload = z.infer<typeof QUEUES.escalate.payload>;

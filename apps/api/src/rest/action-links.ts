@@ -3,6 +3,7 @@ import { verifyActionLink, type ActionLink } from '@vigia/auth';
 import { silences } from '@vigia/db';
 import { ActionError, actOnAlert } from '@vigia/alerting';
 import { audit } from '../audit.ts';
+import { actionDeps } from '../alert-actions.ts';
 import type { ApiDeps } from '../deps.ts';
 
 const SILENCE_MS = 3_600_000;
@@ -68,7 +69,7 @@ export function actionLinkRoutes(app: FastifyInstance, deps: ApiDeps, secret: st
       return page(reply, 200, 'Silenced for 1 hour', `<p>${escape(alert.rule)} on this series sends nothing until ${escape(new Date(now + SILENCE_MS).toISOString())}.</p>`);
     }
     try {
-      await actOnAlert({ store: deps.alerts, rules: deps.rules, config: deps.config, redis: deps.redis, keys: deps.keys }, { id: alert.id, kind: 'acknowledge', actor, comment: 'acknowledged from a link in a message' });
+      await actOnAlert(actionDeps(deps), { id: alert.id, kind: 'acknowledge', actor, comment: 'acknowledged from a link in a message' });
       await audit(deps, actor, 'alert.acknowledge', { type: 'alert', id: alert.id }, { via: 'link' });
     } catch (error) {
       if (error instanceof ActionError) return page(reply, 409, 'Nothing to acknowledge', `<p>${escape(error.message)}.</p>`);

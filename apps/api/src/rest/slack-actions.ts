@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { silences } from '@vigia/db';
 import { ActionError, actOnAlert, type ActionKind } from '@vigia/alerting';
 import { audit } from '../audit.ts';
+import { actionDeps } from '../alert-actions.ts';
 import type { ApiDeps } from '../deps.ts';
 
 /** Slack refuses requests older than five minutes; so does Vigia (replay protection). */
@@ -75,7 +76,7 @@ export function slackActionRoutes(app: FastifyInstance, deps: ApiDeps): void {
         return { text: `Silenced ${found.alert.rule} for 1 h (${actor})` };
       }
       try {
-        await actOnAlert({ store: deps.alerts, rules: deps.rules, config: deps.config, redis: deps.redis, keys: deps.keys }, { id: found.alert.id, kind, actor, comment: `${kind === 'acknowledge' ? 'acknowledged' : 'resolved'} from Slack` });
+        await actOnAlert(actionDeps(deps), { id: found.alert.id, kind, actor, comment: `${kind === 'acknowledge' ? 'acknowledged' : 'resolved'} from Slack` });
       } catch (error) {
         if (error instanceof ActionError) return { text: error.message };
         throw error;

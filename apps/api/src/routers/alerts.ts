@@ -7,6 +7,7 @@ import { SEVERITIES } from '@vigia/config';
 import type { Context } from '../context.ts';
 import { followStream } from '../stream-subscription.ts';
 import { audit } from '../audit.ts';
+import { actionDeps } from '../alert-actions.ts';
 import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
 
 const STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
@@ -28,7 +29,7 @@ export const actionInput = z.object({ id: z.string().min(1), comment: z.string()
 export async function runAction(ctx: Context & { principal: NonNullable<Context['principal']> }, kind: ActionKind, input: z.infer<typeof actionInput>) {
   const { deps } = ctx;
   try {
-    await actOnAlert({ store: deps.alerts, rules: deps.rules, config: deps.config, redis: deps.redis, keys: deps.keys }, { id: input.id, kind, actor: ctx.principal.username, comment: input.comment });
+    await actOnAlert(actionDeps(deps), { id: input.id, kind, actor: ctx.principal.username, comment: input.comment });
     await audit(deps, ctx.principal.username, `alert.${kind}`, { type: 'alert', id: input.id }, input.comment ? { comment: input.comment } : undefined);
   } catch (error) {
     if (error instanceof ActionError) throw new TRPCError({ code: error.code, message: error.message });

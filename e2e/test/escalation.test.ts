@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { SampleWriter, redisKeys } from '@vigia/live';
+import { TEST_REDIS_URL, startHttpReceiver, waitFor } from '@vigia/testing';
+import { startStack, trpcClient, type Stack } from '../src/index.ts';
+
+type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string>; comment?: string } };
+
+describe('escalation policies', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  let stack: Stack;
+  let first: Awaited<ReturnType<typeof startHttpReceiver>>;
+  let pager: Awaited<ReturnType<typeof startHttpReceiver>>;
+  let feeding: NodeJS.Timeout;
+  const rooms = new Set<string>();
+
+  beforeAll(async () => {
+    first = await startHttpReceiver();
+    pager = await startHttpReceiver();
+    stack = await startStack({
+      yaml: `collectors:
+  system: { enabled: false }
+alerts:
+  evaluation_interval: 300ms
+  collector_down: { enabled: false }
+  delivery: { backoff: 100ms }
+  routing: { critical: [first] }
+  escalation:
+    critical:
+      - { after: 2s, channels: [pager] }
+  rules:
+    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
+channels:
+  first: { type: webhook, url: "${first.url}/first" }
+  pager: { type: webhook, url: "${pager.url}/pager" }
+`,
+    });
+    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
+    feeding = setInterval(() => {
+      for (const room of rooms) void writer.write({ source: 'test', samples: [{ key: `temp{room="${room}"}`, name: 'temp', labels: { room }, value: 99, timestamp: Date.now() }] });
+    }, 100);
+  });
+  afterAll(async () => {
+    clearInterval(feeding);
+    await stack?.stop();
+    await first?.close();
+    await pager?.close();
+    redis.disconnect();
+  });
+
+  it('notifies the next channel when nobody acknowledges in time, and records it on the alert', async () => {
+    rooms.add('a');
+    const fired = await waitFor(() => first.json<Hook>((b) => b.alert.labels.room === 'a')[0], { what: 'the first notification' });
+    const escalated = await waitFor(() => pager.json<Hook>((b) => b.alertId === fired.alertId)[0], { what: 'the escalation' });
+    expect(escalated.reason).toBe('escalated');
+    const detail = await trpcClient(stack.url, stack.apiToken).alerts.get.query({ id: fired.alertId });
+    expect(detail.events.map((e) => e.type)).toEqual(['firing', 'escalated']);
+    expect(detail.alert).toMatchObject({ status: 'firing' });
+  });
+
+  it('cancels the waiting steps when someone acknowledges', async () => {
+    rooms.add('b');
+    const fired = await waitFor(() => first.json<Hook>((b) => b.alert.labels.room === 'b')[0], { what: 'the first notification' });
+    await trpcClient(stack.url, stack.apiToken).alerts.acknowledge.mutate({ id: fired.alertId, comment: 'on it' });
+    await new Promise((r) => setTimeout(r, 3_000)); // past the 2 s step
+    expect(pager.json<Hook>((b) => b.alertId === fired.alertId)).toEqual([]);
+    const detail = await trpcClient(stack.url, stack.apiToken).alerts.get.query({ id: fired.alertId });
+    expect(detail.events.map((e) => e.type)).toEqual(['firing', 'acknowledged']);
+  });
+});

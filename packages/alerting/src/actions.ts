@@ -2,7 +2,7 @@ import { acknowledge, resolveByHand, unacknowledge, type RuleSpec, type Step, ty
 import type { VigiaConfig } from '@vigia/config';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '@vigia/live';
-import { ConcurrentChange, type AlertEvent, type AlertStore } from './alert-store.ts';
+import { ConcurrentChange, type AlertEvent, type AlertStore, type StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { channelsFor } from './rules.ts';
 import type { Escalations } from './escalation.ts';
@@ -49,27 +49,33 @@ export async function actOnAlert(
     const found = await deps.store.get(input.id);
     if (!found) throw new ActionError('NOT_FOUND', `no alert ${input.id}`);
     const { alert } = found;
-    const stored = await deps.store.loadState(alert.rule, alert.seriesKey);
-    if (!stored || stored.state.episodeId !== alert.id) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
-    const result = MACHINE[input.kind](stored.state, now);
-    if (!result) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
-    // The rule as configured now; an alert of a rule since removed still routes by its severity.
-    const rule = deps.rules.find((r) => r.name === alert.rule) ?? ({ name: alert.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
+    // Every rule holding this episode (one, or two when a severity was raised) takes the action;
+    // the alert's own rule speaks for all of them, so receivers get one message.
+    const holders = (await deps.store.statesOfEpisode(alert.id)).sort((a, b) => Number(b.rule === alert.rule) - Number(a.rule === alert.rule));
+    const steps = holders.map((h) => ({ holder: h, result: MACHINE[input.kind](h.state, now) })).filter((s): s is { holder: StoredState; result: Step } => s.result !== null);
+    if (steps.length === 0) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
     try {
-      const events = await deps.store.commit({
-        rule,
-        metric: alert.metric,
-        seriesKey: alert.seriesKey,
-        labels: alert.labels,
-        version: stored.version,
-        prev: stored.state,
-        step: result,
-        value: alert.value,
-        now,
-        actor: input.actor,
-        comment: input.comment,
-        channels: channelsFor(rule, deps.config),
-      });
+      const events: AlertEvent[] = [];
+      for (const [i, { holder, result }] of steps.entries()) {
+        // The rule as configured now; an alert of a rule since removed still routes by its severity.
+        const rule = deps.rules.find((r) => r.name === holder.rule) ?? ({ name: holder.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
+        events.push(
+          ...(await deps.store.commit({
+            rule,
+            metric: alert.metric,
+            seriesKey: alert.seriesKey,
+            labels: alert.labels,
+            version: holder.version,
+            prev: holder.state,
+            step: i === 0 ? result : { ...result, notify: undefined, events: [] },
+            value: alert.value,
+            now,
+            actor: input.actor,
+            comment: input.comment,
+            channels: channelsFor(rule, deps.config),
+          })),
+        );
+      }
       await publishAlertEvents(deps.redis, deps.keys, events);
       await deps.escalations?.follow(events);
       return events;

@@ -27,6 +27,10 @@ export interface Change {
   comment?: string;
   channels: string[];
   unit?: string;
+  /** Sets the episode's severity (raised when a stricter rule on the series joins it, lowered when it leaves). */
+  severity?: string;
+  /** This rule stops holding the episode but another rule on the series still does: it stays open. */
+  keepEpisodeOpen?: boolean;
 }
 
 /** What happened, for live subscribers. */
@@ -79,6 +83,13 @@ function stateColumns(s: SeriesState) {
 }
 
 const EPISODE_STATUS = { firing: 'firing', acknowledged: 'acknowledged', inactive: 'resolved', pending: 'resolved' } as const;
+
+/** A short, stable tag for a rule name (part of notification ids). */
+function ruleTag(name: string): string {
+  let h = 0;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return h.toString(36);
+}
 
 /** Thrown when a person and the engine changed the same series at once: the loser retries later. */
 export class ConcurrentChange extends Error {}
@@ -151,16 +162,19 @@ export class AlertStore {
           startedAt: new Date(prev.pendingSince ?? now),
         });
       }
-      const status = EPISODE_STATUS[next.status];
+      const status = change.keepEpisodeOpen ? EPISODE_STATUS[prev.status] : EPISODE_STATUS[next.status];
       const set: Partial<typeof alerts.$inferInsert> = { status, updatedAt: new Date(now) };
+      if (change.severity) set.severity = change.severity;
       if (change.value !== null) {
         set.value = change.value;
         set.peakValue = sql`CASE WHEN ${alerts.peakValue} IS NULL THEN ${change.value} WHEN ${rule.operator === '<' || rule.operator === '<=' ? sql`${change.value}::float8 < ${alerts.peakValue}` : sql`${change.value}::float8 > ${alerts.peakValue}`} THEN ${change.value} ELSE ${alerts.peakValue} END` as never;
       }
       if (step.events.includes('acknowledged')) Object.assign(set, { acknowledgedAt: new Date(now), acknowledgedBy: change.actor });
       if (step.events.includes('unacknowledged')) Object.assign(set, { acknowledgedAt: null, acknowledgedBy: null });
-      if (step.events.includes('resolved')) Object.assign(set, { resolvedAt: new Date(now), resolvedBy: change.actor });
+      if (step.events.includes('resolved') && !change.keepEpisodeOpen) Object.assign(set, { resolvedAt: new Date(now), resolvedBy: change.actor });
       if (step.events.includes('reopened')) Object.assign(set, { resolvedAt: null, resolvedBy: null });
+      // A severity raised needs a person again, even if the milder alert was acknowledged.
+      if (step.events.includes('escalated') && change.severity) Object.assign(set, { acknowledgedAt: null, acknowledgedBy: null });
       const [alert] = await tx.update(alerts).set(set).where(eq(alerts.id, episodeId)).returning();
 
       const stored = step.events.filter((e) => e !== 'pending');
@@ -169,12 +183,14 @@ export class AlertStore {
       }
       if (step.notify && alert) {
         const reason = step.notify as NotificationReason;
+        // Two rules can share an episode (a severity raised): each numbers its own messages.
+        const seq = alert.rule === rule.name ? next.notifySeq : `${ruleTag(rule.name)}-${next.notifySeq}`;
         const rows = change.channels.map((channel) => ({
-          id: notificationId(episodeId, next.notifySeq, reason, channel),
+          id: notificationId(episodeId, seq, reason, channel),
           alertId: episodeId,
           channel,
           reason,
-          payload: buildNotification(alert, reason, next.notifySeq, channel, { vigiaUrl: this.vigiaUrl, now, unit: change.unit, comment: change.comment }),
+          payload: buildNotification(alert, reason, seq, channel, { vigiaUrl: this.vigiaUrl, now, unit: change.unit, comment: change.comment }),
           state: 'pending' as const,
         }));
         if (rows.length) await tx.insert(notifications).values(rows).onConflictDoNothing();
@@ -183,7 +199,7 @@ export class AlertStore {
         alertId: episodeId,
         type,
         rule: rule.name,
-        severity: rule.severity,
+        severity: alert?.severity ?? rule.severity,
         status,
         labels: change.labels,
         value: change.value,
@@ -225,6 +241,11 @@ export class AlertStore {
       this.db.select().from(deliveries).where(eq(deliveries.alertId, id)).orderBy(deliveries.at, deliveries.id),
     ]);
     return { alert, events, notifications: sent.map(({ payload: _payload, ...n }) => n), deliveries: ledger };
+  }
+
+  async statesOfEpisode(episodeId: string): Promise<StoredState[]> {
+    const rows = await this.db.select().from(alertStates).where(eq(alertStates.episodeId, episodeId));
+    return rows.map((r) => ({ rule: r.rule, seriesKey: r.seriesKey, labels: r.labels, state: rowToState(r), version: r.version }));
   }
 
   async statesOf(rule: string): Promise<StoredState[]> {

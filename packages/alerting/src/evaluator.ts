@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, aggregate, hold, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type Step } from '@vigia/core';
+import { INACTIVE, SEVERITY_RANK, aggregate, hold, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
-import { ConcurrentChange, type AlertEvent, type AlertStore, type StoredState } from './alert-store.ts';
+import { ConcurrentChange, type AlertEvent, type AlertStore, type Change, type StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
 import { loadSuppressions } from './suppression.ts';
@@ -127,6 +127,37 @@ export class Evaluator {
     return out;
   }
 
+  /**
+   * Rules on the same metric and series share one episode: a stricter rule that starts to hold
+   * raises the open episode's severity (an `escalated` message, not a second alert), and a rule
+   * that stops holding while another still does lowers it without resolving it.
+   */
+  private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, states: Map<string, StoredState>): { result: Step; extra?: Partial<Change>; comment?: string } {
+    const byName = (name: string) => this.rules.find((r) => r.name === name);
+    const active = (s: SeriesState) => s.status === 'firing' || s.status === 'acknowledged';
+    const siblings = [...states.values()].filter((s) => s.seriesKey === key && s.rule !== rule.name && active(s.state) && s.state.episodeId && byName(s.rule)?.metric === rule.metric);
+    if (result.newEpisode) {
+      const lower = siblings.find((s) => SEVERITY_RANK[byName(s.rule)!.severity] < SEVERITY_RANK[rule.severity]);
+      if (!lower) return { result };
+      return {
+        result: { ...result, state: { ...result.state, episodeId: lower.state.episodeId }, newEpisode: false, events: ['escalated'], notify: result.notify ? 'escalated' : undefined },
+        extra: { severity: rule.severity },
+        comment: `severity raised to ${rule.severity}: rule "${rule.name}" holds on this series`,
+      };
+    }
+    if (result.events.includes('resolved') && prev.episodeId) {
+      const others = siblings.filter((s) => s.state.episodeId === prev.episodeId);
+      if (!others.length) return { result };
+      const highest = others.map((s) => byName(s.rule)!.severity).sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a])[0]!;
+      return {
+        result: { ...result, state: { ...result.state, notifiedState: 'resolved' }, events: ['lowered'], notify: undefined },
+        extra: { keepEpisodeOpen: true, severity: highest },
+        comment: `rule "${rule.name}" no longer holds; the alert goes on at ${highest}`,
+      };
+    }
+    return { result };
+  }
+
   async tick(now = Date.now()): Promise<TickResult> {
     const started = performance.now();
     const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
@@ -134,10 +165,11 @@ export class Evaluator {
     const events: AlertEvent[] = [];
     const touched = new Set<string>();
     let transitions = 0;
-    const apply = async (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string) => {
+    const apply = async (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
       try {
         events.push(
           ...(await this.store.commit({
+            ...extra,
             rule: o.rule,
             metric: o.rule.metric,
             seriesKey: o.seriesKey,
@@ -154,6 +186,8 @@ export class Evaluator {
           })),
         );
         transitions++;
+        // Later series of this tick see this change (two rules sharing an episode).
+        states.set(`${o.rule.name}\u0000${o.seriesKey}`, { rule: o.rule.name, seriesKey: o.seriesKey, labels: o.labels, state: result.state, version: (version ?? 0) + 1 });
       } catch (error) {
         if (!(error instanceof ConcurrentChange)) throw error;
         this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
@@ -165,6 +199,8 @@ export class Evaluator {
       const stored = states.get(id);
       const prev = stored?.state ?? INACTIVE;
       let result = step(prev, o.value, o.rule, now, randomUUID);
+      const ladder = this.ladder(o.rule, o.seriesKey, prev, result, states);
+      result = ladder.result;
       const suppressed = suppressions.match(o.rule.name, o.labels);
       if (result.notify && suppressed) result = hold(prev, result, now);
       else if (!suppressed && result.state.held) {
@@ -173,7 +209,7 @@ export class Evaluator {
         if (released) result = { ...released, events: [...result.events, ...released.events], newEpisode: result.newEpisode, notify: released.notify ?? result.notify, changed: true };
       }
       if (!result.changed) continue;
-      await apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : undefined);
+      await apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : ladder.comment, ladder.extra);
     }
     // Resolved series still holding a message (a resolution never announced) are not observed any more.
     for (const [id, stored] of states) {

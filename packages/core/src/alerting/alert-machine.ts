@@ -2,7 +2,7 @@ import { compare } from './compare.ts';
 import type { RuleSpec } from './rule.ts';
 
 export type SeriesStatus = 'inactive' | 'pending' | 'firing' | 'acknowledged';
-export type NotifyReason = 'new' | 'repeat' | 'acknowledged' | 'resolved';
+export type NotifyReason = 'new' | 'repeat' | 'escalated' | 'acknowledged' | 'resolved';
 
 /**
  * What the engine remembers per rule and series. Persisted, so a restart neither forgets a
@@ -29,7 +29,7 @@ export interface SeriesState {
   held?: NotifyReason;
 }
 
-export type EventType = 'pending' | 'firing' | 'reopened' | 'resolved' | 'repeat' | 'acknowledged' | 'unacknowledged' | 'held' | 'released';
+export type EventType = 'pending' | 'firing' | 'reopened' | 'resolved' | 'repeat' | 'acknowledged' | 'unacknowledged' | 'held' | 'released' | 'escalated' | 'lowered';
 
 export interface Step {
   state: SeriesState;

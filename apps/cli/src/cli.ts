@@ -70,11 +70,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.err(`${prefix}: ${error.message}\nRun \`${pointer}\` for usage.\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConfigError) {
-      io.err(`${prefix}: ${error.message}\n`);
-      return EXIT.failed;
-    }
-    if (error instanceof CommandError || error instanceof EnvError) {
+    if (error instanceof CommandError || error instanceof ConfigError || error instanceof EnvError) {
       io.err(`${prefix}: ${error.message}\n`);
       return EXIT.failed;
     }

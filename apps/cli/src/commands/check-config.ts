@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { ConfigError, formatIssues, loadConfig, type VigiaConfig } from '@vigia/config';
 import { buildChannels, buildRules } from '@vigia/alerting';
+import { formatDuration } from '@vigia/core';
 import type { Notifier } from '@vigia/plugin-sdk';
 import { loadPlugins } from '@vigia/worker';
 import type { CommandArgs } from '../commands.ts';
@@ -63,6 +64,13 @@ export async function run({ positionals }: CommandArgs, io: Io): Promise<number>
   const channels = collect(problems, () => buildChannels(config, notifiers))?.channels;
   const collectors = collectorProblems(config, plugins.collectors);
   problems.push(...collectors.problems);
+  // The engine reads rule windows from Redis' live window: a longer window silently sees less.
+  config.alerts.rules.forEach((r, i) => {
+    const rule = rules.find((spec) => spec.name === r.name);
+    if (rule && rule.reduce !== 'last' && rule.windowMs > config.storage.liveWindowMs) {
+      warnings.push(`alerts.rules[${i}].window (rule "${r.name}"): ${formatDuration(rule.windowMs)} is longer than storage.live_window (${formatDuration(config.storage.liveWindowMs)}), so the rule only ever sees the last ${formatDuration(config.storage.liveWindowMs)}`);
+    }
+  });
   for (const name of Object.keys(config.collectors)) {
     if (!plugins.collectors.has(name)) warnings.push(`collectors.${name}: no collector plugin named "${name}" is installed, so these settings are not used`);
   }

@@ -7,6 +7,7 @@ import { startStack, trpcClient, type Stack } from '../src/index.ts';
 
 const SIGNING_SECRET = 'test-signing-secret';
 const redis = new Redis(TEST_REDIS_URL);
+afterAll(() => redis.disconnect());
 
 /** Signs like Slack does (its documented v0 scheme), independently of Vigia's own code. */
 function slackRequest(body: string, { secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {}) {
@@ -43,7 +44,6 @@ describe('acting on an alert where it arrives', () => {
     await stack?.stop();
     await slack?.close();
     await sink?.stop();
-    redis.disconnect();
   });
 
   const alertOf = async (room: string) => {
@@ -105,5 +105,48 @@ describe('acting on an alert where it arrives', () => {
     expect((await client.silences.list.query())[0]).toMatchObject({ createdBy: 'ops@example.com', matchers: { rule: 'Hot', labels: { room: 'c' } } });
     const tampered = silenceLink.slice(0, -3) + (silenceLink.endsWith('aaa') ? 'bbb' : 'aaa');
     expect((await fetch(tampered, { method: 'POST' })).status).toBe(400);
+  });
+});
+
+describe('a Slack message updated in place', () => {
+  it('posts once per alert and edits that message on every transition (chat.update)', async () => {
+    const calls: { method: string; ts?: string }[] = [];
+    // A stand-in for Slack's Web API: JSON answers, the message's channel and ts.
+    const { createServer } = await import('node:http');
+    const slackApi = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as { channel: string; ts?: string };
+        calls.push({ method: req.url!.split('/').pop()!, ts: body.ts });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C42', ts: body.ts ?? '1700000000.000200' }));
+      });
+    });
+    await new Promise<void>((r) => slackApi.listen(0, '127.0.0.1', r));
+    const port = (slackApi.address() as { port: number }).port;
+    const stack = await startStack({
+      yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\nchannels:\n  slack: { type: slack, bot_token: xoxb-test, channel: "#alerts", api_url: "http://127.0.0.1:${port}/api" }\n`,
+    });
+    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
+    let value = 99;
+    const feeding = setInterval(() => void writer.write({ source: 'test', samples: [{ key: 'temp', name: 'temp', labels: {}, value, timestamp: Date.now() }] }), 100);
+    try {
+      const client = trpcClient(stack.url, stack.apiToken);
+      const alert = await waitFor(async () => (await client.alerts.list.query({}))[0], { what: 'the alert' });
+      await waitFor(() => calls.length === 1, { what: 'the first message' });
+      await client.alerts.acknowledge.mutate({ id: alert.id });
+      await waitFor(() => calls.length === 2, { what: 'the edit after the acknowledgement' });
+      value = 1;
+      await waitFor(() => calls.length === 3, { what: 'the edit after the resolution' });
+      expect(calls).toEqual([
+        { method: 'chat.postMessage', ts: undefined },
+        { method: 'chat.update', ts: '1700000000.000200' },
+        { method: 'chat.update', ts: '1700000000.000200' },
+      ]);
+    } finally {
+      clearInterval(feeding);
+      await stack.stop();
+      slackApi.close();
+    }
   });
 });

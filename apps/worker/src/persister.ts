@@ -1,14 +1,19 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { HistoryStore, StoredSample } from '@vigia/db';
+import type { HistoryBatch, HistoryStore } from '@vigia/db';
 import type { Logger } from '@vigia/plugin-sdk';
 import type { RedisKeys, SampleBatch } from '@vigia/live';
 
 export const PERSIST_GROUP = 'persist';
 
+/** storage.batch_size's default. */
+export const DEFAULT_HISTORY_BATCH_SIZE = 20_000;
+
 export interface PersisterOptions {
   /** Stream entries read per round (each entry is a whole collection batch). */
   readCount?: number;
+  /** The most samples one database write carries (storage.batch_size); larger reads are split. */
+  batchSize?: number;
   /** How long to wait for new entries before writing what is buffered. */
   flushIntervalMs: number;
   /** Entries held by a consumer that has been silent this long are taken over (a dead worker). */
@@ -21,8 +26,9 @@ type Entry = [id: string, fields: string[]];
 /**
  * Moves sample batches from the Redis ingest stream to PostgreSQL history. Entries are
  * acknowledged and deleted only after the database commit, so a worker killed in between leaves
- * them pending; another worker (or this one restarted) claims them and writes them. The history
- * insert is idempotent, so a batch written twice is stored once.
+ * them pending; another worker (or this one restarted) claims them and writes them. Each entry
+ * goes to history under a ledger id recorded in the same transaction, so an entry written twice
+ * is skipped the second time and stored once.
  */
 export class Persister {
   private running = false;
@@ -117,17 +123,57 @@ export class Persister {
     }
   }
 
+  /**
+   * Writes entries in parts of at most batchSize samples, whole entries where they fit, and
+   * acknowledges each part's entries as soon as it is committed: a worker that dies half-way
+   * leaves only the unwritten parts pending, and a slow first part does not hold back the ack of
+   * work already stored. An entry larger than a part is cut into slices; it is acknowledged with
+   * its last one.
+   */
   private async persist(entries: Entry[]): Promise<void> {
-    const samples: StoredSample[] = [];
-    for (const [, fields] of entries) {
-      const batch = JSON.parse(fields[1]!) as SampleBatch;
-      for (const s of batch.samples) samples.push({ name: s.name, labels: s.labels, unit: s.unit, value: s.value, timestamp: s.timestamp });
+    const limit = Math.max(1, this.options.batchSize ?? DEFAULT_HISTORY_BATCH_SIZE);
+    let part: HistoryBatch[] = [];
+    let size = 0;
+    let finished: string[] = [];
+    const flush = async () => {
+      if (part.length === 0 && finished.length === 0) return;
+      if (part.length > 0) await this.history.insertBatches(part);
+      if (finished.length > 0) await this.redis.multi().xack(this.keys.ingest, PERSIST_GROUP, ...finished).xdel(this.keys.ingest, ...finished).exec();
+      this.written += finished.length;
+      this.samplesWritten += size;
+      part = [];
+      size = 0;
+      finished = [];
+    };
+    for (const [id, fields] of entries) {
+      // Stream samples are StoredSamples already, series key included.
+      const { samples } = JSON.parse(fields[1]!) as SampleBatch;
+      if (samples.length > limit) {
+        await flush();
+        for (let start = 0; start < samples.length; start += limit) {
+          const end = Math.min(start + limit, samples.length);
+          part = [{ id: `${this.ledgerId(id, samples)}:${start}-${end}`, samples: samples.slice(start, end) }];
+          size = end - start;
+          if (end === samples.length) finished = [id];
+          await flush();
+        }
+        continue;
+      }
+      if (size + samples.length > limit) await flush();
+      part.push({ id: this.ledgerId(id, samples), samples });
+      size += samples.length;
+      finished.push(id);
     }
-    await this.history.insert(samples);
-    const ids = entries.map((e) => e[0]);
-    await this.redis.multi().xack(this.keys.ingest, PERSIST_GROUP, ...ids).xdel(this.keys.ingest, ...ids).exec();
-    this.written += entries.length;
-    this.samplesWritten += samples.length;
+    await flush();
+  }
+
+  /**
+   * The entry's name in the history ledger. The stream key keeps installations with other key
+   * prefixes apart; the sample count and first timestamp keep a recreated stream (Redis restarted
+   * empty, its clock stepped back) from passing a new entry off as one written before.
+   */
+  private ledgerId(entryId: string, samples: SampleBatch['samples']): string {
+    return `${this.keys.ingest}:${entryId}:${samples.length}:${samples[0]?.timestamp ?? ''}`;
   }
 
   async stop(): Promise<void> {

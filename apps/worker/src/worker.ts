@@ -118,7 +118,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   );
   for (const w of [collectWorker, maintenanceWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
 
-  const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs });
+  const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs, batchSize: config.storage.batchSize });
   await persister.start();
   const alerting = await startAlerting({ config, store, redis, keys, plugins, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
 

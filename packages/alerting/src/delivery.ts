@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { signActionLink, type LinkAction } from '@vigia/auth';
 import { messageContext, renderTemplate } from '@vigia/core';
 import { deliveries, notifications, type Database } from '@vigia/db';
@@ -100,13 +100,22 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   const attempts: Attempt[] = [];
   let receipt: DeliveryReceipt | void = undefined;
   let lastError: unknown;
+  // The receiver's id of the last message about this alert, so a channel can edit it in place.
+  const previous = job.data.test
+    ? []
+    : await db
+        .select({ recipient: deliveries.recipient, externalId: deliveries.externalId })
+        .from(deliveries)
+        .where(and(eq(deliveries.alertId, alertId), eq(deliveries.channel, channelName), eq(deliveries.outcome, 'delivered')))
+        .orderBy(desc(deliveries.id));
   for (const [i, recipient] of pending.entries()) {
+    const previousExternalId = previous.find((p) => p.recipient === recipient && p.externalId)?.externalId ?? undefined;
     const linked = options.links ? withLinks(notification, recipient ?? `${channelName} channel`, options.links) : notification;
     const copy = channel.template ? { ...linked, message: renderTemplate(channel.template, messageContext({ ...linked, recipient: recipient ?? undefined } as AlertNotification)) } : linked;
     const started = performance.now();
     try {
-      receipt = await sendWithTimeout(channel, recipient ? { ...copy, recipient } : copy, options.timeoutMs, logger);
-      const attempt: Attempt = { recipient, outcome: 'delivered', durationMs: performance.now() - started };
+      receipt = await sendWithTimeout(channel, { ...copy, ...(recipient ? { recipient } : {}), ...(previousExternalId ? { previousExternalId } : {}) }, options.timeoutMs, logger);
+      const attempt: Attempt = { recipient, outcome: 'delivered', durationMs: performance.now() - started, externalId: receipt?.externalId };
       // Served recipients are recorded at once (a crash later must not send them a second copy);
       // the last one lands with the notification's new state, so readers see both together.
       if (i < pending.length - 1) await insertAttempts([attempt]);
@@ -125,7 +134,7 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   return { delivered: true, detail: receipt?.detail, externalId: receipt?.externalId };
 
   async function insertAttempts(rows: Attempt[], tx: Pick<Database, 'insert'> = db): Promise<void> {
-    if (rows.length) await tx.insert(deliveries).values(rows.map((a) => ({ notificationId, alertId, channel: channelName, recipient: a.recipient, attempt, outcome: a.outcome, error: a.error ?? null, durationMs: a.durationMs })));
+    if (rows.length) await tx.insert(deliveries).values(rows.map((a) => ({ notificationId, alertId, channel: channelName, recipient: a.recipient, attempt, outcome: a.outcome, error: a.error ?? null, durationMs: a.durationMs, externalId: a.externalId ?? null })));
   }
 
   /** The ledger rows of this attempt and the notification's state, in one transaction. */
@@ -147,6 +156,7 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
 
 interface Attempt {
   recipient: string | null;
+  externalId?: string;
   outcome: 'delivered' | 'retryable' | 'permanent';
   durationMs: number;
   error?: string;

@@ -152,7 +152,7 @@ function applyChannelEnv(fromFile: ConfigFile['channels'], env: EnvSettings): Co
   };
   const { email, slack, webhook } = env;
   overlay('email', 'email', { host: email.host, port: email.port, user: email.user, password: email.password, from: email.from, to: email.to.length ? email.to : undefined }, email.enabled);
-  overlay('slack', 'slack', { webhook_url: slack.webhookUrl, channel: slack.channel, interactive: slack.signingSecret ? true : undefined }, slack.enabled);
+  overlay('slack', 'slack', { webhook_url: slack.webhookUrl, bot_token: slack.botToken, channel: slack.channel, interactive: slack.signingSecret ? true : undefined }, slack.enabled);
   overlay('webhook', 'webhook', { url: webhook.url, auth_token: webhook.authToken }, webhook.enabled);
   return channels;
 }

@@ -47,6 +47,11 @@ export interface AlertNotification {
    * notifier shows it instead of its default wording (keeping its structure, links and headers).
    */
   message?: string;
+  /**
+   * What the channel answered (DeliveryReceipt.externalId) for the last message it received
+   * about this alert, so a notifier can edit that message instead of posting another.
+   */
+  previousExternalId?: string;
 }
 
 export interface NotifierContext<Config> {

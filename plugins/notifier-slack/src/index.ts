@@ -2,19 +2,21 @@ import { defineNotifier } from '@vigia/plugin-sdk';
 import { configSchema, type SlackConfig } from './config.ts';
 import { postOnce } from './http.ts';
 import { slackMessage } from './message.ts';
+import { sendWithBot } from './web-api.ts';
 
 /** Posts each notification to a Slack incoming webhook as a Block Kit message. */
 export default function slackNotifier() {
   return defineNotifier<SlackConfig>({
     name: 'slack',
-    description: 'Slack incoming webhook (Block Kit message with links to the alert, acknowledge, silence, runbook)',
+    description: 'Slack: incoming webhook, or a bot token that edits each alert’s message in place (Block Kit, buttons, links)',
     configSchema,
-    secrets: ['webhook_url'],
+    secrets: ['webhook_url', 'bot_token'],
 
     async send(notification, { config, signal }) {
+      if (config.bot_token) return sendWithBot(notification, config, signal);
       const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Vigia-Slack/1' });
       const response = await postOnce({
-        url: config.webhook_url,
+        url: config.webhook_url!,
         body: JSON.stringify(slackMessage(notification, config)),
         headers,
         timeoutMs: config.timeout_ms,

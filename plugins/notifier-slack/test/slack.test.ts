@@ -209,14 +209,18 @@ describe('slack notifier: failures', () => {
 describe('slack notifier: config', () => {
   it('declares its secret and validates its options', () => {
     expect(notifier.name).toBe('slack');
-    expect(notifier.secrets).toEqual(['webhook_url']);
+    expect(notifier.secrets).toEqual(['webhook_url', 'bot_token']);
     const schema = notifier.configSchema!;
     expect(schema.parse({ webhook_url: 'https://hooks.slack.com/services/T/B/X' })).toEqual({
       webhook_url: 'https://hooks.slack.com/services/T/B/X',
       username: 'Vigia',
       timeout_ms: 10_000,
       interactive: false,
+      api_url: 'https://slack.com/api',
     });
+    expect(schema.safeParse({}).success).toBe(false);
+    expect(schema.safeParse({ bot_token: 'xoxb-1' }).success).toBe(false); // no channel
+    expect(schema.safeParse({ bot_token: 'xoxb-1', channel: '#alerts' }).success).toBe(true);
     expect(schema.safeParse({ webhook_url: 'not a url' }).success).toBe(false);
     expect(schema.safeParse({ webhook_url: 'https://hooks.slack.com/x', icon_emoji: 'bell' }).success).toBe(false);
   });
@@ -230,3 +234,31 @@ describe('slack notifier: interactive buttons', () => {
     expect(elements.filter((b) => b.value).map((b) => b.value)).toEqual([notification.alertId, notification.alertId, notification.alertId]);
   });
 });
+
+describe('slack notifier: a bot token edits the alert’s message in place', () => {
+  it('posts the first message and updates it on every later one, with the bearer token', async () => {
+    const api = await startReceiver();
+    api.respondWith((req, res) => {
+      const body = JSON.parse(req.body) as { channel: string; ts?: string };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.headers.authorization !== 'Bearer xoxb-test') return res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+      if (req.path.endsWith('/chat.postMessage')) return res.end(JSON.stringify({ ok: true, channel: 'C123', ts: '1700000000.000100' }));
+      if (req.path.endsWith('/chat.update')) return res.end(JSON.stringify({ ok: true, channel: body.channel, ts: body.ts }));
+      res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
+    });
+    try {
+      const config = { bot_token: 'xoxb-test', channel: '#alerts', api_url: api.url.replace('/hook', '') };
+      const first = await deliver(config);
+      expect(first).toEqual({ externalId: 'C123|1700000000.000100', detail: 'posted' });
+      const second = await deliver(config, { ...notification, status: 'acknowledged', reason: 'acknowledged', previousExternalId: first!.externalId });
+      expect(second).toEqual({ externalId: 'C123|1700000000.000100', detail: 'updated in place' });
+      expect(api.received.map((r) => r.path)).toEqual(['/chat.postMessage', '/chat.update']);
+      expect(JSON.parse(api.received[1]!.body)).toMatchObject({ channel: 'C123', ts: '1700000000.000100' });
+      const refused = await failure(deliver({ ...config, bot_token: 'xoxb-wrong' }));
+      expect(isPermanentError(refused)).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+});
+

@@ -113,6 +113,8 @@ export const deliveries = pgTable(
     attempt: integer('attempt').notNull(),
     outcome: text('outcome').$type<'delivered' | 'retryable' | 'permanent'>().notNull(),
     error: text('error'),
+    /** What the receiver answered for a delivered message (SMTP id, Slack channel|ts…). */
+    externalId: text('external_id'),
     durationMs: doublePrecision('duration_ms').notNull(),
     at: ts('at').notNull().defaultNow(),
   },

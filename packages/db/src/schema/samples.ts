@@ -41,3 +41,14 @@ function rollupTable(name: string) {
 
 export const samples1m = rollupTable('samples_1m');
 export const samples1h = rollupTable('samples_1h');
+
+/**
+ * Ingest stream entries already written to history, recorded in the transaction that wrote them:
+ * a batch written again after a crash between commit and stream ack is recognised and skipped, so
+ * the raw rows can go in without ON CONFLICT. Only the window between a commit and the ack needs
+ * covering; HistoryStore.enforceRetention forgets rows older than a day.
+ */
+export const historyBatches = pgTable('history_batches', {
+  id: text('id').primaryKey(),
+  writtenAt: timestamp('written_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -12,11 +12,13 @@ export default defineConfig({
     target: 'es2022',
   },
   server: {
+    // Anchored patterns: /api (the API area page) and /metrics… are pages of the SPA too.
     proxy: {
-      '/trpc': api,
-      '/api': api,
-      '/metrics': api,
-      '/healthz': api,
+      '^/trpc/': api,
+      '^/api/': api,
+      '^/metrics$': api,
+      '^/healthz$': api,
+      '^/act/': api,
     },
   },
 });

@@ -43,3 +43,15 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
   return errors;
 }
+
+/** Fills the login form and submits it with Enter (the form must work from the keyboard). */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-password').press('Enter');
+}
+
+/** True when the page is no wider than the window: nothing to scroll sideways on a phone. */
+export async function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}

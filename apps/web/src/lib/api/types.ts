@@ -38,3 +38,4 @@ export function ms(value: string | number | Date | null | undefined): number | n
   const t = typeof value === 'number' ? value : new Date(value).getTime();
   return Number.isFinite(t) ? t : null;
 }
+export type BacktestResult = Out['rules']['backtest'];

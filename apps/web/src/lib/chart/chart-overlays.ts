@@ -17,6 +17,8 @@ export interface Episode {
   to: number | null;
   severity: Severity;
   label: string;
+  /** What a backtest says the rule would have raised: a band along the top, not a shading. */
+  simulated?: boolean;
 }
 
 export interface Overlays {
@@ -62,6 +64,19 @@ export function drawEpisodes(u: uPlot, o: Overlays): void {
     const x1 = Math.min(left + width, u.valToPos((e.to ?? o.now) / 1000, 'x', true));
     if (!(x1 > x0)) continue;
     const color = colorOf(o, e.severity);
+    if (e.simulated) {
+      // Along the top, outlined: told apart from what really happened at a glance.
+      ctx.globalAlpha = 0.9;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = dpr();
+      ctx.setLineDash([3 * dpr(), 2 * dpr()]);
+      ctx.strokeRect(x0, top + dpr(), Math.max(x1 - x0, 2 * dpr()), 8 * dpr());
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 0.25;
+      ctx.fillStyle = color;
+      ctx.fillRect(x0, top + dpr(), Math.max(x1 - x0, 2 * dpr()), 8 * dpr());
+      continue;
+    }
     ctx.globalAlpha = 0.13;
     ctx.fillStyle = color;
     ctx.fillRect(x0, top, Math.max(x1 - x0, dpr()), height);

@@ -6,7 +6,7 @@ import { valueNear } from './chart-data.ts';
  * Exact values under the cursor. Built with text nodes only: label values come from whoever
  * pushes metrics, so none of it may ever be parsed as HTML.
  */
-export function tooltipPlugin(format: (value: number) => string): uPlot.Plugin {
+export function tooltipPlugin(format: (value: number) => string, color: (seriesIndex: number) => string): uPlot.Plugin {
   let box: HTMLDivElement;
   let time: HTMLDivElement;
   let rows: HTMLTableSectionElement;
@@ -35,7 +35,9 @@ export function tooltipPlugin(format: (value: number) => string): uPlot.Plugin {
           return;
         }
         const t = u.data[0][idx];
-        if (t == null) {
+        // uPlot picks the nearest point however far it is: over a stretch without data, say nothing
+        // rather than show a value from minutes away as if it were the one under the cursor.
+        if (t == null || Math.abs(u.valToPos(t, 'x') - left) > 40) {
           box.hidden = true;
           return;
         }
@@ -49,7 +51,7 @@ export function tooltipPlugin(format: (value: number) => string): uPlot.Plugin {
           const swatch = document.createElement('td');
           const dot = document.createElement('span');
           dot.className = 'chart-tooltip-dot';
-          dot.style.background = typeof s.stroke === 'function' ? '' : String(s.stroke ?? '');
+          dot.style.background = color(si);
           swatch.append(dot);
           const name = document.createElement('td');
           name.textContent = typeof s.label === 'string' ? s.label : '';

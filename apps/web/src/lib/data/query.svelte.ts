@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { errorCode, errorMessage } from '../trpc.ts';
 
 export type QueryStatus = 'loading' | 'ready' | 'error';
@@ -19,7 +20,15 @@ export class Query<T> {
 
   constructor(private readonly fetcher: () => Promise<T>) {}
 
-  async load(): Promise<void> {
+  /**
+   * Safe to call from an effect: nothing read here subscribes the caller, or the arrival of the
+   * data would start the next load, and the next.
+   */
+  load(): Promise<void> {
+    return untrack(() => this.fetch());
+  }
+
+  private async fetch(): Promise<void> {
     const id = ++this.request;
     if (this.data === undefined) this.status = 'loading';
     try {

@@ -1,17 +1,21 @@
+import { untrack } from 'svelte';
 import type { MetricSample } from '../api/types.ts';
 import { errorMessage, trpc } from '../trpc.ts';
-import { LiveFeed } from './live-feed.svelte.ts';
+import type { LiveStatus } from './live-feed.svelte.ts';
 import { seriesKey } from './series-key.ts';
 
 type Listener = (sample: MetricSample) => void;
 
 /**
- * The one `metrics.live` stream of the app, opened once after sign-in and shared by every view:
+ * What the one `metrics.live` stream of the app brings (see streams.ts), shared by every view:
  * switching pages never reconnects, and the live indicator speaks for the connection every
  * chart depends on. Holds the latest value of every series (seeded by `metrics.current`).
  */
 class LiveHub {
-  readonly feed = new LiveFeed();
+  status = $state<LiveStatus>('connecting');
+  error = $state<string | null>(null);
+  /** The stream ended for good: the indicator offers to reconnect. */
+  stopped = $state(false);
   // Replaced wholesale per batch: one signal for a few hundred series instead of one each.
   latest = $state.raw(new Map<string, MetricSample>());
   currentStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
@@ -22,35 +26,19 @@ class LiveHub {
   private byName = new Map<string, Set<Listener>>();
   private everything = new Set<(samples: MetricSample[]) => void>();
   private known = new Set<string>();
-  private stopFeed: (() => void) | undefined;
 
-  get running(): boolean {
-    return this.stopFeed !== undefined;
-  }
-
-  start(): void {
-    if (this.stopFeed) return;
-    // Follow first, then read: samples arriving while `current` is in flight are merged by age.
-    this.stopFeed = this.feed.start(undefined, (samples) => this.receive(samples));
-    void this.loadCurrent();
-  }
-
-  stop(): void {
-    this.stopFeed?.();
-    this.stopFeed = undefined;
+  reset(): void {
     this.latest = new Map();
     this.known.clear();
     this.currentStatus = 'idle';
+    this.status = 'connecting';
+    this.error = null;
+    this.stopped = false;
   }
 
-  reconnect(): void {
-    this.stopFeed?.();
-    this.stopFeed = undefined;
-    this.start();
-  }
-
+  /** Streams are followed first, then `current` read: samples arriving meanwhile are merged by age. */
   async loadCurrent(): Promise<void> {
-    this.currentStatus = 'loading';
+    if (untrack(() => this.currentStatus) !== 'ready') this.currentStatus = 'loading';
     try {
       const current = await trpc.metrics.current.query();
       this.merge(current.metrics);
@@ -87,7 +75,7 @@ class LiveHub {
     return out;
   }
 
-  private receive(samples: MetricSample[]): void {
+  receive(samples: MetricSample[]): void {
     this.merge(samples);
     let fresh = false;
     for (const s of samples) {

@@ -19,3 +19,11 @@ export function labelsMatch(labels: Record<string, string>, wanted: Record<strin
   if (!wanted) return true;
   return Object.entries(wanted).every(([k, v]) => labels[k] === v);
 }
+
+/** "host=a, region=eu": for an alert, where the label's name matters as much as its value. */
+export function labelPairs(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(', ');
+}

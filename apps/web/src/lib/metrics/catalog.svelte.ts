@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import type { MetricInfo } from '../api/types.ts';
 import { Query } from '../data/query.svelte.ts';
 import { liveHub } from '../live/live-hub.svelte.ts';
@@ -16,7 +17,9 @@ class Catalog {
   }
 
   ensure(): void {
-    if (this.query.loadedAt === null && this.query.status !== 'error') void this.query.load();
+    untrack(() => {
+      if (this.query.loadedAt === null && this.query.status !== 'error') void this.query.load();
+    });
   }
 
   /** Call from an effect: reading `liveHub.newNames` makes the caller re-run when one appears. */

@@ -19,8 +19,18 @@ export function distinctParts(names: readonly string[]): Map<string, string> {
   return out;
 }
 
-/** A line's legend label: the metric's distinct part, then its labels ("used · /data"). */
-export function lineLabel(part: string, labels: Record<string, string>, fallback: string): string {
-  const l = Object.keys(labels).length ? labelText(labels) : '';
-  return [part, l].filter(Boolean).join(' · ') || fallback;
+/** Label names whose value differs between the lines: the only ones worth a place in a legend. */
+export function varyingKeys(all: readonly Record<string, string>[]): string[] {
+  const keys = new Set(all.flatMap((l) => Object.keys(l)));
+  return [...keys].filter((k) => new Set(all.map((l) => l[k])).size > 1).sort();
+}
+
+/**
+ * A line's legend label: the metric's distinct part, then what sets its series apart ("used ·
+ * /data"). Label names are left out when one or two differ: the chart's title says "per mount".
+ */
+export function lineLabel(part: string, labels: Record<string, string>, fallback: string, keys: readonly string[] = Object.keys(labels)): string {
+  const shown = keys.filter((k) => labels[k] !== undefined);
+  const text = shown.length > 2 ? labelText(Object.fromEntries(shown.map((k) => [k, labels[k]!]))) : shown.map((k) => labels[k]).join(' · ');
+  return [part, text].filter(Boolean).join(' · ') || fallback;
 }

@@ -29,10 +29,6 @@ class RulesStore {
     return this.query.poll(everyMs);
   }
 
-  forMetric(metric: string): Rule[] {
-    return this.rules.filter((r) => r.metric === metric);
-  }
-
   reset(): void {
     this.stopListening?.();
     this.stopListening = undefined;

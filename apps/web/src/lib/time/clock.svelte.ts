@@ -7,6 +7,7 @@ class Clock {
   /** Returns the release function; the timer runs only while someone holds the clock. */
   hold(): () => void {
     if (this.users++ === 0) {
+      // Written, never read, here: holding the clock from an effect does not subscribe to it.
       this.now = Date.now();
       this.timer = setInterval(() => (this.now = Date.now()), 1_000);
     }

@@ -28,6 +28,6 @@ export const authRouter = router({
   }),
 
   me: publicProcedure.query(({ ctx }) =>
-    ctx.principal ? { username: ctx.principal.username, role: ctx.principal.role, via: ctx.principal.via, expiresAt: ctx.principal.expiresAt ?? null } : null,
+    ctx.principal ? { userId: ctx.principal.userId, username: ctx.principal.username, role: ctx.principal.role, via: ctx.principal.via, expiresAt: ctx.principal.expiresAt ?? null } : null,
   ),
 });

@@ -36,10 +36,13 @@ export const routes: RouteDef[] = [
   { path: '/alerts/:id', title: 'Alert', load: () => import('./pages/AlertPage.svelte') },
   { path: '/rules', title: 'Rules', load: () => import('./pages/RulesPage.svelte') },
   { path: '/rules/:name', title: 'Rule', load: () => import('./pages/RulePage.svelte') },
+  { path: '/silences', title: 'Silences', load: () => import('./pages/SilencesPage.svelte') },
+  { path: '/maintenance', title: 'Maintenance windows', load: () => import('./pages/MaintenancePage.svelte') },
   { path: '/channels', title: 'Channels', load: () => import('./pages/ChannelsPage.svelte') },
   { path: '/admin/users', title: 'Users and tokens', role: 'admin', load: () => import('./pages/AdminUsersPage.svelte') },
   { path: '/system-info', title: 'System info', load: () => import('./pages/SystemInfoPage.svelte') },
   { path: '/activity', title: 'User activity', load: () => import('./pages/ActivityPage.svelte') },
+  { path: '/audit', title: 'Audit log', load: () => import('./pages/AuditPage.svelte') },
   // Eager: it is the first thing a signed-out visitor sees.
   { path: '/login', title: 'Sign in', public: true, load: () => Promise.resolve({ default: LoginPage }) },
 ];

@@ -1,7 +1,8 @@
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@vigia/api';
 
 type Out = inferRouterOutputs<AppRouter>;
+type In = inferRouterInputs<AppRouter>;
 
 /**
  * No transformer sits between the API and the browser, so every Date the server types promises
@@ -39,3 +40,11 @@ export function ms(value: string | number | Date | null | undefined): number | n
   return Number.isFinite(t) ? t : null;
 }
 export type BacktestResult = Out['rules']['backtest'];
+export type Silence = Wire<Out['silences']['list'][number]>;
+export type SilenceInput = In['silences']['create'];
+export type Matchers = Silence['matchers'];
+export type MaintenanceWindow = Wire<Out['maintenance']['list'][number]>;
+export type MaintenanceInput = In['maintenance']['create'];
+export type WindowSchedule = MaintenanceWindow['schedule'];
+export type AuditRow = Wire<Out['audit']['list'][number]>;
+export type ChannelPreview = Wire<Out['channels']['preview']>;

@@ -26,6 +26,8 @@ export const silencesRouter = router({
           endsAt: z.number().int().optional(),
           durationMs: z.number().int().positive().max(MAX_SILENCE_MS).optional(),
           comment: z.string().trim().min(1, 'say why').max(2_000),
+          /** The alert it was made from, whose audit trail then shows it. */
+          alertId: z.string().optional(),
         })
         .refine((i) => i.endsAt !== undefined || i.durationMs !== undefined, { message: 'give endsAt or durationMs', path: ['endsAt'] }),
     )
@@ -39,6 +41,7 @@ export const silencesRouter = router({
         .values({ matchers: input.match, startsAt: new Date(startsAt), endsAt: new Date(endsAt), createdBy: ctx.principal.username, comment: input.comment })
         .returning();
       await audit(ctx.deps, ctx.principal.username, 'silence.create', { type: 'silence', id: row!.id }, { match: input.match, startsAt, endsAt, comment: input.comment });
+      if (input.alertId) await audit(ctx.deps, ctx.principal.username, 'alert.silence', { type: 'alert', id: input.alertId }, { silence: row!.id, comment: input.comment });
       return row!;
     }),
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, type RuleSpec } from '../src/index.ts';
+import { backtest, reduce, type RuleSpec } from '../src/index.ts';
 
 const MIN = 60_000;
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
@@ -47,4 +47,22 @@ describe('backtest', () => {
     const result = backtest(rule({ reduce: 'avg', windowMs: 3 * MIN - 1, forMs: 0 }), [s], { from: 0, to: s.end, stepMs: MIN });
     expect(result.episodes[0]).toMatchObject({ firedAt: 6 * MIN, end: 12 * MIN, peak: 100 });
   });
+
+  it('keeps order statistics exact while the window slides', () => {
+    // p95 (nearest rank) over 20 minutes with one spike: it is the p95 while the window holds fewer
+    // than 20 points (rank = count), and stops being it at the 20th point, at minute 19.
+    const s = series([[10, 10], [1, 99], [30, 20]]);
+    const rule95 = rule({ reduce: 'p95', windowMs: 20 * MIN - 1, forMs: 0, threshold: 90 });
+    const result = backtest(rule95, [s], { from: 0, to: s.end, stepMs: MIN });
+    expect(result.episodes).toEqual([{ labels: {}, start: 10 * MIN, firedAt: 10 * MIN, end: 19 * MIN, peak: 99 }]);
+    // The same as reducing each window from scratch, minute by minute.
+    for (let m = 0; m <= 40; m++) {
+      const inWindow = s.points.filter((p) => p.t <= m * MIN && p.t >= m * MIN - (20 * MIN - 1));
+      const fires = (reduce(inWindow, 'p95') ?? 0) > 90;
+      expect(fires, `minute ${m}`).toBe(m >= 10 && m < 19);
+    }
+    const ruleMin = rule({ reduce: 'min', windowMs: 5 * MIN - 1, operator: '>', threshold: 15, forMs: 0 });
+    expect(backtest(ruleMin, [s], { from: 0, to: s.end, stepMs: MIN }).episodes[0]).toMatchObject({ firedAt: 15 * MIN, end: null });
+  });
 });
+

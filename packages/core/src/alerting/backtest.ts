@@ -26,29 +26,67 @@ export interface BacktestResult {
   steps: number;
 }
 
-/** The value a rule sees at `now` for one series, kept incremental with two cursors. */
+const ORDERED = new Set(['p95', 'p99', 'min', 'max']);
+
+/** Insert into / remove from an ascending array by binary search (windows hold tens of values). */
+function lowerBound(sorted: number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The value a rule sees at `now` for one series, kept incremental with two cursors; for order
+ * statistics (percentiles, min, max) the window is also kept sorted as it slides, so each
+ * evaluation costs a lookup instead of a sort.
+ */
 class WindowCursor {
   private lo = 0;
   private hi = 0;
   private cached: number | null = null;
   private cachedLo = -1;
   private cachedHi = -1;
+  private readonly sorted: number[] | null;
 
   constructor(
     private readonly points: Point[],
     private readonly rule: RuleSpec,
-  ) {}
+  ) {
+    this.sorted = ORDERED.has(rule.reduce) ? [] : null;
+  }
 
   valueAt(now: number): number | null {
-    const { points, rule } = this;
-    while (this.hi < points.length && points[this.hi]!.t <= now) this.hi++;
-    while (this.lo < this.hi && points[this.lo]!.t < now - rule.windowMs) this.lo++;
+    const { points, rule, sorted } = this;
+    while (this.hi < points.length && points[this.hi]!.t <= now) {
+      if (sorted) sorted.splice(lowerBound(sorted, points[this.hi]!.v), 0, points[this.hi]!.v);
+      this.hi++;
+    }
+    while (this.lo < this.hi && points[this.lo]!.t < now - rule.windowMs) {
+      if (sorted) sorted.splice(lowerBound(sorted, points[this.lo]!.v), 1);
+      this.lo++;
+    }
     if (this.lo === this.cachedLo && this.hi === this.cachedHi) return this.cached;
     this.cachedLo = this.lo;
     this.cachedHi = this.hi;
-    this.cached = this.lo === this.hi ? reduce([], rule.reduce === 'count' ? 'count' : 'last') : rule.reduce === 'last' ? points[this.hi - 1]!.v : reduce(points.slice(this.lo, this.hi), rule.reduce);
+    if (this.lo === this.hi) this.cached = reduce([], rule.reduce === 'count' ? 'count' : 'last');
+    else if (sorted) this.cached = orderStatistic(sorted, rule.reduce);
+    else this.cached = rule.reduce === 'last' ? points[this.hi - 1]!.v : reduce(points.slice(this.lo, this.hi), rule.reduce);
     return this.cached;
   }
+}
+
+/** The same nearest-rank percentile as reduce(), on an already sorted window. */
+function orderStatistic(sorted: number[], reducer: string): number {
+  if (reducer === 'min') return sorted[0]!;
+  if (reducer === 'max') return sorted[sorted.length - 1]!;
+  const p = reducer === 'p95' ? 95 : 99;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
 const worse = (rule: RuleSpec, a: number | null, b: number | null) => {

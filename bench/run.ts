@@ -6,11 +6,20 @@ import { trackLoad } from './machine.ts';
 import { summaryLine, writeResult } from './report.ts';
 import { interruptSleeps } from './poll.ts';
 import { payOwedCleanups } from './scratch.ts';
+import { scalingBenchmark } from './scaling.bench.ts';
 import { workerBenchmark } from './worker.bench.ts';
 
 // `npm run bench` runs them all, one after another (they would skew each other's figures run
 // together); `npm run bench -- live ingest` runs those named.
-const BENCHMARKS: Benchmark[] = [workerBenchmark, liveBenchmark, ingestBenchmark, historyBenchmark];
+const BENCHMARKS: Benchmark[] = [workerBenchmark, liveBenchmark, ingestBenchmark, historyBenchmark, scalingBenchmark];
+BENCHMARKS.push((await import('./collectors.bench.ts')).collectorsBenchmark);
+BENCHMARKS.push((await import('./collectors-api.bench.ts')).apiCollectorBenchmark);
+BENCHMARKS.push((await import('./push.bench.ts')).pushBenchmark);
+BENCHMARKS.push((await import('./alerting-latency.bench.ts')).alertingLatencyBenchmark);
+BENCHMARKS.push((await import('./alerting-rules.bench.ts')).alertingRulesBenchmark);
+BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryBenchmark);
+BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
+BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
 
 function usage(): string {
   return `usage: npm run bench [-- <name> ...]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;

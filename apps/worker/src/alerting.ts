@@ -43,7 +43,12 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     async (job) => {
       // A tick that waited longer than an interval in the queue is stale: the next one is due.
       if (Date.now() - job.timestamp > 2 * config.alerts.evaluation_interval + (job.delay ?? 0)) return { skipped: 'stale tick' };
-      const result = await evaluator.tick();
+      // Evaluate at the tick's planned time, not when the job happened to start: ticks then sit
+      // exactly one interval apart and a `for` that has held for N intervals fires on the Nth,
+      // instead of one interval late whenever a tick starts a few ms earlier than the last.
+      const planned = job.timestamp + (job.opts.delay ?? 0);
+      const now = Math.abs(Date.now() - planned) < config.alerts.evaluation_interval ? planned : Date.now();
+      const result = await evaluator.tick(now);
       await escalations.follow(result.events);
       await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.evaluate.name}`, result.durationMs / 1000).hincrby(keys.counters, `jobs:${QUEUES.evaluate.name}`, 1).exec();
       return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };

@@ -9,6 +9,8 @@ import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
 import { loadSuppressions } from './suppression.ts';
 
+const COMMIT_CONCURRENCY = 8;
+
 interface Observation {
   rule: RuleSpec;
   seriesKey: string;
@@ -35,6 +37,7 @@ export class Evaluator {
   private readonly reader: SampleReader;
   private readonly health: CollectorHealthBoard;
   private ticks = 0;
+  private readonly rulesByName: Map<string, RuleSpec>;
 
   constructor(
     private readonly rules: RuleSpec[],
@@ -45,6 +48,7 @@ export class Evaluator {
     private readonly logger: Logger,
   ) {
     this.reader = new SampleReader(redis, keys);
+    this.rulesByName = new Map(rules.map((r) => [r.name, r]));
     this.health = new CollectorHealthBoard(redis, keys);
   }
 
@@ -132,10 +136,11 @@ export class Evaluator {
    * raises the open episode's severity (an `escalated` message, not a second alert), and a rule
    * that stops holding while another still does lowers it without resolving it.
    */
-  private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, states: Map<string, StoredState>): { result: Step; extra?: Partial<Change>; comment?: string } {
-    const byName = (name: string) => this.rules.find((r) => r.name === name);
+  private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, bySeries: Map<string, StoredState[]>): { result: Step; extra?: Partial<Change>; comment?: string } {
+    if (!result.newEpisode && !result.events.includes('resolved')) return { result };
+    const byName = (name: string) => this.rulesByName.get(name);
     const active = (s: SeriesState) => s.status === 'firing' || s.status === 'acknowledged';
-    const siblings = [...states.values()].filter((s) => s.seriesKey === key && s.rule !== rule.name && active(s.state) && s.state.episodeId && byName(s.rule)?.metric === rule.metric);
+    const siblings = (bySeries.get(key) ?? []).filter((s) => s.rule !== rule.name && active(s.state) && s.state.episodeId && byName(s.rule)?.metric === rule.metric);
     if (result.newEpisode) {
       const lower = siblings.find((s) => SEVERITY_RANK[byName(s.rule)!.severity] < SEVERITY_RANK[rule.severity]);
       if (!lower) return { result };
@@ -162,13 +167,25 @@ export class Evaluator {
     const started = performance.now();
     const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
     const observations = await this.observe(now, states);
+    const bySeries = new Map<string, StoredState[]>();
+    for (const s of states.values()) {
+      const list = bySeries.get(s.seriesKey);
+      if (list) list.push(s);
+      else bySeries.set(s.seriesKey, [s]);
+    }
     const events: AlertEvent[] = [];
     const touched = new Set<string>();
+    const commits: (() => Promise<void>)[] = [];
     let transitions = 0;
-    const apply = async (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
-      try {
-        events.push(
-          ...(await this.store.commit({
+    const apply = (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
+      // Later series of this tick see the change at once (two rules sharing an episode); the
+      // database catches up below, several commits at a time.
+      const next: StoredState = { rule: o.rule.name, seriesKey: o.seriesKey, labels: o.labels, state: result.state, version: (version ?? 0) + 1 };
+      states.set(`${o.rule.name}\u0000${o.seriesKey}`, next);
+      bySeries.set(o.seriesKey, [...(bySeries.get(o.seriesKey) ?? []).filter((s) => s.rule !== o.rule.name), next]);
+      commits.push(async () => {
+        try {
+          const committed = await this.store.commit({
             ...extra,
             rule: o.rule,
             metric: o.rule.metric,
@@ -183,15 +200,14 @@ export class Evaluator {
             comment,
             channels: channelsFor(o.rule, this.config),
             unit: o.unit,
-          })),
-        );
-        transitions++;
-        // Later series of this tick see this change (two rules sharing an episode).
-        states.set(`${o.rule.name}\u0000${o.seriesKey}`, { rule: o.rule.name, seriesKey: o.seriesKey, labels: o.labels, state: result.state, version: (version ?? 0) + 1 });
-      } catch (error) {
-        if (!(error instanceof ConcurrentChange)) throw error;
-        this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
-      }
+          });
+          events.push(...committed);
+          transitions++;
+        } catch (error) {
+          if (!(error instanceof ConcurrentChange)) throw error;
+          this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
+        }
+      });
     };
     for (const o of observations) {
       const id = `${o.rule.name}\u0000${o.seriesKey}`;
@@ -199,7 +215,7 @@ export class Evaluator {
       const stored = states.get(id);
       const prev = stored?.state ?? INACTIVE;
       let result = step(prev, o.value, o.rule, now, randomUUID);
-      const ladder = this.ladder(o.rule, o.seriesKey, prev, result, states);
+      const ladder = this.ladder(o.rule, o.seriesKey, prev, result, bySeries);
       result = ladder.result;
       const suppressed = suppressions.match(o.rule.name, o.labels);
       if (result.notify && suppressed) result = hold(prev, result, now);
@@ -209,16 +225,22 @@ export class Evaluator {
         if (released) result = { ...released, events: [...result.events, ...released.events], newEpisode: result.newEpisode, notify: released.notify ?? result.notify, changed: true };
       }
       if (!result.changed) continue;
-      await apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : ladder.comment, ladder.extra);
+      apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : ladder.comment, ladder.extra);
     }
     // Resolved series still holding a message (a resolution never announced) are not observed any more.
     for (const [id, stored] of states) {
       if (touched.has(id) || !stored.state.held) continue;
-      const rule = this.rules.find((r) => r.name === stored.rule);
+      const rule = this.rulesByName.get(stored.rule);
       if (!rule || suppressions.match(rule.name, stored.labels)) continue;
       const released = release(stored.state, now);
-      if (released) await apply({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null }, stored.state, released, stored.version);
+      if (released) apply({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null }, stored.state, released, stored.version);
     }
+    // Each commit is its own short transaction on its own series: a few at a time keep a tick
+    // that opens thousands of alerts from waiting on one disk flush after another.
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(COMMIT_CONCURRENCY, commits.length) }, async () => {
+      while (next < commits.length) await commits[next++]!();
+    }));
     await publishAlertEvents(this.redis, this.keys, events);
     // Resolved series past their flap window behave like new ones; their rows are dropped now and then.
     if (++this.ticks % 20 === 0) await this.store.forgetQuiet(now - Math.max(0, ...this.rules.map((r) => r.cooldownMs)));

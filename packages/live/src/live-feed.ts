@@ -41,7 +41,13 @@ export class StreamFeed<T extends object> {
       try {
         const reply = (await this.blocking.xread('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', this.streamKey, this.lastId)) as [string, [string, string[]][]][] | null;
         if (!reply) continue;
-        for (const event of parseEntries<T>(reply[0]![1])) {
+        const entries = reply[0]![1];
+        // Nobody listening on this process: follow the stream without decoding it.
+        if (this.events.listenerCount('event') === 0) {
+          this.lastId = entries[entries.length - 1]![0];
+          continue;
+        }
+        for (const event of parseEntries<T>(entries)) {
           this.lastId = event.id;
           this.events.emit('event', event);
         }

@@ -28,9 +28,13 @@ export function toLiveSample(sample: Sample, now: number): LiveSample {
 
 export interface SampleWriterOptions {
   liveWindowMs: number;
-  /** Entries kept in the live stream for reconnecting subscribers (approximate). */
-  liveBacklog?: number;
+  /** How far back a reconnecting live subscriber can resume (ms of the live stream kept). */
+  liveBacklogMs?: number;
 }
+
+// Trimming a window and renewing its expiry once a minute per series is enough (readers select
+// by time anyway) and saves two of the three commands a sample would otherwise cost.
+const TRIM_EVERY_MS = 60_000;
 
 /**
  * Hands a batch to Redis in one MULTI: newest value per series, the live window, the ingest
@@ -38,6 +42,8 @@ export interface SampleWriterOptions {
  * acknowledged: it is in the ingest stream and will reach history even if this process dies.
  */
 export class SampleWriter {
+  private readonly trimmedAt = new Map<string, number>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -59,15 +65,22 @@ export class SampleWriter {
     }
     tx.hset(this.keys.latest, ...latest);
     const horizon = newest - this.options.liveWindowMs;
+    const now = Date.now();
     for (const [key, members] of windows) {
       const windowKey = this.keys.window(key);
       tx.zadd(windowKey, ...members);
-      tx.zremrangebyscore(windowKey, '-inf', `(${horizon}`);
-      tx.pexpire(windowKey, this.options.liveWindowMs * 2);
+      const trimmed = this.trimmedAt.get(key);
+      if (trimmed === undefined || now - trimmed >= TRIM_EVERY_MS) {
+        tx.zremrangebyscore(windowKey, '-inf', `(${horizon}`);
+        tx.pexpire(windowKey, this.options.liveWindowMs * 2);
+        this.trimmedAt.set(key, now);
+      }
     }
+    if (this.trimmedAt.size > 200_000) this.trimmedAt.clear(); // bounded memory; series just get trimmed again
     const payload = JSON.stringify(batch);
     tx.xadd(this.keys.ingest, '*', 'b', payload);
-    tx.xadd(this.keys.live, 'MAXLEN', '~', this.options.liveBacklog ?? 5_000, '*', 'b', payload);
+    // Kept by age, not count: a stream of large batches must not hold gigabytes.
+    tx.xadd(this.keys.live, 'MINID', '~', String(now - (this.options.liveBacklogMs ?? 5 * 60_000)), '*', 'b', payload);
     const results = await tx.exec();
     if (!results) throw new Error('Redis transaction was discarded');
     for (const [error] of results) if (error) throw error;

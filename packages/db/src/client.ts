@@ -63,6 +63,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
   if (options.migrate !== false) {
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {});
     await client.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -73,8 +74,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
     }
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+  // A client that loses its server must not crash the process: idle ones report to the pool,
+  // checked-out ones (a COPY in flight) to themselves; the query in flight fails and is retried.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle({ client: pool, schema }) as unknown as Database;
   return {
     kind: 'postgres',

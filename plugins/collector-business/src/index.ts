@@ -99,6 +99,8 @@ export default function businessCollector() {
         dbTarget = describeDatabase(config.database);
         pool = new pg.Pool(poolConfig(config.database, config));
         pool.on('error', (error) => logger.warn('idle PostgreSQL connection failed', { database: dbTarget, error: error.message }));
+        // A connection lost mid-query must fail that query, not the worker.
+        pool.on('connect', (client) => client.on('error', () => {}));
       }
     },
 

@@ -49,6 +49,8 @@ export default function postgresCollector() {
       pool = new pg.Pool(poolConfig(config));
       // An idle connection dropped by the server must not become an unhandled 'error' event.
       pool.on('error', (error) => logger.warn('idle PostgreSQL connection failed', { target, error: error.message }));
+      // A connection lost mid-query must fail that query, not the worker.
+      pool.on('connect', (client) => client.on('error', () => {}));
     },
 
     async collect({ config, logger, publishInfo }) {

@@ -38,6 +38,15 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     await publishChannels(redis, keys, infos);
   };
   await reschedule();
+  // Created before the workers below, whose jobs use them.
+  const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
+  const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onQueueError);
+  const escalations = new Escalations(escalateQueue, config);
+  const { delivery } = config.alerts;
+  // Links in messages are signed with the API's key, so any API process can check them.
+  const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };
+  const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
+  relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };
   const evaluateWorker = new Worker(
     QUEUES.evaluate.name,
     async (job) => {
@@ -50,29 +59,23 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       const now = Math.abs(Date.now() - planned) < config.alerts.evaluation_interval ? planned : Date.now();
       const result = await evaluator.tick(now);
       await escalations.follow(result.events);
+      if (result.transitions > 0) relay.kick();
       await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.evaluate.name}`, result.durationMs / 1000).hincrby(keys.counters, `jobs:${QUEUES.evaluate.name}`, 1).exec();
       return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
     },
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
   );
 
-  const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
-  const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onQueueError);
-  const escalations = new Escalations(escalateQueue, config);
   const escalateWorker = new Worker<EscalatePayload>(
     QUEUES.escalate.name,
     async (job) => {
       const events = await runEscalationStep(store.db, alertStore, config, QUEUES.escalate.payload.parse(job.data));
       await publishAlertEvents(redis, keys, events);
+      if (events.length) relay.kick();
       return { escalated: events.length > 0 };
     },
     { connection: deps.connect(), prefix: keys.queues, concurrency: 5 },
   );
-  const { delivery } = config.alerts;
-  // Links in messages are signed with the API's key, so any API process can check them.
-  const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };
-  const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
-  relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };
   const notifyWorker = new Worker<NotifyPayload>(
     QUEUES.notify.name,
     async (job) => {

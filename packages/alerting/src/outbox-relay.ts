@@ -20,7 +20,9 @@ export class OutboxRelay {
     private readonly db: Database,
     private readonly queue: Queue<NotifyPayload>,
     private readonly logger: Logger,
-    private readonly intervalMs = 250,
+    // The engine nudges the relay after every tick that wrote notifications (see kick()); the
+    // poll only picks up rows written elsewhere (a person's acknowledgement in the API).
+    private readonly intervalMs = 1_000,
   ) {}
 
   /** Moves every pending notification to the queue; returns how many. */
@@ -44,6 +46,12 @@ export class OutboxRelay {
       total += rows.length;
       if (rows.length < 500) return total;
     }
+  }
+
+  /** Relays now rather than at the next poll (the caller just committed notifications). */
+  kick(): void {
+    if (this.stopped) return;
+    void (this.running ?? Promise.resolve()).then(() => this.relay()).catch((error) => this.logger.warn('outbox relay failed; retrying', { error: (error as Error).message }));
   }
 
   start(): void {

@@ -16,10 +16,17 @@ function entrySamples(name: string, series: number, timestamp: number, value: nu
   });
 }
 
-/** A HistoryStore that reports every write, and can be told what to do after one commits. */
+/**
+ * A HistoryStore that reports every write, and can be told what to do after one commits. It
+ * sends even small writes down the ledger path, which these tests are about.
+ */
 class ObservedHistory extends HistoryStore {
   writes: { samples: number; result: InsertResult }[] = [];
   afterCommit?: () => Promise<void>;
+
+  constructor(sql: ConstructorParameters<typeof HistoryStore>[0]) {
+    super(sql, { smallWrite: 0 });
+  }
 
   override async insertBatches(batches: HistoryBatch[]): Promise<InsertResult> {
     const result = await super.insertBatches(batches);

@@ -332,7 +332,15 @@ export class HistoryStore {
   private readonly ids = new Map<string, number>();
   private readonly transact: Transact | undefined;
 
-  constructor(private readonly sql: SqlClient) {
+  /**
+   * `smallWrite`: below this many samples a write is one idempotent statement (ON CONFLICT),
+   * cheaper than a transaction with a ledger row and a COPY for a collection tick's handful of
+   * rows; from it on, the ledger and COPY path. 0 sends everything down the ledger path.
+   */
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly options: { smallWrite?: number } = {},
+  ) {
     this.transact = transactionsOf(sql);
   }
 
@@ -451,7 +459,7 @@ export class HistoryStore {
     };
 
     const transact = this.transact;
-    if (!transact) return this.writeWithoutTransaction(samples, ids);
+    if (!transact || samples.length < (this.options.smallWrite ?? 500)) return this.writeWithoutTransaction(samples, ids);
     try {
       return await transact((tx) => attempt(tx, true));
     } catch (error) {

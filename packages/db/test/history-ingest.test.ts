@@ -4,6 +4,9 @@ import { STORE_KINDS, createTestStore, type TestDatabase } from '../src/testing.
 import { BATCH_LEDGER_KEEP_MS, HistoryStore, openStore, type HistoryBatch, type StoredSample, type Store } from '../src/index.ts';
 import { encodeRawRows, pgMicros } from '../src/sample-copy.ts';
 
+// These tests write small batches but are about the ledger and COPY path, which larger writes take.
+const LEDGER_PATH = { smallWrite: 0 };
+
 const t0 = Date.UTC(2026, 10, 26, 10, 58, 0);
 const retention = { raw: 3e12, '1m': 3e12, '1h': 3e12 };
 
@@ -80,7 +83,7 @@ describe.each(STORE_KINDS)('history ingest on %s', (kind) => {
   }, 60_000);
   afterAll(() => database?.drop());
   beforeEach(() => {
-    history = new HistoryStore(sql);
+    history = new HistoryStore(sql, LEDGER_PATH);
   });
 
   it('writes on the fast path with rollups equal to the raw rows, across minute and hour boundaries', async () => {
@@ -131,7 +134,7 @@ describe.each(STORE_KINDS)('history ingest on %s', (kind) => {
     const batches: HistoryBatch[] = [0, 1, 2].map((b) => ({ id: `1700000000000-${b}`, samples: samplesFor('retry_metric', 10, 5, 1_000, (s, t) => s + t, t0 + b * 5_000) }));
     expect(await history.insertBatches(batches)).toEqual({ written: 150, duplicates: 0, skippedBatches: 0, path: 'fast' });
     // A successor process (empty caches) receives the same entries again.
-    const successor = new HistoryStore(sql);
+    const successor = new HistoryStore(sql, LEDGER_PATH);
     expect(await successor.insertBatches(batches)).toEqual({ written: 0, duplicates: 0, skippedBatches: 3, path: 'none' });
     expect(await rawCount(sql, 'retry_metric')).toEqual({ n: 150, distinct_n: 150 });
     expect(await rollupCount(sql, 'retry_metric')).toBe(150);
@@ -142,7 +145,7 @@ describe.each(STORE_KINDS)('history ingest on %s', (kind) => {
     const batch = (b: number): HistoryBatch => ({ id: `1700000000001-${b}`, samples: samplesFor('regroup_metric', 4, 3, 1_000, (s) => s * 10 + b, t0 + b * 3_000) });
     await history.insertBatches([batch(0), batch(1)]);
     // The dead worker's two entries come back claimed, next to two new ones and one given twice.
-    const result = await new HistoryStore(sql).insertBatches([batch(0), batch(1), batch(2), batch(3), batch(3)]);
+    const result = await new HistoryStore(sql, LEDGER_PATH).insertBatches([batch(0), batch(1), batch(2), batch(3), batch(3)]);
     expect(result).toEqual({ written: 24, duplicates: 0, skippedBatches: 2, path: 'fast' });
     expect(await rawCount(sql, 'regroup_metric')).toEqual({ n: 48, distinct_n: 48 });
     const rollups = await rollupsAgainstRaw(sql, 'regroup_metric');
@@ -211,7 +214,7 @@ describe('history ingest on postgres, two writers at once', () => {
   it('writes a batch both writers hold once: the second waits for the first, then skips it', async () => {
     const batches: HistoryBatch[] = Array.from({ length: 20 }, (_, b) => ({ id: `race-${String(b).padStart(2, '0')}`, samples: samplesFor('race_metric', 50, 2, 1_000, (s) => s, t0 + b * 2_000) }));
     const shuffled = [...batches].reverse();
-    const [a, b] = await Promise.all([new HistoryStore(database.store.sql).insertBatches(batches), new HistoryStore(database.store.sql).insertBatches(shuffled)]);
+    const [a, b] = await Promise.all([new HistoryStore(database.store.sql, LEDGER_PATH).insertBatches(batches), new HistoryStore(database.store.sql, LEDGER_PATH).insertBatches(shuffled)]);
     expect(a.written + b.written).toBe(2_000);
     expect(a.skippedBatches + b.skippedBatches).toBe(20);
     expect(await rawCount(database.store.sql, 'race_metric')).toEqual({ n: 2_000, distinct_n: 2_000 });
@@ -241,7 +244,7 @@ describe.each(STORE_KINDS)('history ingest on %s with a session time zone of +05
   it('cuts rollups at UTC minutes and hours on both paths', async () => {
     const { rows: zone } = await store.sql.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz");
     expect(zone[0]!.tz).toBe('Asia/Kolkata');
-    const history = new HistoryStore(store.sql);
+    const history = new HistoryStore(store.sql, LEDGER_PATH);
     const start = Date.UTC(2026, 10, 26, 10, 20);
     // 10:20 to 11:39 UTC, one sample a minute: 40 in the 10:00 hour, 40 in the 11:00 hour.
     const samples = samplesFor('tz_metric', 1, 80, 60_000, (_, t) => t, start);

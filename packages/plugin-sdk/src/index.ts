@@ -4,3 +4,4 @@ export * from './collector.ts';
 export * from './notifier.ts';
 export * from './errors.ts';
 export * from './harness.ts';
+export * from './http.ts';

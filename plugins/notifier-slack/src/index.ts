@@ -1,6 +1,6 @@
 import { defineNotifier } from '@vigia/plugin-sdk';
 import { configSchema, type SlackConfig } from './config.ts';
-import { postOnce } from './http.ts';
+import { postOnce } from '@vigia/plugin-sdk';
 import { slackMessage } from './message.ts';
 import { sendWithBot } from './web-api.ts';
 

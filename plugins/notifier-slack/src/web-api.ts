@@ -1,6 +1,6 @@
 import { PermanentError, RetryableError, type AlertNotification } from '@vigia/plugin-sdk';
 import type { SlackConfig } from './config.ts';
-import { postOnce } from './http.ts';
+import { postOnce } from '@vigia/plugin-sdk';
 import { slackMessage } from './message.ts';
 
 // Web API errors that will not go away by retrying; anything else (ratelimited, internal_error,

@@ -1,7 +1,7 @@
 import { defineNotifier, type AlertNotification } from '@vigia/plugin-sdk';
 import { alertmanagerPayload } from './alertmanager-payload.ts';
 import { configSchema, type WebhookConfig } from './config.ts';
-import { postOnce } from './http.ts';
+import { postOnce } from '@vigia/plugin-sdk';
 import { signBody } from './signature.ts';
 import { vigiaPayload } from './vigia-payload.ts';
 

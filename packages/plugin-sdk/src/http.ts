@@ -1,4 +1,6 @@
-import { PermanentError, RetryableError } from '@vigia/plugin-sdk';
+// A helper for notifier plugins that POST to HTTP receivers (webhook, Slack, …): one attempt,
+// its outcome sorted into the SDK's retryable and permanent errors.
+import { PermanentError, RetryableError } from './errors.ts';
 
 export interface PostRequest {
   url: string;

@@ -96,9 +96,10 @@ describe('@vigia/client, installed from its tarball outside the monorepo', () =>
       join(project, 'package.json'),
       JSON.stringify({ name: 'vigia-client-consumer', private: true, type: 'module', dependencies: { '@vigia/client': `file:./${filename}` }, devDependencies: { typescript: '~6.0.3' } }, null, 2),
     );
-    // Offline: the tarball's dependencies are in the npm cache since the monorepo's own install.
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project }).catch((error: Error & { stderr?: string }) => {
-      throw new Error(`npm install --offline of the packed client failed (run \`npm ci\` at the repo root first so the npm cache holds its dependencies):\n${error.stderr ?? error.message}`);
+    // Tarballs come from the npm cache the monorepo's install filled; `npm ci` caches no package
+    // metadata, so that part may still need the registry.
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project }).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`npm install of the packed client failed:\n${error.stderr ?? error.message}`);
     });
     stack = await startStack();
   });

@@ -4,7 +4,7 @@ import { AlertStore, Escalations, Evaluator, OutboxRelay, backoffDelay, buildCha
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import { QUEUES, openQueue, type EscalatePayload, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import { QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
 import type { PluginSet } from './plugin-loader.ts';
@@ -21,8 +21,8 @@ export interface RunningAlerting {
  * The worker's alerting side: an `evaluate` job scheduler (one tick per evaluation interval,
  * whichever worker takes it), the outbox relay, and the delivery queue's processor.
  */
-export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
-  const { config, store, redis, keys, logger } = deps;
+export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; counters: JobCounters; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
+  const { config, store, redis, keys, logger, counters } = deps;
   const rules = buildRules(config);
   const notifiers = new Map([...deps.plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
   const { channels, infos } = buildChannels(config, notifiers);
@@ -57,10 +57,10 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       // instead of one interval late whenever a tick starts a few ms earlier than the last.
       const planned = job.timestamp + (job.opts.delay ?? 0);
       const now = Math.abs(Date.now() - planned) < config.alerts.evaluation_interval ? planned : Date.now();
-      const result = await evaluator.tick(now);
+      // The relay sends each committed part of a large tick while the rest is still being written.
+      const result = await evaluator.tick(now, () => relay.kick());
       await escalations.follow(result.events);
-      if (result.transitions > 0) relay.kick();
-      await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.evaluate.name}`, result.durationMs / 1000).hincrby(keys.counters, `jobs:${QUEUES.evaluate.name}`, 1).exec();
+      counters.record(QUEUES.evaluate.name, result.durationMs / 1000);
       return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
     },
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
@@ -83,7 +83,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       try {
         return await deliver(job, store.db, channels, { timeoutMs: delivery.timeout, attempts: job.opts.attempts ?? delivery.attempts, vigiaUrl: config.server.publicUrl, links }, logger.child('deliver'));
       } finally {
-        await redis.multi().hincrbyfloat(keys.counters, `job_seconds:${QUEUES.notify.name}`, (performance.now() - started) / 1000).hincrby(keys.counters, `jobs:${QUEUES.notify.name}`, 1).exec();
+        counters.record(QUEUES.notify.name, (performance.now() - started) / 1000);
       }
     },
     {

@@ -55,12 +55,12 @@ export async function actOnAlert(
     const steps = holders.map((h) => ({ holder: h, result: MACHINE[input.kind](h.state, now) })).filter((s): s is { holder: StoredState; result: Step } => s.result !== null);
     if (steps.length === 0) throw new ActionError('CONFLICT', `alert ${input.id} is ${alert.status}; it cannot be ${VERB[input.kind]}`);
     try {
-      const events: AlertEvent[] = [];
-      for (const [i, { holder, result }] of steps.entries()) {
-        // The rule as configured now; an alert of a rule since removed still routes by its severity.
-        const rule = deps.rules.find((r) => r.name === holder.rule) ?? ({ name: holder.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
-        events.push(
-          ...(await deps.store.commit({
+      // One transaction for every holder: the episode never shows one rule acknowledged and the other not.
+      const events = await deps.store.commitAll(
+        steps.map(({ holder, result }, i) => {
+          // The rule as configured now; an alert of a rule since removed still routes by its severity.
+          const rule = deps.rules.find((r) => r.name === holder.rule) ?? ({ name: holder.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
+          return {
             rule,
             metric: alert.metric,
             seriesKey: alert.seriesKey,
@@ -73,9 +73,9 @@ export async function actOnAlert(
             actor: input.actor,
             comment: input.comment,
             channels: channelsFor(rule, deps.config),
-          })),
-        );
-      }
+          };
+        }),
+      );
       await publishAlertEvents(deps.redis, deps.keys, events);
       await deps.escalations?.follow(events);
       return events;

@@ -1,8 +1,7 @@
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { INACTIVE, formatDuration, renderTemplate, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
 import { alertEvents, alertStates, alerts, deliveries, notifications, type Database } from '@vigia/db';
-import type { NotificationReason } from '@vigia/plugin-sdk';
-import { buildNotification, notificationId } from './notification-payload.ts';
+import { independentGroups, writeChanges } from './change-writer.ts';
 
 export interface StoredState {
   rule: string;
@@ -47,7 +46,6 @@ export interface AlertEvent {
   at: number;
 }
 
-const d = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 const ms = (date: Date | null) => (date === null ? undefined : date.getTime());
 
 function rowToState(row: typeof alertStates.$inferSelect): SeriesState {
@@ -64,31 +62,6 @@ function rowToState(row: typeof alertStates.$inferSelect): SeriesState {
     notifySeq: row.notifySeq,
     held: (row.held as SeriesState['held']) ?? undefined,
   };
-}
-
-function stateColumns(s: SeriesState) {
-  return {
-    status: s.status,
-    pendingSince: d(s.pendingSince),
-    episodeId: s.episodeId ?? null,
-    firedAt: d(s.firedAt),
-    lastResolvedAt: d(s.lastResolvedAt),
-    clearSince: d(s.clearSince),
-    lastNotifiedAt: d(s.lastNotifiedAt),
-    notifiedState: s.notifiedState,
-    repeats: s.repeats,
-    notifySeq: s.notifySeq,
-    held: s.held ?? null,
-  };
-}
-
-const EPISODE_STATUS = { firing: 'firing', acknowledged: 'acknowledged', inactive: 'resolved', pending: 'resolved' } as const;
-
-/** A short, stable tag for a rule name (part of notification ids). */
-function ruleTag(name: string): string {
-  let h = 0;
-  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
-  return h.toString(36);
 }
 
 /** Thrown when a person and the engine changed the same series at once: the loser retries later. */
@@ -113,101 +86,44 @@ export class AlertStore {
 
   /**
    * Applies one step in one transaction: the engine state, the episode, its events and the
-   * notifications it causes (the outbox). Either all of it lands or none.
+   * notifications it causes (the outbox). Either all of it lands or none; a state that moved
+   * since it was read throws ConcurrentChange.
    */
   async commit(change: Change): Promise<AlertEvent[]> {
-    const { step, prev, now, rule } = change;
-    const next = step.state;
+    return this.commitAll([change]);
+  }
+
+  /** Several steps, all or none: ConcurrentChange if any of their states moved since it was read. */
+  async commitAll(changes: Change[]): Promise<AlertEvent[]> {
     return this.db.transaction(async (tx) => {
-      const columns = { ...stateColumns(next), labels: change.labels, lastValue: change.value, updatedAt: new Date(now) };
-      if (change.version === null) {
-        const inserted = await tx.insert(alertStates).values({ rule: rule.name, seriesKey: change.seriesKey, ...columns, version: 1 }).onConflictDoNothing().returning({ v: alertStates.version });
-        if (inserted.length === 0) throw new ConcurrentChange();
-      } else {
-        const updated = await tx
-          .update(alertStates)
-          .set({ ...columns, version: change.version + 1 })
-          .where(and(eq(alertStates.rule, rule.name), eq(alertStates.seriesKey, change.seriesKey), eq(alertStates.version, change.version)))
-          .returning({ v: alertStates.version });
-        if (updated.length === 0) throw new ConcurrentChange();
+      const events: AlertEvent[] = [];
+      for (const group of independentGroups(changes)) {
+        const written = await writeChanges(tx, group, this.vigiaUrl);
+        if (written.conflicts.length) throw new ConcurrentChange();
+        events.push(...written.events);
       }
-      const episodeId = next.episodeId;
-      if (!episodeId || step.events.every((e) => e === 'pending')) return [];
-
-      const renderCtx = {
-        value: change.value,
-        threshold: rule.threshold,
-        duration: formatDuration(Math.max(0, now - (prev.pendingSince ?? now))),
-        labels: change.labels,
-        rule: rule.name,
-        metric: change.metric,
-        severity: rule.severity,
-      };
-      if (step.newEpisode) {
-        await tx.insert(alerts).values({
-          id: episodeId,
-          rule: rule.name,
-          seriesKey: change.seriesKey,
-          metric: change.metric,
-          labels: change.labels,
-          severity: rule.severity,
-          status: 'firing',
-          operator: rule.operator,
-          threshold: rule.threshold,
-          value: change.value,
-          peakValue: change.value,
-          summary: renderTemplate(rule.annotations.summary ?? `${rule.name}: ${change.metric} is {{ value }} (${rule.operator} {{ threshold }})`, renderCtx),
-          description: rule.annotations.description ? renderTemplate(rule.annotations.description, renderCtx) : null,
-          runbookUrl: rule.annotations.runbook_url ? renderTemplate(rule.annotations.runbook_url, renderCtx) : null,
-          startedAt: new Date(prev.pendingSince ?? now),
-        });
-      }
-      const status = change.keepEpisodeOpen ? EPISODE_STATUS[prev.status] : EPISODE_STATUS[next.status];
-      const set: Partial<typeof alerts.$inferInsert> = { status, updatedAt: new Date(now) };
-      if (change.severity) set.severity = change.severity;
-      if (change.value !== null) {
-        set.value = change.value;
-        set.peakValue = sql`CASE WHEN ${alerts.peakValue} IS NULL THEN ${change.value} WHEN ${rule.operator === '<' || rule.operator === '<=' ? sql`${change.value}::float8 < ${alerts.peakValue}` : sql`${change.value}::float8 > ${alerts.peakValue}`} THEN ${change.value} ELSE ${alerts.peakValue} END` as never;
-      }
-      if (step.events.includes('acknowledged')) Object.assign(set, { acknowledgedAt: new Date(now), acknowledgedBy: change.actor });
-      if (step.events.includes('unacknowledged')) Object.assign(set, { acknowledgedAt: null, acknowledgedBy: null });
-      if (step.events.includes('resolved') && !change.keepEpisodeOpen) Object.assign(set, { resolvedAt: new Date(now), resolvedBy: change.actor });
-      if (step.events.includes('reopened')) Object.assign(set, { resolvedAt: null, resolvedBy: null });
-      // A severity raised needs a person again, even if the milder alert was acknowledged.
-      if (step.events.includes('escalated') && change.severity) Object.assign(set, { acknowledgedAt: null, acknowledgedBy: null });
-      const [alert] = await tx.update(alerts).set(set).where(eq(alerts.id, episodeId)).returning();
-
-      const stored = step.events.filter((e) => e !== 'pending');
-      if (stored.length) {
-        await tx.insert(alertEvents).values(stored.map((type) => ({ alertId: episodeId, at: new Date(now), type, actor: change.actor, value: change.value, comment: change.comment ?? null })));
-      }
-      if (step.notify && alert) {
-        const reason = step.notify as NotificationReason;
-        // Two rules can share an episode (a severity raised): each numbers its own messages.
-        const seq = alert.rule === rule.name ? next.notifySeq : `${ruleTag(rule.name)}-${next.notifySeq}`;
-        const rows = change.channels.map((channel) => ({
-          id: notificationId(episodeId, seq, reason, channel),
-          alertId: episodeId,
-          channel,
-          reason,
-          payload: buildNotification(alert, reason, seq, channel, { vigiaUrl: this.vigiaUrl, now, unit: change.unit, comment: change.comment }),
-          state: 'pending' as const,
-        }));
-        if (rows.length) await tx.insert(notifications).values(rows).onConflictDoNothing();
-      }
-      return stored.map((type) => ({
-        alertId: episodeId,
-        type,
-        rule: rule.name,
-        severity: alert?.severity ?? rule.severity,
-        status,
-        labels: change.labels,
-        value: change.value,
-        actor: change.actor,
-        comment: change.comment,
-        at: now,
-      }));
+      return events;
     });
+  }
+
+  /**
+   * The engine's changes of one tick, a group of independent changes per transaction: a few
+   * multi-row statements and one disk flush for up to a thousand transitions, instead of a
+   * transaction each. A change that lost a race is skipped (returned in `conflicts`) and the
+   * rest land; the next tick sees the state as it is now.
+   */
+  async commitMany(changes: Change[], onCommitted?: () => void): Promise<{ events: AlertEvent[]; applied: number; conflicts: Change[] }> {
+    const events: AlertEvent[] = [];
+    const conflicts: Change[] = [];
+    let applied = 0;
+    for (const group of independentGroups(changes)) {
+      const written = await this.db.transaction((tx) => writeChanges(tx, group, this.vigiaUrl));
+      events.push(...written.events);
+      conflicts.push(...written.conflicts);
+      applied += group.length - written.conflicts.length;
+      onCommitted?.();
+    }
+    return { events, applied, conflicts };
   }
 
   /** Forgets resolved series once their flap window has passed (they behave like new ones again). */

@@ -4,12 +4,10 @@ import { INACTIVE, SEVERITY_RANK, aggregate, hold, labelsMatch, reduce, release,
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
-import { ConcurrentChange, type AlertEvent, type AlertStore, type Change, type StoredState } from './alert-store.ts';
+import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
 import { loadSuppressions } from './suppression.ts';
-
-const COMMIT_CONCURRENCY = 8;
 
 interface Observation {
   rule: RuleSpec;
@@ -163,7 +161,8 @@ export class Evaluator {
     return { result };
   }
 
-  async tick(now = Date.now()): Promise<TickResult> {
+  /** `onCommitted` runs after each transaction of the tick's changes (the relay can start sending at once). */
+  async tick(now = Date.now(), onCommitted?: () => void): Promise<TickResult> {
     const started = performance.now();
     const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
     const observations = await this.observe(now, states);
@@ -173,40 +172,29 @@ export class Evaluator {
       if (list) list.push(s);
       else bySeries.set(s.seriesKey, [s]);
     }
-    const events: AlertEvent[] = [];
     const touched = new Set<string>();
-    const commits: (() => Promise<void>)[] = [];
-    let transitions = 0;
+    const changes: Change[] = [];
     const apply = (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
       // Later series of this tick see the change at once (two rules sharing an episode); the
-      // database catches up below, several commits at a time.
+      // database catches up below.
       const next: StoredState = { rule: o.rule.name, seriesKey: o.seriesKey, labels: o.labels, state: result.state, version: (version ?? 0) + 1 };
       states.set(`${o.rule.name}\u0000${o.seriesKey}`, next);
       bySeries.set(o.seriesKey, [...(bySeries.get(o.seriesKey) ?? []).filter((s) => s.rule !== o.rule.name), next]);
-      commits.push(async () => {
-        try {
-          const committed = await this.store.commit({
-            ...extra,
-            rule: o.rule,
-            metric: o.rule.metric,
-            seriesKey: o.seriesKey,
-            labels: o.labels,
-            version,
-            prev,
-            step: result,
-            value: o.value,
-            now,
-            actor: 'vigia',
-            comment,
-            channels: channelsFor(o.rule, this.config),
-            unit: o.unit,
-          });
-          events.push(...committed);
-          transitions++;
-        } catch (error) {
-          if (!(error instanceof ConcurrentChange)) throw error;
-          this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: o.rule.name, series: o.seriesKey });
-        }
+      changes.push({
+        ...extra,
+        rule: o.rule,
+        metric: o.rule.metric,
+        seriesKey: o.seriesKey,
+        labels: o.labels,
+        version,
+        prev,
+        step: result,
+        value: o.value,
+        now,
+        actor: 'vigia',
+        comment,
+        channels: channelsFor(o.rule, this.config),
+        unit: o.unit,
       });
     };
     for (const o of observations) {
@@ -235,15 +223,11 @@ export class Evaluator {
       const released = release(stored.state, now);
       if (released) apply({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null }, stored.state, released, stored.version);
     }
-    // Each commit is its own short transaction on its own series: a few at a time keep a tick
-    // that opens thousands of alerts from waiting on one disk flush after another.
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(COMMIT_CONCURRENCY, commits.length) }, async () => {
-      while (next < commits.length) await commits[next++]!();
-    }));
+    const { events, applied, conflicts } = await this.store.commitMany(changes, onCommitted);
+    for (const c of conflicts) this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: c.rule.name, series: c.seriesKey });
     await publishAlertEvents(this.redis, this.keys, events);
     // Resolved series past their flap window behave like new ones; their rows are dropped now and then.
     if (++this.ticks % 20 === 0) await this.store.forgetQuiet(now - Math.max(0, ...this.rules.map((r) => r.cooldownMs)));
-    return { rules: this.rules.length, series: observations.length, transitions, events, durationMs: performance.now() - started };
+    return { rules: this.rules.length, series: observations.length, transitions: applied, events, durationMs: performance.now() - started };
   }
 }

@@ -25,7 +25,7 @@ export interface AppProcess {
  * not leak into the benchmark.
  */
 export function spawnApp(app: 'worker' | 'api', env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['scripts/run.mjs', app], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'scripts/run.mjs', app], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, type Store } from '@vigia/db';
-import { CollectorHealthBoard, SampleReader, SampleWriter, connectRedis, openQueue, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, JobCounters, SampleReader, SampleWriter, connectRedis, openQueue, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
@@ -65,6 +65,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const history = new HistoryStore(store.sql);
   const writer = new SampleWriter(redis, keys, { liveWindowMs: config.storage.liveWindowMs });
   const health = new CollectorHealthBoard(redis, keys);
+  const counters = new JobCounters(redis, keys);
 
   // Disabled collectors are not even loaded (their dependencies cost memory for nothing).
   const channelTypes = new Set(Object.entries(config.channels).filter(([, c]) => c.enabled !== false).map(([name, c]) => c.type ?? name));
@@ -103,10 +104,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
       if (!runner) return { skipped: 'not loaded by this worker' };
       // A tick that waited too long behind others is dropped: the next one is due anyway.
       const outcome = await runner.run(Date.now());
-      await redis.multi()
-        .hincrbyfloat(keys.counters, `job_seconds:${QUEUES.collect.name}`, (performance.now() - started) / 1000)
-        .hincrby(keys.counters, `jobs:${QUEUES.collect.name}`, 1)
-        .exec();
+      counters.record(QUEUES.collect.name, (performance.now() - started) / 1000);
       return outcome;
     },
     { ...workerOptions, concurrency: Math.max(2, Math.min(runners.size, 8)) },
@@ -120,7 +118,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
 
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs, batchSize: config.storage.batchSize });
   await persister.start();
-  const alerting = await startAlerting({ config, store, redis, keys, plugins, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
+  const alerting = await startAlerting({ config, store, redis, keys, plugins, counters, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
 
   // A Redis that restarts without persistence comes back without schedulers: put them back
   // (upserts are idempotent, so every worker doing it is harmless).
@@ -141,7 +139,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
       await Promise.allSettled([collectWorker.close(), maintenanceWorker.close(), alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
-      await Promise.allSettled([collectQueue.close(), maintenanceQueue.close()]);
+      await Promise.allSettled([collectQueue.close(), maintenanceQueue.close(), counters.stop()]);
       for (const c of [redis, blocking, workerOptions.connection, maintenanceWorker.opts.connection as Redis]) c.disconnect();
     },
   };

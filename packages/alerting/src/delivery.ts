@@ -1,9 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { and, desc, eq, sql } from 'drizzle-orm';
 import { signActionLink, type LinkAction } from '@vigia/auth';
 import { messageContext, renderTemplate } from '@vigia/core';
-import { deliveries, notifications, type Database } from '@vigia/db';
+import type { Database } from '@vigia/db';
 import type { NotifyPayload } from '@vigia/live';
+import { readNotification, recordAttempts, type DeliveredCopy, type LedgerAttempt } from './delivery-ledger.ts';
 import { isPermanentError, type AlertNotification, type DeliveryReceipt, type Logger, type Notifier } from '@vigia/plugin-sdk';
 
 export interface Channel {
@@ -67,19 +67,21 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   let channelName: string;
   let alertId: string;
   let notificationId: string;
+  let delivered: DeliveredCopy[] = [];
   if (job.data.test) {
     channelName = job.data.test.channel;
     notification = testNotification(channelName, job.data.test.requestedBy, options.vigiaUrl);
     alertId = 'test';
     notificationId = notification.notificationId;
   } else {
-    const [row] = await db.select().from(notifications).where(eq(notifications.id, job.data.notificationId!));
+    const row = await readNotification(db, job.data.notificationId!);
     if (!row) return { delivered: false, skipped: 'no such notification' };
     if (row.state === 'delivered' || row.state === 'failed') return { delivered: row.state === 'delivered', skipped: `already ${row.state}` };
     notification = row.payload;
     channelName = row.channel;
     alertId = row.alertId;
     notificationId = row.id;
+    delivered = row.delivered;
   }
 
   const served = new Set<string | null>();
@@ -92,30 +94,20 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   // A channel that addresses people one by one gets one copy each, with links signed for them;
   // recipients already served by an earlier attempt are not sent the message again.
   const everyone: (string | null)[] = channel.notifier.recipients?.(channel.config) ?? [null];
-  if (!job.data.test) {
-    const done = await db.select({ recipient: deliveries.recipient }).from(deliveries).where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.outcome, 'delivered')));
-    for (const row of done) served.add(row.recipient);
-  }
+  for (const copy of delivered) if (copy.notificationId === notificationId) served.add(copy.recipient);
   const pending = everyone.filter((r) => !served.has(r));
-  const attempts: Attempt[] = [];
+  const attempts: LedgerAttempt[] = [];
   let receipt: DeliveryReceipt | void = undefined;
   let lastError: unknown;
-  // The receiver's id of the last message about this alert, so a channel can edit it in place.
-  const previous = job.data.test
-    ? []
-    : await db
-        .select({ recipient: deliveries.recipient, externalId: deliveries.externalId })
-        .from(deliveries)
-        .where(and(eq(deliveries.alertId, alertId), eq(deliveries.channel, channelName), eq(deliveries.outcome, 'delivered')))
-        .orderBy(desc(deliveries.id));
   for (const [i, recipient] of pending.entries()) {
-    const previousExternalId = previous.find((p) => p.recipient === recipient && p.externalId)?.externalId ?? undefined;
+    // The receiver's id of the last message about this alert, so a channel can edit it in place.
+    const previousExternalId = delivered.find((p) => p.recipient === recipient && p.externalId)?.externalId ?? undefined;
     const linked = options.links ? withLinks(notification, recipient ?? `${channelName} channel`, options.links) : notification;
     const copy = channel.template ? { ...linked, message: renderTemplate(channel.template, messageContext({ ...linked, recipient: recipient ?? undefined } as AlertNotification)) } : linked;
     const started = performance.now();
     try {
       receipt = await sendWithTimeout(channel, { ...copy, ...(recipient ? { recipient } : {}), ...(previousExternalId ? { previousExternalId } : {}) }, options.timeoutMs, logger);
-      const attempt: Attempt = { recipient, outcome: 'delivered', durationMs: performance.now() - started, externalId: receipt?.externalId };
+      const attempt: LedgerAttempt = { recipient, outcome: 'delivered', durationMs: performance.now() - started, externalId: receipt?.externalId };
       // Served recipients are recorded at once (a crash later must not send them a second copy);
       // the last one lands with the notification's new state, so readers see both together.
       if (i < pending.length - 1) await insertAttempts([attempt]);
@@ -133,33 +125,18 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   if (permanent && attempts.every((a) => a.outcome !== 'delivered') && served.size === 0) throw new UnrecoverableError(permanent.error ?? 'permanent failure');
   return { delivered: true, detail: receipt?.detail, externalId: receipt?.externalId };
 
-  async function insertAttempts(rows: Attempt[], tx: Pick<Database, 'insert'> = db): Promise<void> {
-    if (rows.length) await tx.insert(deliveries).values(rows.map((a) => ({ notificationId, alertId, channel: channelName, recipient: a.recipient, attempt, outcome: a.outcome, error: a.error ?? null, durationMs: a.durationMs, externalId: a.externalId ?? null })));
+  async function insertAttempts(rows: LedgerAttempt[]): Promise<void> {
+    await recordAttempts(db, { id: notificationId, alertId, channel: channelName, attempt }, rows);
   }
 
-  /** The ledger rows of this attempt and the notification's state, in one transaction. */
-  async function finish(rows: Attempt[]): Promise<void> {
-    await db.transaction(async (tx) => {
-      await insertAttempts(rows, tx);
-      if (job.data.test) return;
-      const retryable = rows.some((a) => a.outcome === 'retryable');
-      const someDelivered = served.size > 0 || rows.some((a) => a.outcome === 'delivered');
-      const final = retryable ? (attempt >= options.attempts ? 'failed' : null) : someDelivered ? 'delivered' : 'failed';
-      const error = rows.find((a) => a.error)?.error ?? null;
-      await tx
-        .update(notifications)
-        .set({ attempts: sql`${notifications.attempts} + 1`, lastError: error, ...(final ? { state: final, finishedAt: new Date() } : {}) })
-        .where(eq(notifications.id, notificationId));
-    });
+  /** The ledger rows of this attempt and the notification's state, together. */
+  async function finish(rows: LedgerAttempt[]): Promise<void> {
+    if (job.data.test) return insertAttempts(rows);
+    const retryable = rows.some((a) => a.outcome === 'retryable');
+    const someDelivered = served.size > 0 || rows.some((a) => a.outcome === 'delivered');
+    const state = retryable ? (attempt >= options.attempts ? 'failed' : null) : someDelivered ? 'delivered' : 'failed';
+    await recordAttempts(db, { id: notificationId, alertId, channel: channelName, attempt }, rows, { state, error: rows.find((a) => a.error)?.error ?? null });
   }
-}
-
-interface Attempt {
-  recipient: string | null;
-  externalId?: string;
-  outcome: 'delivered' | 'retryable' | 'permanent';
-  durationMs: number;
-  error?: string;
 }
 
 async function sendWithTimeout(channel: Channel, notification: AlertNotification, timeoutMs: number, logger: Logger): Promise<DeliveryReceipt | void> {

@@ -11,7 +11,9 @@ import type { Logger } from '@vigia/plugin-sdk';
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  /** Every pass runs after the one before it: a pass never races another over the same rows. */
+  private passes: Promise<void> = Promise.resolve();
+  private queued = false;
   private stopped = false;
   /** Attempts and backoff from the config (alerts.delivery). */
   jobOptions: { attempts?: number; backoff?: { type: 'vigia'; delay: number } } = {};
@@ -48,19 +50,30 @@ export class OutboxRelay {
     }
   }
 
+  /** Queues one pass after the current one; kicks that arrive while one is queued join it. */
+  private schedule(): Promise<void> {
+    if (this.queued) return this.passes;
+    this.queued = true;
+    this.passes = this.passes.then(async () => {
+      this.queued = false;
+      try {
+        await this.relay();
+      } catch (error) {
+        this.logger.warn('outbox relay failed; retrying', { error: (error as Error).message });
+      }
+    });
+    return this.passes;
+  }
+
   /** Relays now rather than at the next poll (the caller just committed notifications). */
   kick(): void {
-    if (this.stopped) return;
-    void (this.running ?? Promise.resolve()).then(() => this.relay()).catch((error) => this.logger.warn('outbox relay failed; retrying', { error: (error as Error).message }));
+    if (!this.stopped) void this.schedule();
   }
 
   start(): void {
     const loop = async () => {
       if (this.stopped) return;
-      this.running = this.relay()
-        .then(() => undefined)
-        .catch((error) => this.logger.warn('outbox relay failed; retrying', { error: (error as Error).message }));
-      await this.running;
+      await this.schedule();
       if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
     };
     void loop();
@@ -69,6 +82,6 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await this.passes;
   }
 }

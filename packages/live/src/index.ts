@@ -6,3 +6,4 @@ export * from './live-feed.ts';
 export * from './collector-health.ts';
 export * from './queues.ts';
 export * from './open-queue.ts';
+export * from './job-counters.ts';

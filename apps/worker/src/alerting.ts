@@ -33,15 +33,17 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger);
   const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
   const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
-  const reschedule = async () => {
-    await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
-    await publishChannels(redis, keys, infos);
-  };
-  await reschedule();
-  // Created before the workers below, whose jobs use them.
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
   const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onQueueError);
   const escalations = new Escalations(escalateQueue, config);
+  const reschedule = async () => {
+    await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
+    await publishChannels(redis, keys, infos);
+    // Escalation steps are delayed jobs: after Redis lost them, those still due come back from PostgreSQL.
+    const restored = await escalations.restore(store.db);
+    if (restored) logger.info('escalation steps still due, queued again where missing', { steps: restored });
+  };
+  await reschedule();
   const { delivery } = config.alerts;
   // Links in messages are signed with the API's key, so any API process can check them.
   const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };

@@ -48,14 +48,15 @@ function runLoad(plan: PushLoadPlan, apiPid: number): Promise<{ load: PushLoadRe
       if (!api && out.includes('measuring\n')) api = sampleProcess(apiPid, plan.seconds, 500);
     });
     child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4_000)));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the result line can still be in the pipe when the process has exited.
+    child.on('close', (code) => {
       exited = true;
       clearTimeout(limit);
       void kill();
       const line = out.split('\n').filter(Boolean).pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`the load generator failed (exit ${code}):\n${err || out}`));
       if (!api) return reject(new Error('the load generator never started measuring'));
-      api.then((usage) => resolve({ load: JSON.parse(line) as PushLoadResult, api: usage }), reject);
+      api.then((usage) => resolve({ load: JSON.parse(line) as PushLoadResult, api: usage })).catch(reject);
     });
   });
 }

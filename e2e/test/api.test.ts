@@ -51,7 +51,8 @@ describe('the API of a running Vigia', () => {
     const current = (await (await get(`${stack.url}/api/metrics/current`)).json()) as { timestamp: string; metrics: { name: string; labels: object; value: number; unit: string; timestamp: string }[] };
     expect(Date.parse(current.timestamp)).toBeGreaterThan(0);
     const cpu = current.metrics.find((m) => m.name === 'cpu_usage')!;
-    expect(cpu).toMatchObject({ labels: {}, unit: '%', value: expect.any(Number) });
+    expect(cpu).toMatchObject({ labels: { host: stack.config.collection.host }, unit: '%', value: expect.any(Number) });
+    expect(Object.keys(cpu.labels)).toEqual(['host']);
     expect(Date.parse(cpu.timestamp)).toBeGreaterThan(0);
     expect(current.metrics.some((m) => m.name === 'disk_usage' && (m.labels as Record<string, string>).mount === '/')).toBe(true);
 
@@ -63,9 +64,15 @@ describe('the API of a running Vigia', () => {
     const ranged = (await (await get(`${stack.url}/api/metrics/cpu_usage?from=${new Date(times[1]!).toISOString()}&to=${times[2]}`)).json()) as typeof history;
     expect(ranged.points.map((p) => Date.parse(p.timestamp))).toEqual([times[1], times[2]]);
 
-    const info = (await (await get(`${stack.url}/api/system/info`)).json()) as { host: { hostname: string; cpuCores: number }; collectors: { name: string; status: string }[] };
+    type HostFacts = { name: string; hostname: string; cpuCores: number; uptimeSeconds: number };
+    const info = (await (await get(`${stack.url}/api/system/info`)).json()) as { host: HostFacts; hosts: HostFacts[]; collectors: { name: string; status: string }[]; plugins: Record<string, unknown> };
+    const host = stack.config.collection.host;
     expect(info.host.cpuCores).toBeGreaterThan(0);
-    expect(info.collectors.find((c) => c.name === 'system')?.status).toBe('ok');
+    expect(info.host.name).toBe(host);
+    expect(info.hosts).toEqual([info.host]);
+    expect(info.collectors.find((c) => c.name === `system@${host}`)?.status).toBe('ok');
+    expect(info.collectors.filter((c) => c.name.startsWith('system'))).toHaveLength(1);
+    expect(Object.keys(info.plugins).filter((k) => k.startsWith('system'))).toEqual([]);
   });
 
   it('answers bad input with 400 and a message, unknown metrics with 404', async () => {
@@ -104,10 +111,11 @@ describe('the API of a running Vigia', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/^# HELP cpu_usage /m);
-    expect(text).toMatch(/^cpu_usage \d/m);
+    const host = stack.config.collection.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(text).toMatch(new RegExp(`^cpu_usage\\{host="${host}"\\} \\d`, 'm'));
     expect(text).toMatch(/^disk_usage\{[^}]*mount="\/"/m);
-    expect(text).toMatch(/^vigia_collector_up\{collector="system"\} 1$/m);
-    expect(text).toMatch(/^vigia_collector_runs_total\{collector="system"\} \d+/m);
+    expect(text).toMatch(new RegExp(`^vigia_collector_up\\{collector="system@${host}"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^vigia_collector_runs_total\\{collector="system@${host}"\\} \\d+`, 'm'));
     expect(text).toMatch(/^vigia_queue_jobs\{queue="collect",state="delayed"\} \d+/m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });

@@ -134,13 +134,13 @@ describe('Prometheus', () => {
       const result = await query('cpu_usage{job="vigia"}');
       return result.length ? result : undefined;
     }, { timeoutMs: 15_000, intervalMs: 250, what: `cpu_usage in Prometheus (${why()})` });
-    expect(cpu[0]!.metric).toMatchObject({ __name__: 'cpu_usage', job: 'vigia', instance: target });
+    expect(cpu[0]!.metric).toMatchObject({ __name__: 'cpu_usage', job: 'vigia', instance: target, host: stack.config.collection.host });
     const value = Number(cpu[0]!.value[1]);
     expect(value).toBeGreaterThanOrEqual(0);
     expect(value).toBeLessThanOrEqual(100);
 
     // Vigia's own series come through the same scrape.
-    const up = await query('vigia_collector_up{job="vigia",collector="system"}');
+    const up = await query(`vigia_collector_up{job="vigia",collector="system@${stack.config.collection.host}"}`);
     expect(up.map((r) => r.value[1])).toEqual(['1']);
   });
 });

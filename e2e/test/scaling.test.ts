@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { REPO_ROOT } from '@vigia/config';
-import { QUEUES, compareStreamIds, openQueue, redisKeys } from '@vigia/live';
+import { QUEUES, compareStreamIds, hostCollectQueueName, openQueue, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createPostgresDatabase, redisPrefix, startHttpReceiver, waitFor } from '@vigia/testing';
 import { trpcClient } from '../src/index.ts';
 
@@ -82,6 +82,11 @@ describe('two APIs and three workers on one Redis and one PostgreSQL', () => {
   let db: pg.Client;
   let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   const collectQueue = openQueue(QUEUES.collect.name, redis, keys, () => {});
+  // The workers run on this machine and name no host of their own: the system collector's ticks
+  // are in this machine's queue, and its series is labelled with this machine's name.
+  const hostQueue = openQueue(hostCollectQueueName(hostname()), redis, keys, () => {});
+  const cpuSeries = `cpu_usage{host="${hostname()}"}`;
+  const consumers = async () => [await hostQueue.getWorkersCount()];
   const everyOutput = () => [...apis, ...workers].map((a) => `--- ${a.name}\n${a.output()}`).join('\n');
 
   beforeAll(async () => {
@@ -141,8 +146,11 @@ channels:
       async () => {
         alive();
         const healthy = await Promise.all(apis.map((a) => fetch(`${a.url}/healthz`).then((r) => r.ok, () => false)));
-        const consumers = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist').catch(() => [])) as unknown[];
-        return healthy.every(Boolean) && consumers.length === WORKERS && (await collectQueue.getWorkersCount()) === WORKERS;
+        const persisting = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist').catch(() => [])) as unknown[];
+        // Only the system collector runs: every worker consumes its host's queue and none the
+        // shared one (a queue is consumed only by workers with collectors to run from it).
+        const idleShared = (await collectQueue.getWorkersCount()) === 0;
+        return healthy.every(Boolean) && persisting.length === WORKERS && idleShared && (await consumers()).every((n) => n === WORKERS);
       },
       { timeoutMs: 100_000, intervalMs: 250, what: 'both APIs healthy and three workers consuming' },
     ).catch((error) => {
@@ -153,7 +161,7 @@ channels:
   afterAll(async () => {
     await Promise.all([...apis, ...workers].map(stopApp));
     await db?.end();
-    await collectQueue.close();
+    await Promise.all([collectQueue.close(), hostQueue.close()]);
     await hook?.close();
     await database?.drop();
     await prefix.cleanup();
@@ -185,7 +193,7 @@ channels:
     await new Promise((r) => setTimeout(r, seconds * 1_000));
     const to = Date.now();
     const ticks = (await collectJobs()) - jobsBefore;
-    const inRedis = await redis.zcount(keys.window('cpu_usage'), from, `(${to}`);
+    const inRedis = await redis.zcount(keys.window(cpuSeries), from, `(${to}`);
     // Three persisters write in parallel: wait until history has what Redis acknowledged.
     const rows = await waitFor(async () => {
       const r = await cpuRows(from, to);
@@ -284,7 +292,7 @@ channels:
     const consumersBefore = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist')) as [string, string, string, number][];
     victim.child.kill('SIGKILL');
     await victim.exited;
-    await waitFor(async () => (await collectQueue.getWorkersCount()) === WORKERS - 1, { what: 'Redis to see the dead worker gone' });
+    await waitFor(async () => (await consumers()).every((n) => n === WORKERS - 1), { what: 'Redis to see the dead worker gone' });
 
     const w = await watchCollection(6);
     expect(w.rows.n, JSON.stringify(w)).toBe(w.rows.seconds);

@@ -5,6 +5,7 @@ import { includeThresholds } from '../src/lib/chart/chart-overlays.ts';
 import { formatMoney, formatPerSecond, formatSeconds, formatValue } from '../src/lib/format/units.ts';
 import { formatTimeParam, readWindow, windowParams } from '../src/lib/history/ranges.ts';
 import { areaSections } from '../src/lib/metrics/area-charts.ts';
+import { areaFigures } from '../src/lib/metrics/area-figures.ts';
 import { areaHealth } from '../src/lib/metrics/area-health.ts';
 import { areaOf } from '../src/lib/metrics/areas.ts';
 import { distinctParts } from '../src/lib/metrics/line-labels.ts';
@@ -53,6 +54,27 @@ describe('areas', () => {
     expect(areaHealth('system', [alert('acknowledged', 'critical')], [], true).health).toBe('acknowledged');
     expect(areaHealth('system', [alert('firing', 'critical', 'api_error_rate')], [], true).health).toBe('ok');
     expect(areaHealth('system', [], [], false).health).toBe('nodata');
+  });
+
+  it('shows each System figure from one machine, the one in the worst state, named when several report', () => {
+    const GiB = 2 ** 30;
+    const sample = (name: string, value: number, labels: Record<string, string>) => ({ name, value, labels, unit: name.endsWith('_bytes') ? 'bytes' : '%', timestamp: 1, stale: false });
+    const hosts = [
+      sample('cpu_usage', 12, { host: 'web-1' }), sample('cpu_usage', 87, { host: 'web-2' }),
+      sample('memory_usage', 90, { host: 'web-1' }), sample('memory_usage', 40, { host: 'web-2' }),
+      sample('memory_used_bytes', 7.2 * GiB, { host: 'web-1' }), sample('memory_used_bytes', 3.2 * GiB, { host: 'web-2' }),
+      sample('memory_total_bytes', 8 * GiB, { host: 'web-1' }), sample('memory_total_bytes', 8 * GiB, { host: 'web-2' }),
+      sample('disk_usage', 30, { host: 'web-1', mount: '/' }), sample('disk_usage', 75, { host: 'web-2', mount: '/data' }),
+    ];
+    const of = (all: ReturnType<typeof sample>[]) => (name: string) => all.filter((s) => s.name === name);
+    const [cpu, memory, disk, load] = areaFigures('system', of(hosts));
+    expect(cpu).toMatchObject({ value: '87.0 %', detail: 'web-2' });
+    expect(memory).toMatchObject({ value: '90.0 %', detail: '7.20 GiB of 8.00 GiB · web-1' });
+    expect(disk).toMatchObject({ value: '75.0 %', detail: '/data · web-2' });
+    expect(load).toMatchObject({ known: false });
+    // One machine: no name to tell it apart from.
+    const one = areaFigures('system', of(hosts.filter((s) => s.labels.host === 'web-1')));
+    expect(one.map((f) => f.detail)).toEqual([undefined, '7.20 GiB of 8.00 GiB', '/', undefined]);
   });
 
   it('tells the lines of a multi-metric chart apart by what differs in their names', () => {

@@ -1,5 +1,5 @@
-import { sampleSchema, type Collector, type Logger, type Sample } from '@vigia/plugin-sdk';
-import { toLiveSample, type CollectorHealthBoard, type SampleWriter } from '@vigia/live';
+import { sampleSchema, type Collector, type CollectorScope, type Logger, type Sample } from '@vigia/plugin-sdk';
+import { hostScopedName, toLiveSample, type CollectorHealthBoard, type SampleWriter } from '@vigia/live';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '@vigia/live';
 
@@ -9,6 +9,8 @@ export interface RunnerDeps {
   redis: Redis;
   keys: RedisKeys;
   logger: Logger;
+  /** This worker's machine, as host-scoped collectors report it (config.collection.host). */
+  host: string;
 }
 
 export interface RunOutcome {
@@ -28,6 +30,9 @@ class TimeoutError extends Error {}
 export class CollectorRunner {
   private initialised?: Promise<void>;
   private readonly warnedInvalid = new Set<string>();
+  readonly scope: CollectorScope;
+  /** What its health, published facts and live batches are known by: `system@web-1` for a host-scoped one. */
+  readonly healthName: string;
 
   constructor(
     readonly collector: Collector<unknown>,
@@ -35,7 +40,10 @@ export class CollectorRunner {
     readonly intervalMs: number,
     readonly timeoutMs: number,
     private readonly deps: RunnerDeps,
-  ) {}
+  ) {
+    this.scope = collector.scope ?? 'shared';
+    this.healthName = this.scope === 'host' ? hostScopedName(collector.name, deps.host) : collector.name;
+  }
 
   private init(): Promise<void> {
     this.initialised ??= (async () => {
@@ -66,7 +74,7 @@ export class CollectorRunner {
           now,
           emit: (s) => emitted.push(...(Array.isArray(s) ? s : [s])),
           reject: (reason) => rejected.push(reason),
-          publishInfo: (info) => void this.deps.health.publishInfo(this.collector.name, info).catch(() => {}),
+          publishInfo: (info) => void this.deps.health.publishInfo(this.healthName, info).catch(() => {}),
         });
       })();
       const timeout = new Promise<never>((_, fail) => {
@@ -77,7 +85,7 @@ export class CollectorRunner {
       });
       const returned = await Promise.race([work, timeout]);
       const valid = this.validate([...emitted, ...(returned ?? [])], rejected, now);
-      await this.deps.writer.write({ source: this.collector.name, samples: valid });
+      await this.deps.writer.write({ source: this.healthName, samples: valid });
       outcome = { ok: true, samples: valid.length, durationMs: performance.now() - started };
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
@@ -87,14 +95,27 @@ export class CollectorRunner {
       clearTimeout(timer);
     }
     if (rejected.length) await this.countRejected(rejected);
-    await this.deps.health.record(this.collector.name, this.intervalMs, { ...outcome, at: now });
+    await this.deps.health.record(this.healthName, this.intervalMs, { ...outcome, at: now });
     return outcome;
+  }
+
+  /**
+   * Samples of several machines share their names: the host label is what keeps each machine's
+   * series apart. A collector that labels the host itself (one reporting for other machines) is
+   * left as it is.
+   */
+  private labelHost(sample: Sample): Sample {
+    if (this.scope !== 'host' || !sample || typeof sample !== 'object') return sample;
+    const { labels } = sample;
+    // Malformed labels are left for validation to refuse with its own message.
+    if (labels !== undefined && (labels === null || typeof labels !== 'object' || 'host' in labels)) return sample;
+    return { ...sample, labels: { ...labels, host: this.deps.host } };
   }
 
   private validate(samples: Sample[], rejected: string[], now: number) {
     const out = [];
     for (const s of samples) {
-      const parsed = sampleSchema.safeParse(s);
+      const parsed = sampleSchema.safeParse(this.labelHost(s));
       if (parsed.success) {
         out.push(toLiveSample(parsed.data, now));
         continue;

@@ -63,7 +63,11 @@ function kindOf(plugin: unknown): PluginType | string {
   const p = plugin as Record<string, unknown>;
   if (typeof p.name !== 'string' || !p.name.trim()) return 'the plugin has no name';
   if (!/^[a-zA-Z0-9_-]+$/.test(p.name)) return `the plugin name "${p.name}" may only hold letters, digits, _ and -`;
-  if (typeof p.collect === 'function') return 'collector';
+  if (typeof p.collect === 'function') {
+    // A misspelt scope would quietly mean `shared`: one machine's figures standing for every host's.
+    if (p.scope !== undefined && p.scope !== 'shared' && p.scope !== 'host') return `collector "${p.name}" has scope ${JSON.stringify(p.scope)} (use "shared" or "host")`;
+    return 'collector';
+  }
   if (typeof p.send === 'function') return 'notifier';
   return `plugin "${p.name}" has neither collect() nor send()`;
 }

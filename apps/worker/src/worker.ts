@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
@@ -8,7 +8,7 @@ import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
 import { Persister } from './persister.ts';
-import { QUEUES, RETENTION_EVERY_MS, type CollectPayload, type MaintenancePayload } from '@vigia/live';
+import { QUEUES, RETENTION_EVERY_MS, hostCollectQueueName, type CollectPayload, type MaintenancePayload } from '@vigia/live';
 import { startAlerting, type RunningAlerting } from './alerting.ts';
 import { runRetention } from './jobs/retention.job.ts';
 
@@ -72,49 +72,73 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type, name) =>
     type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
   );
-  const runners = buildRunners(config, plugins, { writer, health, redis, keys, logger: logger.child('collect') });
-  logger.info('collectors ready', { collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none' });
+  const runners = buildRunners(config, plugins, { writer, health, redis, keys, host: config.collection.host, logger: logger.child('collect') });
+  const byScope = (scope: CollectorRunner['scope']) => new Map([...runners].filter(([, r]) => r.scope === scope));
+  const sharedRunners = byScope('shared');
+  const hostRunners = byScope('host');
+  logger.info('collectors ready', {
+    collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none',
+    ...(hostRunners.size ? { host: config.collection.host } : {}),
+  });
 
   const connection = redis;
   const collectQueue = openQueue<CollectPayload>(QUEUES.collect.name, connection, keys, onError);
+  const hostQueueName = hostCollectQueueName(config.collection.host);
+  const hostQueue = hostRunners.size ? openQueue<CollectPayload>(hostQueueName, connection, keys, onError) : undefined;
   const maintenanceQueue = openQueue<MaintenancePayload>(QUEUES.maintenance.name, connection, keys, onError);
-  const schedule = async () => {
-    for (const runner of runners.values()) {
-      await collectQueue.upsertJobScheduler(
+  // Removing the schedulers that are not ours is how a disabled collector stops, and how one that
+  // became host-scoped leaves the shared queue, where its old scheduler would tick on any machine.
+  const keepOnly = async (queue: Queue<CollectPayload>, wanted: Map<string, CollectorRunner>) => {
+    for (const runner of wanted.values()) {
+      await queue.upsertJobScheduler(
         `collect:${runner.collector.name}`,
         { every: runner.intervalMs },
         { name: 'collect', data: { collector: runner.collector.name }, opts: QUEUES.collect.jobOptions },
       );
     }
-    for (const scheduler of await collectQueue.getJobSchedulers()) {
-      const name = scheduler.key.replace(/^collect:/, '');
-      if (!runners.has(name)) await collectQueue.removeJobScheduler(scheduler.key);
+    for (const scheduler of await queue.getJobSchedulers()) {
+      if (!wanted.has(scheduler.key.replace(/^collect:/, ''))) await queue.removeJobScheduler(scheduler.key);
     }
+  };
+  const schedule = async () => {
+    await keepOnly(collectQueue, sharedRunners);
+    if (hostQueue) await keepOnly(hostQueue, hostRunners);
     await maintenanceQueue.upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: 'retention', data: { task: 'retention' }, opts: QUEUES.maintenance.jobOptions });
   };
   await schedule();
+  // Before it was host-scoped a collector reported under its bare name; left there, that entry
+  // would look like a collector gone silent and raise Collector Not Reporting for good.
+  await Promise.all([...hostRunners.values()].map((r) => health.forget(r.collector.name)));
 
   const workerOptions = { connection: connectRedis(config.redis.url, { onError }), prefix: keys.queues };
-  const collectWorker = new Worker<CollectPayload>(
-    QUEUES.collect.name,
-    async (job: Job<CollectPayload>) => {
-      const started = performance.now();
-      const { collector } = QUEUES.collect.payload.parse(job.data);
-      const runner = runners.get(collector);
-      if (!runner) return { skipped: 'not loaded by this worker' };
-      // A tick that waited too long behind others is dropped: the next one is due anyway.
-      const outcome = await runner.run(Date.now());
-      counters.record(QUEUES.collect.name, (performance.now() - started) / 1000);
-      return outcome;
-    },
-    { ...workerOptions, concurrency: Math.max(2, Math.min(runners.size, 8)) },
-  );
+  // A job for a collector this worker does not run from that queue can only come from a stale
+  // scheduler (another configuration, or from before the collector became host-scoped): running
+  // it would collect twice in one tick.
+  const collect = (mine: Map<string, CollectorRunner>) => async (job: Job<CollectPayload>) => {
+    const started = performance.now();
+    const { collector } = QUEUES.collect.payload.parse(job.data);
+    const runner = mine.get(collector);
+    if (!runner) return { skipped: 'not run from this queue by this worker' };
+    const outcome = await runner.run(Date.now());
+    // Host ticks count as collect jobs too: the count is of collections, whatever queue held them.
+    counters.record(QUEUES.collect.name, (performance.now() - started) / 1000);
+    return outcome;
+  };
+  // A queue is consumed only by a worker with collectors to run from it: an idle BullMQ worker
+  // still polls Redis.
+  const collectWorker = sharedRunners.size
+    ? new Worker<CollectPayload>(QUEUES.collect.name, collect(sharedRunners), { ...workerOptions, concurrency: Math.max(2, Math.min(sharedRunners.size, 8)) })
+    : undefined;
+  const hostWorker = hostQueue
+    ? new Worker<CollectPayload>(hostQueueName, collect(hostRunners), { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: Math.min(hostRunners.size, 8) })
+    : undefined;
   const maintenanceWorker = new Worker<MaintenancePayload>(
     QUEUES.maintenance.name,
     async () => runRetention(history, new SampleReader(redis, keys), config.retention, logger.child('retention')),
     { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: 1 },
   );
-  for (const w of [collectWorker, maintenanceWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
+  const queueWorkers = [collectWorker, maintenanceWorker, hostWorker].filter((w) => w !== undefined);
+  for (const w of queueWorkers) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
 
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs, batchSize: config.storage.batchSize });
   await persister.start();
@@ -136,11 +160,11 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     persister,
     alerting,
     async stop() {
-      await Promise.allSettled([collectWorker.close(), maintenanceWorker.close(), alerting.stop()]);
+      await Promise.allSettled([...queueWorkers.map((w) => w.close()), alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
-      await Promise.allSettled([collectQueue.close(), maintenanceQueue.close(), counters.stop()]);
-      for (const c of [redis, blocking, workerOptions.connection, maintenanceWorker.opts.connection as Redis]) c.disconnect();
+      await Promise.allSettled([collectQueue.close(), hostQueue?.close(), maintenanceQueue.close(), counters.stop()]);
+      for (const c of [redis, blocking, workerOptions.connection, ...[maintenanceWorker, hostWorker].map((w) => w?.opts.connection as Redis | undefined)]) c?.disconnect();
     },
   };
 }

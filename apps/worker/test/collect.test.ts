@@ -22,6 +22,9 @@ describe.each(STORE_KINDS)('worker with %s history', (kind) => {
     const reader = new SampleReader(redis, keys);
     const cpu = await waitFor(async () => (await reader.current({ name: 'cpu_usage' }))[0], { what: 'cpu_usage in Redis' });
     expect(cpu.value).toBeGreaterThanOrEqual(0);
+    // Host metrics say which machine they measured (this one: nothing sets VIGIA_HOSTNAME here).
+    const host = harness.config.collection.host;
+    expect(cpu.labels).toEqual({ host });
     expect((await reader.current({ name: 'disk_usage' })).some((s) => s.labels.mount === '/')).toBe(true);
     const history = new HistoryStore(harness.database.store.sql);
     const points = await waitFor(async () => {
@@ -29,9 +32,9 @@ describe.each(STORE_KINDS)('worker with %s history', (kind) => {
       return series && series.points.length >= 2 ? series.points : null;
     }, { what: 'two cpu samples in history' });
     expect(points[1]!.t).toBeGreaterThan(points[0]!.t);
-    const health = await new CollectorHealthBoard(redis, keys).get('system');
+    const health = await new CollectorHealthBoard(redis, keys).get(`system@${host}`);
     expect(health).toMatchObject({ status: 'ok', intervalMs: 1000 });
-    expect((await new CollectorHealthBoard(redis, keys).info()).system).toMatchObject({ cpuCores: expect.any(Number) });
+    expect((await new CollectorHealthBoard(redis, keys).info())[`system@${host}`]).toMatchObject({ cpuCores: expect.any(Number) });
   });
 });
 

@@ -11,7 +11,8 @@ export interface WorkerHarness {
   database: TestDatabase;
   prefix: string;
   dir: string;
-  start(): Promise<RunningWorker>;
+  /** `env` stands in for one worker's own environment (another machine: `VIGIA_HOSTNAME`). */
+  start(env?: Record<string, string>): Promise<RunningWorker>;
   cleanup(): Promise<void>;
 }
 
@@ -36,15 +37,16 @@ export async function workerHarness(yaml: string, kind: StoreKind = 'postgres', 
   const { dir, file } = tempConfigDir(yaml);
   const database = await createTestStore(kind);
   const redis = redisPrefix();
-  const config = loadConfig({ file, env: { REDIS_URL: TEST_REDIS_URL, VIGIA_DATA_DIR: dir, ...env } });
+  const configFor = (own: Record<string, string> = {}) => loadConfig({ file, env: { REDIS_URL: TEST_REDIS_URL, VIGIA_DATA_DIR: dir, ...env, ...own } });
+  const config = configFor();
   const workers: RunningWorker[] = [];
   return {
     config,
     database,
     prefix: redis.prefix,
     dir,
-    async start() {
-      const worker = await startWorker({ config, store: database.store, logger: createLogger('test', 'silent'), keyPrefix: redis.prefix, claimIdleMs: 1_000 });
+    async start(own?: Record<string, string>) {
+      const worker = await startWorker({ config: own ? configFor(own) : config, store: database.store, logger: createLogger('test', 'silent'), keyPrefix: redis.prefix, claimIdleMs: 1_000 });
       workers.push(worker);
       return worker;
     },

@@ -17,6 +17,8 @@ export interface EnvSettings {
   apiToken?: string;
   metricsPublic?: boolean;
   logLevel?: string;
+  /** The name this worker's machine reports its host metrics under. */
+  hostname?: string;
   monitoredDb: { host?: string; port?: number; database?: string; user?: string; password?: string };
   email: { enabled?: boolean; host?: string; port?: number; user?: string; password?: string; from?: string; to: string[] };
   slack: { enabled?: boolean; webhookUrl?: string; channel?: string; signingSecret?: string; botToken?: string };
@@ -84,6 +86,7 @@ export function readEnv(env: Env = process.env): EnvSettings {
     apiToken: str(env, 'API_TOKEN'),
     metricsPublic: bool(env, 'METRICS_PUBLIC'),
     logLevel: str(env, 'LOG_LEVEL'),
+    hostname: str(env, 'VIGIA_HOSTNAME')?.trim() || undefined,
     monitoredDb: {
       host: str(env, 'DB_HOST'),
       port: int(env, 'DB_PORT'),

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -42,7 +43,8 @@ export interface VigiaConfig {
     metricsPublic: boolean;
     sessionTtlMs: number;
   };
-  collection: { intervalMs: number; timeoutMs: number };
+  /** `host`: what this worker's host-scoped collectors label their samples with (`host="…"`). */
+  collection: { intervalMs: number; timeoutMs: number; host: string };
   collectors: Record<string, CollectorConfig>;
   plugins: string[];
   pluginDirs: string[];
@@ -191,7 +193,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
       metricsPublic: env.metricsPublic ?? false,
       sessionTtlMs: parsed.auth.session_ttl,
     },
-    collection: { intervalMs: parsed.collection.interval, timeoutMs: parsed.collection.timeout },
+    collection: { intervalMs: parsed.collection.interval, timeoutMs: parsed.collection.timeout, host: env.hostname ?? parsed.collection.host ?? hostname() },
     collectors,
     plugins: parsed.plugins,
     pluginDirs: [join(REPO_ROOT, 'plugins'), ...parsed.plugin_dirs.map(rel)],

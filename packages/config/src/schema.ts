@@ -80,7 +80,14 @@ export const maintenanceWindowSchema = z
 
 export const fileSchema = z.strictObject({
   server: z.strictObject({ host: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), public_url: z.url().optional() }).default({}),
-  collection: z.strictObject({ interval: positiveDuration.default(5_000), timeout: positiveDuration.default(10_000) }).default({ interval: 5_000, timeout: 10_000 }),
+  collection: z
+    .strictObject({
+      interval: positiveDuration.default(5_000),
+      timeout: positiveDuration.default(10_000),
+      /** For a machine whose hostname is not what people call it (a container's is its id); VIGIA_HOSTNAME wins. */
+      host: z.string().trim().min(1, 'must not be empty (leave it out to use the machine’s hostname)').optional(),
+    })
+    .default({ interval: 5_000, timeout: 10_000 }),
   collectors: z.record(z.string(), collectorSettings.nullish().transform((v) => v ?? { enabled: true })).default({}),
   plugins: z.array(z.string()).default([]),
   plugin_dirs: z.array(z.string()).default([]),

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../src/index.ts';
@@ -89,6 +89,25 @@ describe('loadConfig', () => {
   it('says when the file is missing', () => {
     expect(problemsOf(() => loadConfig({ file: '/nonexistent/monitoring.yaml', env: {} }))[0]).toMatch(/does not exist/);
     expect(DEFAULT_CONFIG_FILE).toMatch(/config\/monitoring\.yaml$/);
+  });
+});
+
+describe('the host a worker reports its machine under', () => {
+  const named = fileWith('collection:\n  host: db-primary\n');
+
+  it('is VIGIA_HOSTNAME, else collection.host, else the machine’s hostname', () => {
+    expect(loadConfig({ file: named, env: { VIGIA_HOSTNAME: 'web-1' } }).collection.host).toBe('web-1');
+    expect(loadConfig({ file: named, env: {} }).collection.host).toBe('db-primary');
+    expect(loadConfig({ file: fileWith('collection:\n  interval: 5s\n'), env: {} }).collection.host).toBe(hostname());
+    expect(loadConfig({ env: { VIGIA_HOSTNAME: 'web-2' } }).collection.host).toBe('web-2');
+    expect(loadConfig({ env: {} }).collection.host).toBe(hostname());
+  });
+
+  it('ignores an empty VIGIA_HOSTNAME and refuses an empty collection.host', () => {
+    expect(loadConfig({ file: named, env: { VIGIA_HOSTNAME: ' ' } }).collection.host).toBe('db-primary');
+    expect(problemsOf(() => loadConfig({ file: fileWith('collection:\n  host: ""\n'), env: {} }))).toEqual([
+      'collection.host: must not be empty (leave it out to use the machine’s hostname)',
+    ]);
   });
 });
 

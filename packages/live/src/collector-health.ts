@@ -14,6 +14,21 @@ export interface CollectorHealth {
   runsTotal: number;
 }
 
+/**
+ * The name a host-scoped collector's health and facts are kept under (`system@web-1`): one entry
+ * per machine, so one machine going quiet shows, and alerts, on its own. Plugin names cannot hold
+ * `@`, so the two parts always split back apart.
+ */
+export function hostScopedName(collector: string, host: string): string {
+  return `${collector}@${host}`;
+}
+
+/** The collector and host of a name from `hostScopedName`; no host for a shared collector's. */
+export function splitScopedName(name: string): { collector: string; host?: string } {
+  const at = name.indexOf('@');
+  return at < 0 ? { collector: name } : { collector: name.slice(0, at), host: name.slice(at + 1) };
+}
+
 /** Shared by every worker through Redis, so the API shows one truth whichever worker ran it. */
 export class CollectorHealthBoard {
   constructor(
@@ -57,6 +72,19 @@ export class CollectorHealthBoard {
   /** Static facts a collector published (system info). */
   async publishInfo(name: string, info: Record<string, unknown>): Promise<void> {
     await this.redis.hset(this.keys.info, name, JSON.stringify({ ...info, updatedAt: Date.now() }));
+  }
+
+  /**
+   * Drops a name nobody reports under any more (a collector that became host-scoped leaves its
+   * old entry behind, which would otherwise read as a collector that stopped, and alert forever).
+   */
+  async forget(name: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hdel(this.keys.collectors, name)
+      .hdel(this.keys.info, name)
+      .hdel(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`)
+      .exec();
   }
 
   async info(): Promise<Record<string, Record<string, unknown>>> {

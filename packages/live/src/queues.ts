@@ -34,6 +34,15 @@ export const QUEUES = {
 
 export const RETENTION_EVERY_MS = 10 * 60_000;
 
+/**
+ * The collect queue of one machine, for collectors that measure the machine they run on: only
+ * the workers of that host consume it, so each host's ticks are run there, once however many
+ * workers share the machine. Characters BullMQ or Redis keys would trip on become `_`.
+ */
+export function hostCollectQueueName(host: string): string {
+  return `${QUEUES.collect.name}-host.${host.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
 export type CollectPayload = z.infer<typeof QUEUES.collect.payload>;
 export type MaintenancePayload = z.infer<typeof QUEUES.maintenance.payload>;
 export type NotifyPayload = z.infer<typeof QUEUES.notify.payload>;

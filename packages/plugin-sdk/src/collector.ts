@@ -23,12 +23,24 @@ export interface CollectContext<Config> {
 }
 
 /**
+ * What a collector's answer depends on: `shared` when it reads something over the network and
+ * any worker gives the same answer, `host` when it measures the machine it runs on.
+ */
+export type CollectorScope = 'shared' | 'host';
+
+/**
  * A collector: a plain object with a name and a `collect` function. Everything else is optional.
  * Collectors never write storage; they hand samples to the host.
  */
 export interface Collector<Config = Record<string, unknown>> {
   name: string;
   description?: string;
+  /**
+   * `shared` (the default): one worker, whichever, runs each tick. `host`: every worker machine
+   * runs it for itself (once per tick however many workers share the machine), and its samples
+   * carry a `host` label so machines do not mix in one series.
+   */
+  scope?: CollectorScope;
   /** Default interval (`'5s'`, `'1m'` or milliseconds); `collectors.<name>.interval` overrides it. */
   interval?: string | number;
   /** Longest a run may take before it is abandoned and counted as an error (default: the interval, at most 30 s). */

@@ -78,6 +78,8 @@ export default function systemCollector() {
   return defineCollector<Config>({
     name: 'system',
     description: 'Host CPU, memory, disk, network and load (systeminformation)',
+    // What it reads is the worker's own machine: each machine must report for itself.
+    scope: 'host',
     interval: '5s',
     configSchema,
     metrics: {

@@ -22,6 +22,10 @@ describe('system collector', () => {
     expect(result.info).toMatchObject({ cpuCores: expect.any(Number), hostname: expect.any(String), memoryTotalBytes: expect.any(Number) });
   }, 30_000);
 
+  it('measures the machine it runs on, so every worker machine runs it for itself', () => {
+    expect(systemCollector().scope).toBe('host');
+  });
+
   it('validates its options', async () => {
     await expect(runCollectorOnce(systemCollector(), { config: { exclude_mounts: '/' } })).rejects.toThrow();
   });

@@ -1,23 +1,43 @@
 import { planRange } from '@vigia/core';
+import { splitScopedName } from '@vigia/live';
 import { protectedProcedure, router } from '../trpc.ts';
 import type { ApiDeps } from '../deps.ts';
 
 const VERSION = '0.1.0';
+/** The collector whose published facts describe a worker's machine. */
+const HOST_FACTS_COLLECTOR = 'system';
+
+/** One machine's facts as the system collector published them under `system@<host>`. */
+function hostFacts(name: string, published: Record<string, unknown>, now: number) {
+  const { updatedAt, ...facts } = published;
+  const uptimeSeconds = typeof facts.bootTime === 'number' ? Math.round((now - facts.bootTime) / 1000) : null;
+  return { ...facts, name, uptimeSeconds, updatedAt: typeof updatedAt === 'number' ? updatedAt : null };
+}
 
 export async function systemInfo(deps: ApiDeps) {
   const [info, collectors] = await Promise.all([deps.health.info(), deps.health.list()]);
-  const { updatedAt, ...host } = (info.system ?? {}) as Record<string, unknown>;
+  const now = Date.now();
+  const hosts = [];
+  const plugins: Record<string, Record<string, unknown>> = {};
+  for (const [key, published] of Object.entries(info)) {
+    const { collector, host } = splitScopedName(key);
+    if (collector !== HOST_FACTS_COLLECTOR) plugins[key] = published;
+    else if (host !== undefined) hosts.push(hostFacts(host, published, now));
+  }
+  // Newest first: a machine that stopped reporting long ago sinks to the end.
+  hosts.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
   return {
-    timestamp: Date.now(),
-    host: info.system ? { ...host, uptimeSeconds: typeof host.bootTime === 'number' ? Math.round((Date.now() - host.bootTime) / 1000) : null, updatedAt } : null,
+    timestamp: now,
+    host: hosts[0] ?? null,
+    hosts,
     vigia: {
       version: VERSION,
       node: process.version,
-      apiUptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      apiUptimeSeconds: Math.round((now - deps.startedAt) / 1000),
       store: deps.store.kind,
     },
     collectors,
-    plugins: Object.fromEntries(Object.entries(info).filter(([k]) => k !== 'system')),
+    plugins,
   };
 }
 

@@ -2,6 +2,8 @@ import { errorMessage, trpc } from '../trpc.ts';
 import type { SystemInfo } from '../api/types.ts';
 
 export interface HostFacts {
+  /** What the host's series are labelled with (`host="…"`). */
+  name: string | null;
   hostname: string | null;
   os: string | null;
   kernel: string | null;
@@ -19,6 +21,7 @@ function toFacts(host: NonNullable<SystemInfo['host']>, fetchedAt: number): Host
   const h = host as Record<string, unknown>;
   const uptime = num(h.uptimeSeconds);
   return {
+    name: str(h.name),
     hostname: str(h.hostname),
     os: str(h.os),
     kernel: str(h.kernel),
@@ -29,9 +32,10 @@ function toFacts(host: NonNullable<SystemInfo['host']>, fetchedAt: number): Host
   };
 }
 
-/** `system.info`: static host facts, published by the system collector on its first run. */
+/** `system.info`: static host facts, published by the system collector on its first run on each machine. */
 export class HostInfo {
-  facts = $state<HostFacts | null>(null);
+  /** Every worker machine, newest report first. */
+  hosts = $state<HostFacts[]>([]);
   status = $state<'loading' | 'waiting' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -51,15 +55,17 @@ export class HostInfo {
     try {
       const info = await trpc.system.info.query();
       if (this.stopped) return;
-      this.facts = info.host ? toFacts(info.host, Date.now()) : null;
-      this.status = info.host ? 'ready' : 'waiting';
+      const fetchedAt = Date.now();
+      this.hosts = info.hosts.map((h) => toFacts(h, fetchedAt));
+      this.status = this.hosts.length ? 'ready' : 'waiting';
       this.error = null;
     } catch (error) {
       if (this.stopped) return;
       this.error = errorMessage(error);
       this.status = 'error';
     }
-    // Until the collector has reported, ask again soon; errors get a slower retry.
-    if (!this.stopped && this.status !== 'ready') this.timer = setTimeout(() => void this.load(), this.status === 'waiting' ? 3_000 : 15_000);
+    // Until the collector has reported, ask again soon; errors get a slower retry. Worker machines
+    // join and leave, so a complete answer is read again now and then too.
+    if (!this.stopped) this.timer = setTimeout(() => void this.load(), this.status === 'ready' ? 60_000 : this.status === 'waiting' ? 3_000 : 15_000);
   }
 }

@@ -21,9 +21,12 @@ function one(samples: Samples, name: string): MetricSample | undefined {
   return all.find((s) => Object.keys(s.labels).length === 0) ?? all[0];
 }
 
-function figure(samples: Samples, key: string, label: string, metric: string, detail?: (s: MetricSample) => string | undefined): Figure {
-  const s = one(samples, metric);
+function figureOf(s: MetricSample | undefined, key: string, label: string, metric: string, detail?: (s: MetricSample) => string | undefined): Figure {
   return { key, label, metric, known: !!s, value: formatValue(s?.value, displayUnit(metric, s?.unit)), detail: s && detail ? detail(s) : undefined };
+}
+
+function figure(samples: Samples, key: string, label: string, metric: string, detail?: (s: MetricSample) => string | undefined): Figure {
+  return figureOf(one(samples, metric), key, label, metric, detail);
 }
 
 function sum(samples: Samples, key: string, label: string, metric: string, detail?: string): Figure {
@@ -36,22 +39,21 @@ function sum(samples: Samples, key: string, label: string, metric: string, detai
 export function areaFigures(area: AreaKey, samples: Samples, customNames: readonly string[] = []): Figure[] {
   switch (area) {
     case 'system': {
-      const disks = samples('disk_usage').sort((a, b) => b.value - a.value);
-      const fullest = disks[0];
-      const used = one(samples, 'memory_used_bytes')?.value;
-      const total = one(samples, 'memory_total_bytes')?.value;
+      // With several worker machines every series carries its host: each figure shows the machine
+      // in the worst state and names it, and "x of y" never pairs one machine's bytes with another's.
+      const multiHost = new Set(samples('cpu_usage').map((s) => s.labels.host)).size > 1;
+      const hostOf = (s: MetricSample) => (multiHost ? s.labels.host : undefined);
+      const worst = (name: string) => samples(name).sort((a, b) => b.value - a.value)[0];
+      const onHost = (name: string, host: string | undefined) => samples(name).find((s) => s.labels.host === host)?.value;
+      const join = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(' · ') || undefined;
+      const memory = worst('memory_usage');
+      const used = onHost('memory_used_bytes', memory?.labels.host);
+      const total = onHost('memory_total_bytes', memory?.labels.host);
       return [
-        figure(samples, 'cpu', 'CPU', 'cpu_usage'),
-        figure(samples, 'memory', 'Memory', 'memory_usage', () => (used !== undefined && total !== undefined ? `${formatBytes(used)} of ${formatBytes(total)}` : undefined)),
-        {
-          key: 'disk',
-          label: 'Fullest disk',
-          metric: 'disk_usage',
-          known: !!fullest,
-          value: formatValue(fullest?.value, '%'),
-          detail: fullest ? (fullest.labels.mount ?? Object.values(fullest.labels)[0]) : undefined,
-        },
-        figure(samples, 'load', 'Load (1 min)', 'load_average_1m'),
+        figureOf(worst('cpu_usage'), 'cpu', 'CPU', 'cpu_usage', hostOf),
+        figureOf(memory, 'memory', 'Memory', 'memory_usage', (s) => join(used !== undefined && total !== undefined ? `${formatBytes(used)} of ${formatBytes(total)}` : undefined, hostOf(s))),
+        figureOf(worst('disk_usage'), 'disk', 'Fullest disk', 'disk_usage', (s) => join(s.labels.mount ?? Object.values(s.labels)[0], hostOf(s))),
+        figureOf(worst('load_average_1m'), 'load', 'Load (1 min)', 'load_average_1m', hostOf),
       ];
     }
     case 'api':

@@ -13,7 +13,7 @@ const ROWS_PER_STATEMENT = 1_000;
 
 const d = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
-export function stateColumns(s: SeriesState) {
+function stateColumns(s: SeriesState) {
   return {
     status: s.status,
     pendingSince: d(s.pendingSince),

@@ -32,7 +32,7 @@ export class Escalations {
   /**
    * Puts back the steps still to come for every alert firing unacknowledged, from PostgreSQL: a
    * Redis that restarted empty lost the delayed jobs. Steps already taken are left out; job ids
-   * make it harmless where the jobs were not lost. Returns how many steps it scheduled.
+   * make it harmless where the jobs were not lost. Returns how many steps it handed to the queue.
    */
   async restore(db: Database, now = Date.now()): Promise<number> {
     const severities = Object.keys(this.config.alerts.escalation).filter((s) => this.steps(s).length);

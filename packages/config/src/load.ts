@@ -32,7 +32,8 @@ export interface CollectorConfig {
 export interface VigiaConfig {
   /** The file this came from, for messages that name it. */
   file: string;
-  server: { host: string; port: number; publicUrl: string };
+  /** `trustProxy`: VIGIA_TRUST_PROXY; empty means X-Forwarded-For is ignored. */
+  server: { host: string; port: number; publicUrl: string; trustProxy: string[] };
   redis: { url: string; keyPrefix: string };
   database: { url?: string; dataDir: string };
   auth: {
@@ -50,6 +51,7 @@ export interface VigiaConfig {
   pluginDirs: string[];
   retention: { raw: number; '1m': number; '1h': number };
   storage: { liveWindowMs: number; flushIntervalMs: number; batchSize: number; staleAfterMs: number };
+  limits: { seriesPerMetric: number; newSeriesPerMinute: number; labelsPerSample: number; labelNameLength: number; labelValueLength: number };
   alerts: ConfigFile['alerts'];
   channels: ConfigFile['channels'];
   maintenanceWindows: ConfigFile['maintenance_windows'];
@@ -182,7 +184,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return {
     file: relative(process.cwd(), file) || file,
-    server: { host, port, publicUrl: env.publicUrl ?? parsed.server.public_url ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}` },
+    server: { host, port, publicUrl: env.publicUrl ?? parsed.server.public_url ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`, trustProxy: env.trustProxy },
     redis: { url: redisUrl, keyPrefix: env.keyPrefix ?? 'vigia' },
     database: { url: env.databaseUrl, dataDir },
     auth: {
@@ -199,6 +201,13 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     pluginDirs: [join(REPO_ROOT, 'plugins'), ...parsed.plugin_dirs.map(rel)],
     retention: parsed.retention,
     storage: { liveWindowMs: parsed.storage.live_window, flushIntervalMs: parsed.storage.flush_interval, batchSize: parsed.storage.batch_size, staleAfterMs: parsed.storage.stale_after },
+    limits: {
+      seriesPerMetric: parsed.limits.series_per_metric,
+      newSeriesPerMinute: parsed.limits.new_series_per_minute,
+      labelsPerSample: parsed.limits.labels_per_sample,
+      labelNameLength: parsed.limits.label_name_length,
+      labelValueLength: parsed.limits.label_value_length,
+    },
     alerts: parsed.alerts,
     channels,
     maintenanceWindows: parsed.maintenance_windows,

@@ -103,6 +103,18 @@ export const fileSchema = z.strictObject({
       stale_after: positiveDuration.default(5 * 60_000),
     })
     .default({ live_window: 3_600_000, flush_interval: 1_000, batch_size: 20_000, stale_after: 5 * 60_000 }),
+  /** Cardinality guards on every ingest path (pushes and collectors): what one caller may cost everyone. */
+  limits: z
+    .strictObject({
+      /** Distinct label sets one metric name may hold; a new one past this is refused. */
+      series_per_metric: z.number().int().min(1).default(1_000),
+      /** New series accepted per minute across all metrics and all API and worker processes. */
+      new_series_per_minute: z.number().int().min(1).default(10_000),
+      labels_per_sample: z.number().int().min(0).max(32, 'must be at most 32 (what a sample can carry)').default(20),
+      label_name_length: z.number().int().min(1).max(1_024).default(100),
+      label_value_length: z.number().int().min(1).max(1_024, 'must be at most 1024 (what a sample can carry)').default(1_024),
+    })
+    .default({ series_per_metric: 1_000, new_series_per_minute: 10_000, labels_per_sample: 20, label_name_length: 100, label_value_length: 1_024 }),
   auth: z.strictObject({ session_ttl: positiveDuration.default(12 * 3_600_000) }).default({ session_ttl: 12 * 3_600_000 }),
   alerts: z
     .strictObject({

@@ -18,7 +18,8 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   const app = Fastify({
     logger: false,
     bodyLimit: 8 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For only from the proxies VIGIA_TRUST_PROXY names: from anyone else it would let a client pick its address.
+    trustProxy: deps.config.server.trustProxy.length ? deps.config.server.trustProxy : false,
     // Live subscriptions never end on their own: closing the server must end them.
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 500 },

@@ -1,5 +1,7 @@
 // The one module that reads process.env. Everything else receives these values.
 
+import { proxyEntryProblem } from './trust-proxy.ts';
+
 export type Env = Record<string, string | undefined>;
 
 export interface EnvSettings {
@@ -7,6 +9,8 @@ export interface EnvSettings {
   host?: string;
   port?: number;
   publicUrl?: string;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges); empty: none. */
+  trustProxy: string[];
   redisUrl?: string;
   keyPrefix?: string;
   databaseUrl?: string;
@@ -59,6 +63,16 @@ function recipients(env: Env): string[] {
   return [...numbered, ...listed];
 }
 
+/** VIGIA_TRUST_PROXY: a comma list; one bad entry stops the start rather than trusting less (or more) than meant. */
+function trustedProxies(env: Env, key: string): string[] {
+  const entries = (env[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const problem = proxyEntryProblem(entry);
+    if (problem) throw new EnvError(`environment variable ${key}: "${entry}" ${problem}`);
+  }
+  return entries;
+}
+
 function redisUrl(env: Env): string | undefined {
   const url = str(env, 'REDIS_URL');
   if (url) return url;
@@ -76,6 +90,7 @@ export function readEnv(env: Env = process.env): EnvSettings {
     host: str(env, 'MONITORING_HOST'),
     port: int(env, 'MONITORING_PORT'),
     publicUrl: str(env, 'VIGIA_PUBLIC_URL'),
+    trustProxy: trustedProxies(env, 'VIGIA_TRUST_PROXY'),
     redisUrl: redisUrl(env),
     keyPrefix: str(env, 'VIGIA_KEY_PREFIX'),
     databaseUrl: str(env, 'DATABASE_URL'),

@@ -2,3 +2,4 @@ export * as schema from './schema/index.ts';
 export * from './schema/index.ts';
 export * from './client.ts';
 export * from './history-store.ts';
+export * from './rejection-counters.ts';

@@ -7,3 +7,4 @@ export * from './collector-health.ts';
 export * from './queues.ts';
 export * from './open-queue.ts';
 export * from './job-counters.ts';
+export * from './series-guard.ts';

@@ -24,6 +24,10 @@ export function redisKeys(prefix: string) {
     collectors: `${prefix}:collectors`,
     /** hash: counter name → integer, for Vigia's own counters shared by all processes */
     counters: `${prefix}:counters`,
+    /** sorted set per metric name: its series keys, scored by when each was last seen (series limits) */
+    knownSeries: (metric: string) => `${prefix}:known:${metric}`,
+    /** integer per minute: series created in it across all processes (expires) */
+    newSeries: (minute: number) => `${prefix}:new-series:${minute}`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

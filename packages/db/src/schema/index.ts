@@ -1,3 +1,4 @@
 export * from './samples.ts';
 export * from './auth.ts';
 export * from './alerts.ts';
+export * from './counters.ts';

@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.ts';
+import type { LiveSample } from './sample-writer.ts';
+
+/** What one sender may cost everyone (config `limits:`), applied on every ingest path. */
+export interface SeriesLimits {
+  seriesPerMetric: number;
+  newSeriesPerMinute: number;
+  labelsPerSample: number;
+  labelNameLength: number;
+  labelValueLength: number;
+}
+
+/** Why a sample was refused: `reason` labels vigia_ingest_rejected_total, `error` is for the sender. */
+export interface Refusal {
+  reason: 'labels_limit' | 'label_too_long' | 'series_limit' | 'new_series_rate';
+  error: string;
+}
+
+// A known series is stamped again at most once a minute: enough for retention to tell the silent
+// ones, without a write per sample.
+const REFRESH_MS = 60_000;
+
+/**
+ * One call decides a whole batch, atomically, so API processes and workers pushing at once cannot
+ * together overshoot a limit. KEYS[1] counts series created this minute; KEYS[2..] are the known
+ * sets (series key → last seen) of the metrics in the batch. ARGV: now, refresh ms, per-metric
+ * limit, per-minute limit, then (metric index, series key) per sample. Answers 0 (admitted),
+ * 1 (metric full) or 2 (too many new series this minute) per sample.
+ */
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local refresh = tonumber(ARGV[2])
+local perMetric = tonumber(ARGV[3])
+local perMinute = tonumber(ARGV[4])
+local created = tonumber(redis.call('GET', KEYS[1]) or '0')
+local sizes = {}
+local out = {}
+local added = 0
+for i = 5, #ARGV, 2 do
+  local set = KEYS[tonumber(ARGV[i]) + 2]
+  local member = ARGV[i + 1]
+  local seen = redis.call('ZSCORE', set, member)
+  local code = 0
+  if seen then
+    if now - tonumber(seen) >= refresh then redis.call('ZADD', set, now, member) end
+  else
+    local size = sizes[set] or redis.call('ZCARD', set)
+    if size >= perMetric then
+      code = 1
+    elseif created + added >= perMinute then
+      code = 2
+    else
+      redis.call('ZADD', set, now, member)
+      size = size + 1
+      added = added + 1
+    end
+    sizes[set] = size
+  end
+  out[#out + 1] = code
+end
+if added > 0 then
+  redis.call('INCRBY', KEYS[1], added)
+  redis.call('PEXPIRE', KEYS[1], 120000)
+end
+return out
+`;
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * Cardinality limits. The series each metric holds are kept in Redis, so every API process and
+ * worker shares them and a restart forgets nothing; series silent past raw retention are
+ * forgotten (as their newest value is), which frees their place.
+ */
+export class SeriesGuard {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly limits: SeriesLimits,
+  ) {}
+
+  /** Checks that need no shared state: how many labels, how long their names and values. */
+  labelProblem(sample: Pick<LiveSample, 'labels'>): Refusal | null {
+    const entries = Object.entries(sample.labels);
+    const { labelsPerSample, labelNameLength, labelValueLength } = this.limits;
+    if (entries.length > labelsPerSample) {
+      return { reason: 'labels_limit', error: `labels: ${entries.length} labels, at most ${labelsPerSample} per sample (limits.labels_per_sample)` };
+    }
+    for (const [name, value] of entries) {
+      if (name.length > labelNameLength) {
+        return { reason: 'label_too_long', error: `labels: the name ${shorten(name)} is longer than ${labelNameLength} characters (limits.label_name_length)` };
+      }
+      if (value.length > labelValueLength) {
+        return { reason: 'label_too_long', error: `labels.${name}: the value is longer than ${labelValueLength} characters (limits.label_value_length)` };
+      }
+    }
+    return null;
+  }
+
+  /** One answer per sample, in order: null when admitted, else why not. */
+  async admit(samples: readonly LiveSample[], now = Date.now()): Promise<(Refusal | null)[]> {
+    const answers: (Refusal | null)[] = samples.map((s) => this.labelProblem(s));
+    const metricIndex = new Map<string, number>();
+    const args: (string | number)[] = [];
+    const asked: number[] = [];
+    samples.forEach((s, i) => {
+      if (answers[i]) return;
+      let m = metricIndex.get(s.name);
+      if (m === undefined) metricIndex.set(s.name, (m = metricIndex.size));
+      args.push(m, s.key);
+      asked.push(i);
+    });
+    if (asked.length === 0) return answers;
+    const minute = Math.floor(now / 60_000);
+    const keys = [this.keys.newSeries(minute), ...[...metricIndex.keys()].map((name) => this.keys.knownSeries(name))];
+    const { seriesPerMetric, newSeriesPerMinute } = this.limits;
+    const codes = (await this.redis.eval(ADMIT, keys.length, ...keys, now, REFRESH_MS, seriesPerMetric, newSeriesPerMinute, ...args)) as number[];
+    asked.forEach((i, n) => {
+      if (codes[n] === 1) {
+        answers[i] = { reason: 'series_limit', error: `${samples[i]!.name} already has ${seriesPerMetric} series; a new label set is refused (limits.series_per_metric)` };
+      } else if (codes[n] === 2) {
+        answers[i] = { reason: 'new_series_rate', error: `more than ${newSeriesPerMinute} new series this minute; send it again later (limits.new_series_per_minute)` };
+      }
+    });
+    return answers;
+  }
+
+  /** Forgets series not seen since before `olderThan` (ms), freeing their place; returns how many. */
+  async forgetSilent(olderThan: number): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.knownSeries('*'), 'COUNT', 500);
+      cursor = next;
+      for (const key of found) removed += await this.redis.zremrangebyscore(key, '-inf', `(${olderThan}`);
+    } while (cursor !== '0');
+    return removed;
+  }
+}

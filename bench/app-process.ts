@@ -24,7 +24,7 @@ export interface AppProcess {
  * Only PATH and HOME come from this process: a DATABASE_URL or MONITORING_PORT in the shell must
  * not leak into the benchmark.
  */
-export function spawnApp(app: 'worker' | 'api', env: Record<string, string>): AppProcess {
+export function spawnApp(app: 'worker' | 'api' | 'all', env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'scripts/run.mjs', app], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },

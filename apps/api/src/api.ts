@@ -61,7 +61,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     escalations: new Escalations(escalateQueue, config),
     auth,
     secretKey,
-    loginLimiter: new LoginLimiter(),
+    loginLimiter: new LoginLimiter(redis, keys),
     logger,
     startedAt: Date.now(),
     liveSubscribers: { count: 0 },

@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
     collectors: `${prefix}:collectors`,
     /** hash: counter name → integer, for Vigia's own counters shared by all processes */
     counters: `${prefix}:counters`,
+    /** hash per client address, and per address + username: failed logins (`n`) and when the next try is allowed (`until`); expires */
+    loginFailures: (scope: string) => `${prefix}:login-failures:${scope}`,
     /** sorted set per metric name: its series keys, scored by when each was last seen (series limits) */
     knownSeries: (metric: string) => `${prefix}:known:${metric}`,
     /** integer per minute: series created in it across all processes (expires) */

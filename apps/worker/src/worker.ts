@@ -2,8 +2,8 @@ import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
-import { HistoryStore, type Store } from '@vigia/db';
-import { CollectorHealthBoard, JobCounters, SampleReader, SampleWriter, connectRedis, openQueue, redisKeys } from '@vigia/live';
+import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
+import { CollectorHealthBoard, JobCounters, SampleReader, SampleWriter, SeriesGuard, connectRedis, openQueue, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
@@ -66,13 +66,15 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const writer = new SampleWriter(redis, keys, { liveWindowMs: config.storage.liveWindowMs });
   const health = new CollectorHealthBoard(redis, keys);
   const counters = new JobCounters(redis, keys);
+  const guard = new SeriesGuard(redis, keys, config.limits);
+  const rejections = new RejectionCounters(store.sql, (error) => logger.warn('could not count ingest rejections in PostgreSQL; kept for the next try', { error: error.message }));
 
   // Disabled collectors are not even loaded (their dependencies cost memory for nothing).
   const channelTypes = new Set(Object.entries(config.channels).filter(([, c]) => c.enabled !== false).map(([name, c]) => c.type ?? name));
   const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type, name) =>
     type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
   );
-  const runners = buildRunners(config, plugins, { writer, health, redis, keys, host: config.collection.host, logger: logger.child('collect') });
+  const runners = buildRunners(config, plugins, { writer, guard, rejections, health, redis, keys, host: config.collection.host, logger: logger.child('collect') });
   const byScope = (scope: CollectorRunner['scope']) => new Map([...runners].filter(([, r]) => r.scope === scope));
   const sharedRunners = byScope('shared');
   const hostRunners = byScope('host');
@@ -134,7 +136,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     : undefined;
   const maintenanceWorker = new Worker<MaintenancePayload>(
     QUEUES.maintenance.name,
-    async () => runRetention(history, new SampleReader(redis, keys), config.retention, logger.child('retention')),
+    async () => runRetention(history, new SampleReader(redis, keys), guard, config.retention, logger.child('retention')),
     { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: 1 },
   );
   const queueWorkers = [collectWorker, maintenanceWorker, hostWorker].filter((w) => w !== undefined);
@@ -163,7 +165,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
       await Promise.allSettled([...queueWorkers.map((w) => w.close()), alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
-      await Promise.allSettled([collectQueue.close(), hostQueue?.close(), maintenanceQueue.close(), counters.stop()]);
+      await Promise.allSettled([collectQueue.close(), hostQueue?.close(), maintenanceQueue.close(), counters.stop(), rejections.stop()]);
       for (const c of [redis, blocking, workerOptions.connection, ...[maintenanceWorker, hostWorker].map((w) => w?.opts.connection as Redis | undefined)]) c?.disconnect();
     },
   };

@@ -6,8 +6,9 @@ import { episodeThreadId, notificationMessageId } from './message-id.ts';
 import { renderHtml } from './render-html.ts';
 import { renderText } from './render-text.ts';
 import { classifySmtpError } from './smtp-errors.ts';
+import { SmtpProgress } from './smtp-progress.ts';
 
-function createTransport(config: EmailConfig) {
+function createTransport(config: EmailConfig, progress: SmtpProgress) {
   return nodemailer.createTransport({
     host: config.host,
     port: config.port,
@@ -19,6 +20,9 @@ function createTransport(config: EmailConfig) {
     greetingTimeout: config.timeout_ms,
     socketTimeout: config.timeout_ms,
     dnsTimeout: config.timeout_ms,
+    // The session's steps go to `progress` only (never printed), so a failure can say where it stopped.
+    logger: progress.logger,
+    transactionLog: true,
   });
 }
 
@@ -33,7 +37,8 @@ export default function emailNotifier() {
 
     async send(notification, { config, logger, signal }) {
       const timeout = AbortSignal.timeout(config.timeout_ms);
-      const transport = createTransport(config);
+      const progress = new SmtpProgress();
+      const transport = createTransport(config, progress);
       try {
         const info = await transport.sendMail({
           from: config.from,
@@ -57,7 +62,7 @@ export default function emailNotifier() {
         const refused = info.rejected.length ? `; refused: ${info.rejected.join(', ')}` : '';
         return { externalId: info.serverMessageId ?? info.messageId, detail: `${info.response}${refused}` };
       } catch (error) {
-        throw classifySmtpError(error, { byHost: signal.aborted, byTimeout: timeout.aborted, timeoutMs: config.timeout_ms });
+        throw classifySmtpError(error, { host: config.host, port: config.port, timeoutMs: config.timeout_ms, byHost: signal.aborted, byTimeout: timeout.aborted, progress });
       } finally {
         transport.close();
       }

@@ -138,17 +138,23 @@ describe('email notifier: delivery', () => {
 });
 
 describe('email notifier: failures', () => {
-  it('treats a refused connection as retryable', async () => {
+  it('treats a refused connection as retryable and names the server and the cause', async () => {
     const port = await freePort();
     const error = await failure(deliver({ ...baseConfig(), port }, fresh()));
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toBe(`could not connect to SMTP server 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
+  });
+
+  it('says TLS failed, with host:port, when the server does not speak TLS', async () => {
+    const error = await failure(deliver({ ...baseConfig(), secure: true }, fresh()));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toMatch(new RegExp(`^TLS with SMTP server 127\\.0\\.0\\.1:${sink.port} failed \\(ERR_SSL_`));
   });
 
   it('treats a 550 for the recipient as permanent', async () => {
     const error = await failure(deliver({ ...baseConfig(), to: ['rejected@example.com'] }, fresh()));
     expect(isPermanentError(error)).toBe(true);
-    expect(error.message).toContain('550');
+    expect(error.message).toContain(`SMTP server 127.0.0.1:${sink.port} replied 550 after RCPT`);
   });
 
   it('treats a 451 for the recipient as retryable', async () => {
@@ -158,11 +164,12 @@ describe('email notifier: failures', () => {
     expect(error.message).toContain('451');
   });
 
-  it('gives up on a server that never greets after timeout_ms', async () => {
+  it('gives up on a server that accepts and never greets after timeout_ms, and says so with host:port', async () => {
     const silent = await startSilentServer();
     try {
       const error = await failure(deliver({ ...baseConfig(), port: silent.port, timeout_ms: 300 }, fresh()));
       expect(error).toBeInstanceOf(RetryableError);
+      expect(error.message).toBe(`SMTP server 127.0.0.1:${silent.port} accepted the connection but sent no greeting within 300 ms`);
       await waitFor(() => silent.dropped() === 1, { what: 'the client to close the connection' });
     } finally {
       await silent.stop();
@@ -178,7 +185,7 @@ describe('email notifier: failures', () => {
       controller.abort();
       const error = await sending;
       expect(error).toBeInstanceOf(RetryableError);
-      expect(error.message).toContain('aborted');
+      expect(error.message).toBe(`SMTP delivery to 127.0.0.1:${silent.port} aborted by the host`);
       await waitFor(() => silent.dropped() === 1, { what: 'the client to close the connection' });
     } finally {
       await silent.stop();

@@ -7,9 +7,9 @@ import type { Logger } from '@vigia/plugin-sdk';
 import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
-import { loadSuppressions } from './suppression.ts';
+import { loadSuppressions, type Suppressions } from './suppression.ts';
 
-interface Observation {
+export interface Observation {
   rule: RuleSpec;
   seriesKey: string;
   labels: Record<string, string>;
@@ -161,11 +161,13 @@ export class Evaluator {
     return { result };
   }
 
-  /** `onCommitted` runs after each transaction of the tick's changes (the relay can start sending at once). */
-  async tick(now = Date.now(), onCommitted?: () => void): Promise<TickResult> {
-    const started = performance.now();
-    const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
-    const observations = await this.observe(now, states);
+  /**
+   * Steps each observed series through the state machine, with the ladder and suppressions, and
+   * returns the changes to commit. `states` is updated as it goes, so later series see earlier
+   * changes (two rules sharing an episode); the caller's database commit catches up. With
+   * `releaseHeld`, resolved series still holding a message that were not observed are released.
+   */
+  private plan(observations: Observation[], states: Map<string, StoredState>, suppressions: Suppressions, now: number, releaseHeld: boolean): Change[] {
     const bySeries = new Map<string, StoredState[]>();
     for (const s of states.values()) {
       const list = bySeries.get(s.seriesKey);
@@ -174,9 +176,7 @@ export class Evaluator {
     }
     const touched = new Set<string>();
     const changes: Change[] = [];
-    const apply = (o: { rule: RuleSpec; seriesKey: string; labels: Record<string, string>; value: number | null; unit?: string }, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
-      // Later series of this tick see the change at once (two rules sharing an episode); the
-      // database catches up below.
+    const apply = (o: Observation, prev: typeof INACTIVE, result: Step, version: number | null, comment?: string, extra: Partial<Change> = {}) => {
       const next: StoredState = { rule: o.rule.name, seriesKey: o.seriesKey, labels: o.labels, state: result.state, version: (version ?? 0) + 1 };
       states.set(`${o.rule.name}\u0000${o.seriesKey}`, next);
       bySeries.set(o.seriesKey, [...(bySeries.get(o.seriesKey) ?? []).filter((s) => s.rule !== o.rule.name), next]);
@@ -215,6 +215,7 @@ export class Evaluator {
       if (!result.changed) continue;
       apply(o, prev, result, stored?.version ?? null, result.events.includes('held') ? `held by ${suppressed!.description}` : ladder.comment, ladder.extra);
     }
+    if (!releaseHeld) return changes;
     // Resolved series still holding a message (a resolution never announced) are not observed any more.
     for (const [id, stored] of states) {
       if (touched.has(id) || !stored.state.held) continue;
@@ -223,9 +224,38 @@ export class Evaluator {
       const released = release(stored.state, now);
       if (released) apply({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null }, stored.state, released, stored.version);
     }
-    const { events, applied, conflicts } = await this.store.commitMany(changes, onCommitted);
-    for (const c of conflicts) this.logger.debug('alert changed meanwhile; evaluated again next tick', { rule: c.rule.name, series: c.seriesKey });
-    await publishAlertEvents(this.redis, this.keys, events);
+    return changes;
+  }
+
+  /** Commits changes a group per transaction (`onCommitted` after each) and publishes what happened. */
+  private async commit(changes: Change[], onCommitted?: () => void): Promise<{ events: AlertEvent[]; applied: number; conflicts: Change[] }> {
+    const committed = await this.store.commitMany(changes, onCommitted);
+    for (const c of committed.conflicts) this.logger.debug('alert changed meanwhile; evaluated again later', { rule: c.rule.name, series: c.seriesKey });
+    await publishAlertEvents(this.redis, this.keys, committed.events);
+    return committed;
+  }
+
+  /**
+   * Evaluates the given series only, against `states` (which it updates with what it changes), at
+   * `now`: the path a newly arrived sample or a `for` deadline takes, between ticks. Changes that
+   * lost a race to another writer come back in `conflicts` and are not in `states` as written.
+   */
+  async evaluate(observations: Observation[], states: Map<string, StoredState>, now: number, onCommitted?: () => void): Promise<{ events: AlertEvent[]; applied: Change[]; conflicts: Change[] }> {
+    const suppressions = await loadSuppressions(this.store.db, this.config.maintenanceWindows, now);
+    const changes = this.plan(observations, states, suppressions, now, false);
+    if (!changes.length) return { events: [], applied: [], conflicts: [] };
+    const { events, conflicts } = await this.commit(changes, onCommitted);
+    const lost = new Set(conflicts);
+    return { events, applied: changes.filter((c) => !lost.has(c)), conflicts };
+  }
+
+  /** `onCommitted` runs after each transaction of the tick's changes (the relay can start sending at once). */
+  async tick(now = Date.now(), onCommitted?: () => void): Promise<TickResult> {
+    const started = performance.now();
+    const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
+    const observations = await this.observe(now, states);
+    const changes = this.plan(observations, states, suppressions, now, true);
+    const { events, applied } = await this.commit(changes, onCommitted);
     // Resolved series past their flap window behave like new ones; their rows are dropped now and then.
     if (++this.ticks % 20 === 0) await this.store.forgetQuiet(now - Math.max(0, ...this.rules.map((r) => r.cooldownMs)));
     return { rules: this.rules.length, series: observations.length, transitions: applied, events, durationMs: performance.now() - started };

@@ -1,10 +1,11 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, Escalations, Evaluator, OutboxRelay, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep } from '@vigia/alerting';
+import { AlertStore, Escalations, Evaluator, OutboxRelay, OwnerLease, SampleEvaluator, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import { QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import { LiveFeed, QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
 import type { PluginSet } from './plugin-loader.ts';
@@ -12,14 +13,20 @@ import type { PluginSet } from './plugin-loader.ts';
 export interface RunningAlerting {
   evaluator: Evaluator;
   relay: OutboxRelay;
+  /** Held by one worker at a time: that worker also evaluates rules as their samples arrive. */
+  lease: OwnerLease;
   /** Puts the evaluate scheduler and the channel list back (after Redis lost its data). */
   reschedule(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** How long a crashed worker keeps the evaluation on arrival to itself before another takes it over (the tick goes on meanwhile). */
+const ARRIVAL_LEASE_MS = 6_000;
+
 /**
  * The worker's alerting side: an `evaluate` job scheduler (one tick per evaluation interval,
- * whichever worker takes it), the outbox relay, and the delivery queue's processor.
+ * whichever worker takes it), evaluation as samples arrive (on the worker holding the lease),
+ * the outbox relay, and the delivery queue's processor.
  */
 export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; counters: JobCounters; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
   const { config, store, redis, keys, logger, counters } = deps;
@@ -68,6 +75,36 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
   );
 
+  // Between ticks, one worker evaluates each sample as it arrives and each `for` on its deadline.
+  // Its writes go through the same version-checked commit as the tick's, so the two never both
+  // apply a transition, and notifications still leave through the outbox exactly once.
+  const onArrival = new SampleEvaluator(rules, evaluator, alertStore, redis, keys, logger.child('on-arrival'), {
+    reloadEveryMs: Math.min(Math.max(config.alerts.evaluation_interval, 5_000), 60_000),
+    onCommitted: () => relay.kick(),
+    onEvents: (events) => escalations.follow(events),
+  });
+  let feed: LiveFeed | undefined;
+  const lease = new OwnerLease(
+    redis,
+    keys.alertingOwner,
+    `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    ARRIVAL_LEASE_MS,
+    async (owned) => {
+      if (owned) {
+        onArrival.start();
+        feed = new LiveFeed(deps.connect(), keys, (error) => logger.warn('live stream connection problem', { error: error.message }));
+        feed.subscribe((batch) => onArrival.offer(batch));
+        feed.start();
+        logger.info('evaluating rules as their samples arrive');
+      } else {
+        await feed?.stop();
+        feed = undefined;
+        await onArrival.stop();
+      }
+    },
+    logger,
+  );
+
   const escalateWorker = new Worker<EscalatePayload>(
     QUEUES.escalate.name,
     async (job) => {
@@ -100,12 +137,15 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   );
   for (const w of [evaluateWorker, notifyWorker, escalateWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
   relay.start();
+  await lease.start();
 
   return {
     evaluator,
     relay,
+    lease,
     reschedule,
     async stop() {
+      await lease.stop();
       await relay.stop();
       await Promise.allSettled([evaluateWorker.close(), notifyWorker.close(), escalateWorker.close()]);
       await Promise.allSettled([evaluateQueue.close(), notifyQueue.close(), escalateQueue.close()]);

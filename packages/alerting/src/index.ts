@@ -2,6 +2,8 @@ export * from './rules.ts';
 export * from './alert-store.ts';
 export * from './alert-events.ts';
 export * from './evaluator.ts';
+export * from './sample-evaluator.ts';
+export * from './owner-lease.ts';
 export * from './outbox-relay.ts';
 export * from './delivery.ts';
 export * from './channels.ts';

@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     live: `${prefix}:live`,
     /** capped stream of alert transitions for live subscribers */
     alertEvents: `${prefix}:alert-events`,
+    /** string with expiry: the worker that evaluates rules as their samples arrive (one at a time) */
+    alertingOwner: `${prefix}:alerting-owner`,
     /** string: when this Redis started holding Vigia's live data (reset when Redis lost it) */
     dataSince: `${prefix}:data-since`,
     /** hash: channel → JSON description with secrets redacted, published by the workers */

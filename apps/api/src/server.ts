@@ -1,10 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createContext } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoute } from './health.ts';
 import { prometheusRoute } from './prometheus.ts';
+import { countRefusedPush, isPush, refusalOf } from './push-refusals.ts';
 import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
@@ -34,10 +36,11 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
     done(null, payload);
   });
   // Fastify's own refusals (malformed JSON, body too large) in the same shape as every other error.
-  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) deps.logger.error('request failed', { method: req.method, url: req.url.split('?')[0], error: error.message });
-    void reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
+    if (isPush(req.method, req.url)) await countRefusedPush(deps, refusalOf(status));
+    return reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
   });
   await app.register(fastifyCookie);
   await app.register(fastifyTRPCPlugin, {
@@ -47,6 +50,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error('procedure failed', { path, error: error.cause?.message ?? error.message });
+        if (path === 'metrics.push') void countRefusedPush(deps, refusalOf(getHTTPStatusCodeFromError(error)));
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

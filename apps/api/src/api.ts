@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
-import { HistoryStore, type Store } from '@vigia/db';
+import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
 import { AlertStore, Escalations, buildRules, type AlertEvent } from '@vigia/alerting';
-import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type EscalatePayload, type NotifyPayload } from '@vigia/live';
+import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, SeriesGuard, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type EscalatePayload, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { LoginLimiter } from './auth/login-limiter.ts';
@@ -51,6 +51,8 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     keys,
     reader: new SampleReader(redis, keys),
     writer: new SampleWriter(redis, keys, { liveWindowMs: config.storage.liveWindowMs }),
+    guard: new SeriesGuard(redis, keys, config.limits),
+    rejections: new RejectionCounters(store.sql, (error) => logger.warn('could not count ingest rejections in PostgreSQL; kept for the next try', { error: error.message })),
     feed,
     health: new CollectorHealthBoard(redis, keys),
     alerts: new AlertStore(store.db, config.server.publicUrl),
@@ -77,6 +79,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     deps,
     async close() {
       await app.close();
+      await deps.rejections.stop();
       await Promise.all([feed.stop(), alertFeed.stop(), notifyQueue.close(), escalateQueue.close(), notifyEvents.close()]);
       redis.disconnect();
     },

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import type { RuleSpec } from '@vigia/core';
 import type { AlertEvent, AlertStore, Escalations } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
-import type { HistoryStore, Store } from '@vigia/db';
-import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, StreamFeed } from '@vigia/live';
+import type { HistoryStore, RejectionCounters, Store } from '@vigia/db';
+import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, SeriesGuard, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { AuthService } from '@vigia/auth';
 import type { LoginLimiter } from './auth/login-limiter.ts';
@@ -18,6 +18,10 @@ export interface ApiDeps {
   keys: RedisKeys;
   reader: SampleReader;
   writer: SampleWriter;
+  /** Series limits (config `limits:`), on every ingest path. */
+  guard: SeriesGuard;
+  /** vigia_ingest_rejected_total, kept in PostgreSQL. */
+  rejections: RejectionCounters;
   feed: LiveFeed;
   health: CollectorHealthBoard;
   alerts: AlertStore;

@@ -36,9 +36,10 @@ function addCollectedSeries(registry: Registry, samples: LiveSample[], descripto
 }
 
 async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[]): Promise<void> {
-  const [health, counters, backlog, counts, active] = await Promise.all([
+  const [health, counters, rejections, backlog, counts, active] = await Promise.all([
     deps.health.list(),
     deps.redis.hgetall(deps.keys.counters),
+    deps.rejections.totals(),
     deps.redis.xlen(deps.keys.ingest),
     Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES))),
     deps.alerts.activeCounts(),
@@ -54,15 +55,15 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
     errors.inc({ collector: h.name }, h.errorsTotal);
     if (h.lastDurationMs !== undefined) duration.set({ collector: h.name }, h.lastDurationMs / 1000);
   }
-  const rejected = new Counter({ name: 'vigia_ingest_rejected_total', help: 'Samples refused at ingestion, by reason', labelNames: ['reason'], registers });
+  const rejected = new Counter({ name: 'vigia_ingest_rejected_total', help: 'Samples and push requests refused at ingestion, by reason', labelNames: ['reason'], registers });
   const jobs = new Counter({ name: 'vigia_jobs_total', help: 'Jobs processed by the workers, by queue', labelNames: ['queue'], registers });
   const jobSeconds = new Counter({ name: 'vigia_job_duration_seconds_total', help: 'Time spent processing jobs, by queue (divide by vigia_jobs_total for the mean)', labelNames: ['queue'], registers });
   for (const [field, value] of Object.entries(counters)) {
     const [kind, label] = field.split(':', 2) as [string, string];
-    if (kind === 'ingest_rejected') rejected.inc({ reason: label }, Number(value));
-    else if (kind === 'jobs') jobs.inc({ queue: label }, Number(value));
+    if (kind === 'jobs') jobs.inc({ queue: label }, Number(value));
     else if (kind === 'job_seconds') jobSeconds.inc({ queue: label }, Number(value));
   }
+  for (const [reason, n] of rejections) rejected.inc({ reason }, n);
   new Gauge({ name: 'vigia_history_backlog_batches', help: 'Sample batches waiting in Redis to be written to PostgreSQL', registers }).set(backlog);
   const depth = new Gauge({ name: 'vigia_queue_jobs', help: 'Jobs in each BullMQ queue by state', labelNames: ['queue', 'state'], registers });
   queues.forEach((q, i) => {

@@ -1,10 +1,14 @@
 import { sampleSchema, type Collector, type CollectorScope, type Logger, type Sample } from '@vigia/plugin-sdk';
-import { hostScopedName, toLiveSample, type CollectorHealthBoard, type SampleWriter } from '@vigia/live';
+import { hostScopedName, toLiveSample, type CollectorHealthBoard, type LiveSample, type SampleWriter, type SeriesGuard } from '@vigia/live';
+import type { RejectionCounters } from '@vigia/db';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '@vigia/live';
 
 export interface RunnerDeps {
   writer: SampleWriter;
+  /** The same series limits pushes are held to: a collector reading what applications write is no exception. */
+  guard: SeriesGuard;
+  rejections: RejectionCounters;
   health: CollectorHealthBoard;
   redis: Redis;
   keys: RedisKeys;
@@ -30,6 +34,7 @@ class TimeoutError extends Error {}
 export class CollectorRunner {
   private initialised?: Promise<void>;
   private readonly warnedInvalid = new Set<string>();
+  private readonly warnedLimit = new Set<string>();
   readonly scope: CollectorScope;
   /** What its health, published facts and live batches are known by: `system@web-1` for a host-scoped one. */
   readonly healthName: string;
@@ -84,7 +89,7 @@ export class CollectorRunner {
         }, this.timeoutMs);
       });
       const returned = await Promise.race([work, timeout]);
-      const valid = this.validate([...emitted, ...(returned ?? [])], rejected, now);
+      const valid = await this.admit(this.validate([...emitted, ...(returned ?? [])], rejected, now), rejected, now);
       await this.deps.writer.write({ source: this.healthName, samples: valid });
       outcome = { ok: true, samples: valid.length, durationMs: performance.now() - started };
     } catch (error) {
@@ -112,8 +117,8 @@ export class CollectorRunner {
     return { ...sample, labels: { ...labels, host: this.deps.host } };
   }
 
-  private validate(samples: Sample[], rejected: string[], now: number) {
-    const out = [];
+  private validate(samples: Sample[], rejected: string[], now: number): LiveSample[] {
+    const out: LiveSample[] = [];
     for (const s of samples) {
       const parsed = sampleSchema.safeParse(this.labelHost(s));
       if (parsed.success) {
@@ -134,10 +139,25 @@ export class CollectorRunner {
     return out;
   }
 
+  /** Keeps the samples the series limits admit; the others are counted by reason and warned about once per metric. */
+  private async admit(samples: LiveSample[], rejected: string[], now: number): Promise<LiveSample[]> {
+    const answers = await this.deps.guard.admit(samples, now);
+    return samples.filter((s, i) => {
+      const refusal = answers[i];
+      if (!refusal) return true;
+      rejected.push(refusal.reason);
+      if (!this.warnedLimit.has(s.name)) {
+        this.warnedLimit.add(s.name);
+        this.deps.logger.warn('collector sample over a series limit; dropped (logged once per metric)', { collector: this.collector.name, metric: s.name, error: refusal.error });
+      }
+      return false;
+    });
+  }
+
   private async countRejected(reasons: string[]): Promise<void> {
-    const tx = this.deps.redis.multi();
-    for (const reason of reasons) tx.hincrby(this.deps.keys.counters, `ingest_rejected:${reason}`, 1);
-    await tx.exec();
+    const counts = new Map<string, number>();
+    for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    await this.deps.rejections.record(counts);
   }
 
   async close(): Promise<void> {

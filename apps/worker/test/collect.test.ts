@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { ConfigError } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, redisKeys } from '@vigia/live';
-import { HistoryStore } from '@vigia/db';
+import { HistoryStore, RejectionCounters } from '@vigia/db';
 import { TEST_REDIS_URL, STORE_KINDS, waitFor } from '@vigia/testing';
 import { workerHarness, writePlugin, type WorkerHarness } from './harness.ts';
 
@@ -74,7 +74,9 @@ describe('drop-in plugins', () => {
     expect(good!.runsTotal).toBeGreaterThanOrEqual(2);
     // Invalid samples are dropped and counted; the valid one next to them is kept.
     await waitFor(async () => (await reader.current({ name: 'ok_metric' })).length === 1, { what: 'valid sample of halfbad' });
-    expect(Number(await redis.hget(keys.counters, 'ingest_rejected:invalid_sample'))).toBeGreaterThanOrEqual(2);
+    const rejections = new RejectionCounters(harness.database.store.sql);
+    await waitFor(async () => ((await rejections.totals()).get('invalid_sample') ?? 0) >= 2, { what: 'the invalid samples counted' });
+    await rejections.stop();
     expect(await reader.current({ name: 'nan_metric' })).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { callerFor } from './caller.ts';
 import { sendError } from './errors.ts';
 import { iso, timeParam } from './time-param.ts';
 import { MAX_PUSH_SAMPLES } from '../ingest.ts';
+import { countRefusedPush } from '../push-refusals.ts';
 
 const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -30,8 +31,14 @@ export function metricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const caller = await callerFor(deps, req, reply);
       const body = req.body as { samples?: unknown } | unknown[] | undefined;
       const samples = Array.isArray(body) ? body : Array.isArray((body as { samples?: unknown })?.samples) ? ((body as { samples: unknown[] }).samples) : null;
-      if (!samples) return reply.code(400).send({ error: 'send a JSON array of samples: [{ "name", "value", "labels"?, "unit"?, "timestamp"? }]' });
-      if (samples.length > MAX_PUSH_SAMPLES) return reply.code(413).send({ error: `at most ${MAX_PUSH_SAMPLES} samples per request` });
+      if (!samples) {
+        await countRefusedPush(deps, 'malformed_body');
+        return reply.code(400).send({ error: 'send a JSON array of samples: [{ "name", "value", "labels"?, "unit"?, "timestamp"? }]' });
+      }
+      if (samples.length > MAX_PUSH_SAMPLES) {
+        await countRefusedPush(deps, 'body_too_large');
+        return reply.code(413).send({ error: `at most ${MAX_PUSH_SAMPLES} samples per request` });
+      }
       const result = await caller.metrics.push({ samples });
       return reply.code(result.accepted === 0 && result.rejected.length > 0 ? 400 : 200).send(result);
     } catch (error) {

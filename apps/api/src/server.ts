@@ -13,6 +13,7 @@ import { slackActionRoutes } from './rest/slack-actions.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
+import { securityHeaders } from './security-headers.ts';
 import { staticSpa } from './static-spa.ts';
 
 /** One HTTP server: tRPC at /trpc, the seed's REST API at /api, /metrics, /healthz and the dashboard. */
@@ -30,11 +31,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
     if (reply.statusCode >= 500) deps.logger.warn('request failed', { method: req.method, url: req.url.split('?')[0], status: reply.statusCode });
     done();
   });
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    done(null, payload);
-  });
+  securityHeaders(app);
   // Fastify's own refusals (malformed JSON, body too large) in the same shape as every other error.
   app.setErrorHandler(async (error: Error & { statusCode?: number }, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;

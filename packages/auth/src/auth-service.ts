@@ -57,6 +57,12 @@ export class AuthService {
     return { cookie: `${id}.${this.sign(id)}`, principal: { userId: user.id, username: user.username, role: user.role, via: 'session', sessionId: id, expiresAt: expiresAt.getTime() }, expiresAt };
   }
 
+  /** Whether this is the active user's password (for changing it: a session alone must not be enough). */
+  async passwordMatches(userId: number, password: string): Promise<boolean> {
+    const [user] = await this.db.select({ passwordHash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.disabledAt)));
+    return !!user && (await verifyPassword(password, user.passwordHash));
+  }
+
   async logout(sessionId: string): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.id, sessionId));
   }

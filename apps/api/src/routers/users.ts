@@ -2,12 +2,20 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES, apiTokens, sessions, users } from '@vigia/db';
-import { hashPassword } from '@vigia/auth';
+import { hashPassword, type Principal } from '@vigia/auth';
 import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
 import { audit } from '../audit.ts';
 
 const username = z.string().trim().min(1).max(64).regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
 const password = z.string().min(10, 'at least 10 characters').max(1000);
+
+/**
+ * Passwords change only from a dashboard session: a bearer token is for automation, and whoever
+ * holds one (a leaked CI secret) must not be able to turn it into the owner's login.
+ */
+function requireSession(principal: Principal, what: string): void {
+  if (principal.via !== 'session') throw new TRPCError({ code: 'FORBIDDEN', message: `${what} needs a signed-in session (log in with your password); an API token cannot do it` });
+}
 
 const publicUser = { id: users.id, username: users.username, role: users.role, email: users.email, createdAt: users.createdAt, disabledAt: users.disabledAt };
 
@@ -28,6 +36,10 @@ export const usersRouter = router({
     .input(z.object({ id: z.number().int(), role: z.enum(ROLES).optional(), password: password.optional(), disabled: z.boolean().optional(), email: z.email().nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
       const { db } = ctx.deps.store;
+      if (input.password) {
+        requireSession(ctx.principal, 'resetting a password');
+        if (input.id === ctx.principal.userId) throw new TRPCError({ code: 'BAD_REQUEST', message: 'change your own password with your current one (users.changePassword), not as a reset' });
+      }
       if (input.id === ctx.principal.userId && (input.disabled || (input.role && input.role !== 'admin'))) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'you cannot disable yourself or take your own admin role' });
       }
@@ -44,14 +56,29 @@ export const usersRouter = router({
       return row;
     }),
 
-  /** Your own password; ends your other sessions. */
-  changePassword: protectedProcedure.input(z.object({ password })).mutation(async ({ ctx, input }) => {
-    if (ctx.principal.userId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: 'the static API token has no password' });
-    const { db } = ctx.deps.store;
-    await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, ctx.principal.userId));
-    await db.delete(sessions).where(and(eq(sessions.userId, ctx.principal.userId), ne(sessions.id, ctx.principal.sessionId ?? '')));
-    return { ok: true };
-  }),
+  /** Your own password, proven by the current one, from a session; ends your other sessions. */
+  changePassword: protectedProcedure
+    // Before the input is read: a token is refused whatever it sends.
+    .use(({ ctx, next }) => {
+      requireSession(ctx.principal, 'changing your password');
+      return next();
+    })
+    .input(z.object({ currentPassword: z.string().min(1, 'give your current password').max(1000), password }))
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.principal.userId!;
+      const { auth, loginLimiter, store } = ctx.deps;
+      // A wrong current password is a failed login: an open session must not become a way to guess it.
+      const wait = await loginLimiter.waitFor(ctx.clientIp, ctx.principal.username);
+      if (wait > 0) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many wrong passwords; try again in ${Math.ceil(wait / 1000)} s` });
+      if (!(await auth.passwordMatches(userId, input.currentPassword))) {
+        await loginLimiter.fail(ctx.clientIp, ctx.principal.username);
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'the current password is wrong' });
+      }
+      await store.db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, userId));
+      await store.db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, ctx.principal.sessionId ?? '')));
+      await audit(ctx.deps, ctx.principal.username, 'user.password', { type: 'user', id: userId });
+      return { ok: true };
+    }),
 });
 
 export const tokensRouter = router({

@@ -78,8 +78,9 @@ alerts:
     await redis.set(`${app}metrics:orders:today`, 150);
     await redis.set(`${app}metrics:revenue:today`, 45000.5);
     await redis.set(`${app}metrics:active_users`, 7);
-    expect((await waitFor(() => find('business_orders_today'), { what: 'orders' })).value).toBe(150);
-    expect((await waitFor(() => find('business_revenue_today'), { what: 'revenue' })).value).toBe(45000.5);
+    // Until a tick reads the keys the series are there at 0 (nothing recorded yet).
+    await waitFor(async () => (await find('business_orders_today'))?.value === 150, { what: 'orders' });
+    await waitFor(async () => (await find('business_revenue_today'))?.value === 45000.5, { what: 'revenue' });
     const activity = await waitFor(async () => {
       const body = (await (await get(`${stack.url}/api/user/activity`)).json()) as { activeUsers: number | null; history: unknown[] };
       return body.activeUsers === 7 && body.history.length > 0 ? body : null;

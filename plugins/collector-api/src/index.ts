@@ -20,7 +20,9 @@ function parseCount(raw: string | null): number | null {
 /** Requests and errors in the interval; a counter that went down was reset, so all of it is new. */
 function rates(taken: Taken, requests: number, errors: number): Sample[] {
   const previous = taken.previous;
-  if (!previous) return [];
+  // No interval behind the first tick: a rate is only known when nothing was ever counted (0),
+  // which is what a fresh install shows its dashboards rather than "No data".
+  if (!previous) return taken.current.requests === null && taken.current.errors === null ? rateSamples(0, 0) : [];
   const prevRequests = parseCount(previous.requests);
   const prevErrors = parseCount(previous.errors);
   const seconds = (taken.now - previous.at) / 1000;
@@ -30,9 +32,13 @@ function rates(taken: Taken, requests: number, errors: number): Sample[] {
   // An interval without requests has no failed requests; more errors than requests (counters
   // written out of step) is capped rather than shown as more than every request failing.
   const errorRate = newRequests > 0 ? Math.min(100, (newErrors / newRequests) * 100) : 0;
+  return rateSamples(round(newRequests / seconds, 3), round(errorRate, 2));
+}
+
+function rateSamples(requestRate: number, errorRate: number): Sample[] {
   return [
-    { name: 'api_request_rate', value: round(newRequests / seconds, 3), unit: '1/s' },
-    { name: 'api_error_rate', value: round(errorRate, 2), unit: '%' },
+    { name: 'api_request_rate', value: requestRate, unit: '1/s' },
+    { name: 'api_error_rate', value: errorRate, unit: '%' },
   ];
 }
 
@@ -97,14 +103,14 @@ export default function apiCollector() {
       }
       samples.push({ name: 'api_response_times_consumed', value: taken.values.length });
       const summary = summarize(seconds);
-      if (summary) {
-        samples.push(
-          { name: 'api_response_time_p50', value: summary.p50, unit: 's' },
-          { name: 'api_response_time_p95', value: summary.p95, unit: 's' },
-          { name: 'api_response_time_p99', value: summary.p99, unit: 's' },
-          { name: 'api_response_time_avg', value: round(summary.avg, 6), unit: 's' },
-        );
-      }
+      // A tick without requests reports 0 s, as an exporter does for a series that saw nothing:
+      // dashboards and rules then see a quiet API rather than a missing one.
+      samples.push(
+        { name: 'api_response_time_p50', value: summary?.p50 ?? 0, unit: 's' },
+        { name: 'api_response_time_p95', value: summary?.p95 ?? 0, unit: 's' },
+        { name: 'api_response_time_p99', value: summary?.p99 ?? 0, unit: 's' },
+        { name: 'api_response_time_avg', value: summary ? round(summary.avg, 6) : 0, unit: 's' },
+      );
       return samples;
     },
 

@@ -87,10 +87,17 @@ describe('api collector on the shared Redis', () => {
     expect(valueOf(r, 'api_response_time_p95')).toBe(0.95);
     expect(valueOf(r, 'api_response_time_p99')).toBe(0.99);
     expect(valueOf(r, 'api_response_time_avg')).toBeCloseTo(0.505, 6);
-    // The list was consumed: the next tick has nothing to summarize.
+    // The list was consumed: the next tick saw no request, and says 0 rather than nothing.
     const next = await runCollectorOnce(apiCollector(), { config });
     expect(valueOf(next, 'api_response_times_consumed')).toBe(0);
-    expect(valueOf(next, 'api_response_time_p95')).toBeUndefined();
+    expect(valueOf(next, 'api_response_time_p95')).toBe(0);
+  });
+
+  it('exports every series at 0 from the first tick when nothing was ever recorded', async () => {
+    const r = await runCollectorOnce(apiCollector(), { config });
+    expect(r.invalid).toEqual([]);
+    const names = ['api_request_rate', 'api_error_rate', 'api_response_time_p50', 'api_response_time_p95', 'api_response_time_p99', 'api_response_time_avg', 'api_requests_total', 'api_errors_total'];
+    expect(Object.fromEntries(names.map((name) => [name, valueOf(r, name)]))).toEqual(Object.fromEntries(names.map((name) => [name, 0])));
   });
 
   it('computes request rate and error percentage over the interval, from state in Redis', async () => {

@@ -74,7 +74,11 @@ export default function businessCollector() {
       if ('value' in reading) {
         samples.push({ name: reading.metric, value: reading.value });
         reported.delete(reading.key);
-      } else if ('invalid' in reading) {
+      } else if ('missing' in reading) {
+        // Nobody wrote the key yet: nothing happened today, and the series says so (0) rather
+        // than leaving dashboards with "No data".
+        samples.push({ name: reading.metric, value: 0 });
+      } else {
         ctx.reject('invalid_value', reading.key);
         reportOnce(ctx.logger, reading.key, 'business key does not hold a number; skipped (logged once until it does)', { key: reading.key, value: reading.invalid });
       }

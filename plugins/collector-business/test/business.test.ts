@@ -41,7 +41,7 @@ describe('business collector', () => {
     await space.cleanup();
   });
 
-  it('reads the seed’s keys, skips a missing one and refuses a non-number, logging it once', async () => {
+  it('reads the seed’s keys, reports a missing one as 0 and refuses a non-number, logging it once', async () => {
     await redis.set(`${prefix}metrics:orders:today`, '150');
     await redis.set(`${prefix}metrics:revenue:today`, '45000.00');
     await redis.set(`${prefix}metrics:quotes:today`, 'n/a');
@@ -54,7 +54,8 @@ describe('business collector', () => {
       expect(valueOf(first, 'business_orders_today')).toBe(150);
       expect(valueOf(first, 'business_revenue_today')).toBe(45000);
       expect(valueOf(first, 'business_quotes_today')).toBeUndefined();
-      expect(valueOf(first, 'business_active_users')).toBeUndefined();
+      // Nobody wrote it yet: nothing happened, which is 0 (dashboards show a quiet day, not "No data").
+      expect(valueOf(first, 'business_active_users')).toBe(0);
       expect(rejected(first, 'invalid_value')).toEqual([`${prefix}metrics:quotes:today`]);
 
       await redis.set(`${prefix}metrics:active_users`, '17');

@@ -1,4 +1,6 @@
-import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { builtInCollectors } from './collector-plugins.ts';
 
 export const HOOK_CHANNEL = 'hook';
@@ -22,4 +24,12 @@ export function alertingYaml(options: { hookUrl: string; rules: Record<string, u
     alerts: { ...options.alerts, rules: options.rules },
     channels: { [HOOK_CHANNEL]: { type: 'webhook', url: `${options.hookUrl}/hook` } },
   });
+}
+
+/** config/monitoring.yaml as shipped (collectors, intervals, its rules), plus the given rules and the webhook channel. */
+export function shippedYamlWith(options: { hookUrl: string; rules: Record<string, unknown>[] }): string {
+  const shipped = parse(readFileSync(join(import.meta.dirname, '..', 'config', 'monitoring.yaml'), 'utf8')) as { alerts: { rules: unknown[] } } & Record<string, unknown>;
+  shipped.alerts.rules.push(...options.rules);
+  shipped.channels = { [HOOK_CHANNEL]: { type: 'webhook', url: `${options.hookUrl}/hook` } };
+  return stringify(shipped);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { checkRedisUsable } from '@vigia/live';
 import type { ApiDeps } from './deps.ts';
 
 async function probe(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<{ ok: boolean; error?: string }> {
@@ -16,7 +17,8 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<{ o
 /** `GET /healthz`: no authentication, says which part is down (Redis, database) with 503. */
 export function healthRoute(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', async (_req, reply) => {
-    const [redis, database] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.history.ping())]);
+    // A write read back on Vigia's own database: PING answers on a database that is not it.
+    const [redis, database] = await Promise.all([probe(() => checkRedisUsable(deps.redis, deps.keys.healthz)), probe(() => deps.history.ping())]);
     const pending = redis.ok ? await deps.redis.xlen(deps.keys.ingest).catch(() => null) : null;
     const ok = redis.ok && database.ok;
     return reply.code(ok ? 200 : 503).send({

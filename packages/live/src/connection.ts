@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { selectConfiguredDatabase, type RedisDatabaseProblem } from './redis-database.ts';
 
 /**
  * A connection that rides out Redis restarts: commands queue while it reconnects (BullMQ needs
@@ -17,14 +18,18 @@ export function connectRedis(url: string, options: RedisOptions & { onError?: (e
   return redis;
 }
 
-/** One PING with a deadline, for start-up checks and /healthz. */
-export async function pingRedis(url: string, timeoutMs = 1_500): Promise<{ ok: true } | { ok: false; error: string }> {
+/**
+ * One PING with a deadline, then the URL's database selected, for start-up checks. `database` says
+ * the server answers but has no such database (ioredis would go on with database 0).
+ */
+export async function pingRedis(url: string, timeoutMs = 1_500): Promise<{ ok: true } | { ok: false; error: string; database?: RedisDatabaseProblem }> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
   redis.on('error', () => {});
   try {
     await redis.connect();
     await redis.ping();
-    return { ok: true };
+    const database = await selectConfiguredDatabase(redis);
+    return database ? { ok: false, error: database.error, database } : { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   } finally {

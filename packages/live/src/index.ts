@@ -1,5 +1,6 @@
 export * from './keys.ts';
 export * from './connection.ts';
+export * from './redis-database.ts';
 export * from './sample-writer.ts';
 export * from './sample-reader.ts';
 export * from './live-feed.ts';

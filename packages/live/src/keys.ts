@@ -4,6 +4,8 @@ export function redisKeys(prefix: string) {
     prefix,
     /** hash: series key → JSON of the newest sample */
     latest: `${prefix}:latest`,
+    /** string: written and read back by /healthz to prove Redis takes writes on Vigia's database */
+    healthz: `${prefix}:healthz`,
     /** hash: metric name → JSON descriptor (help, unit, type) */
     meta: `${prefix}:meta`,
     /** sorted set per series: the live window (score = ms timestamp) */

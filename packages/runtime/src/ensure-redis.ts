@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { pingRedis } from '@vigia/live';
+import { pingRedis, type RedisDatabaseProblem } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
 import { FatalError } from './fatal.ts';
 
@@ -22,13 +22,30 @@ function localPort(url: string): number | null {
   }
 }
 
+function serverAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 6379}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+function databaseProblem(url: string, { db, databases, error }: RedisDatabaseProblem): string {
+  const server = `the Redis at ${serverAddress(url)}`;
+  return databases === null ? `database ${db} but ${server} refuses it (${error})` : `database ${db} but ${server} has ${databases} (0-${databases - 1})`;
+}
+
 /**
- * Makes sure Redis answers. When it does not and the URL is a local one, a `redis-server` found on
- * PATH is started (as a child that stops with us). Otherwise one line says what to do.
+ * Makes sure Redis answers, on the database REDIS_URL selects. When it does not answer and the URL
+ * is a local one, a `redis-server` found on PATH is started (as a child that stops with us).
+ * Otherwise one line says what to do.
  */
 export async function ensureRedis(url: string, logger: Logger, { mayStart = false } = {}): Promise<ChildProcess | undefined> {
   const first = await pingRedis(url);
   if (first.ok) return undefined;
+  // Only REDIS_URL can name a database (REDIS_HOST/REDIS_PORT always mean database 0).
+  if (first.database) throw new FatalError(`REDIS_URL selects ${databaseProblem(url, first.database)}`);
   const port = localPort(url);
   const server = mayStart && port !== null ? spawnSync('sh', ['-c', 'command -v redis-server']).stdout.toString().trim() : '';
   if (server) {
@@ -36,7 +53,12 @@ export async function ensureRedis(url: string, logger: Logger, { mayStart = fals
     const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      if ((await pingRedis(url, 500)).ok) return child;
+      const ping = await pingRedis(url, 500);
+      if (ping.ok) return child;
+      if (ping.database) {
+        child.kill();
+        throw new FatalError(`REDIS_URL selects ${databaseProblem(url, ping.database)}`);
+      }
     }
     child.kill();
   }

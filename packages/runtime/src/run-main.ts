@@ -34,7 +34,9 @@ export async function runMain(scope: string, start: (logger: AppLogger) => Promi
   try {
     stop = await start(logger);
   } catch (error) {
-    process.stderr.write(`\nvigia ${scope} cannot start: ${explain(error)}\n\n`);
+    // `npm start` runs everything as scope `vigia`: "vigia cannot start", not "vigia vigia".
+    const who = scope === 'vigia' ? 'vigia' : `vigia ${scope}`;
+    process.stderr.write(`\n${who} cannot start: ${explain(error)}\n\n`);
     process.exit(1);
   }
 }

@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '@vigia/testing';
+import { collectPageErrors, ensureWebBuild, launchBrowser, signIn } from '../src/browser.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 import { trpcPost, type TrpcAnswer } from '../src/trpc-post.ts';
 
@@ -32,11 +36,28 @@ describe('changing passwords', () => {
     expect(answer.message).toMatch(/needs a signed-in session.*API token cannot/);
   };
 
+  let browser: Browser | undefined;
+
   beforeAll(async () => {
+    ensureWebBuild();
     stack = await startStack({ worker: false });
     adminSession = await sessionOf('admin', stack.adminPassword);
   });
-  afterAll(() => stack?.stop());
+  // Every request here comes from 127.0.0.1, and the wrong passwords these tests try on purpose
+  // would add up to that address's limit: each test starts with none counted.
+  beforeEach(async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const counted = await redis.keys(`${stack.prefix}:login-failures:*`);
+      if (counted.length) await redis.del(...counted);
+    } finally {
+      redis.disconnect();
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
 
   it('refuses users.changePassword with a bearer token, whatever the body says', async () => {
     await createUser('tina', 'tina-first-password');
@@ -88,5 +109,30 @@ describe('changing passwords', () => {
     expect((await login('ria', 'ria-first-password')).status).toBe(401);
     expect((await login('ria', 'ria-reset-password')).status).toBe(200);
     expect(await whoIs(riaSession)).toBeNull();
+  });
+
+  it('the dashboard changes your own password with the current one, from your name in the top bar', async () => {
+    await createUser('vera', 'vera-first-password');
+    browser = await launchBrowser();
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${stack.url}/login`);
+    await signIn(page, 'vera', 'vera-first-password');
+    await page.getByTestId('current-user').click();
+    await page.getByTestId('account-page').waitFor();
+
+    await page.getByTestId('current-password').fill('not-my-password');
+    await page.getByTestId('new-password').fill('vera-second-password');
+    await page.getByTestId('repeat-password').fill('vera-second-password');
+    await page.getByTestId('change-password-submit').click();
+    // Password hashing is deliberately slow: wait for the answer, however long it takes here.
+    await page.getByRole('alert').filter({ hasText: 'the current password is wrong' }).waitFor();
+
+    await page.getByTestId('current-password').fill('vera-first-password');
+    await page.getByTestId('change-password-submit').click();
+    await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    expect((await login('vera', 'vera-first-password')).status).toBe(401);
+    expect((await login('vera', 'vera-second-password')).status).toBe(200);
+    expect(errors).toEqual([]);
   });
 });

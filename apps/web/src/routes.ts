@@ -43,6 +43,7 @@ export const routes: RouteDef[] = [
   { path: '/system-info', title: 'System info', load: () => import('./pages/SystemInfoPage.svelte') },
   { path: '/activity', title: 'User activity', load: () => import('./pages/ActivityPage.svelte') },
   { path: '/audit', title: 'Audit log', load: () => import('./pages/AuditPage.svelte') },
+  { path: '/account', title: 'Your account', load: () => import('./pages/AccountPage.svelte') },
   // Eager: it is the first thing a signed-out visitor sees.
   { path: '/login', title: 'Sign in', public: true, load: () => Promise.resolve({ default: LoginPage }) },
 ];

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '@vigia/db';
 import { hasRole } from '@vigia/auth';
-import type { Context } from './context.ts';
+import { unauthenticatedMessage, type Context } from './context.ts';
 
 const t = initTRPC.context<Context>().create({
   // Pings keep proxies from closing idle live streams; the client reconnects after silence.
@@ -23,7 +23,7 @@ export const publicProcedure = t.procedure;
 
 const requireRole = (role: Role) =>
   t.middleware(({ ctx, next }) => {
-    if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'log in or send a bearer token' });
+    if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: unauthenticatedMessage(ctx.presented) });
     if (!hasRole(ctx.principal, role)) throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${role} role` });
     return next({ ctx: { ...ctx, principal: ctx.principal } });
   });

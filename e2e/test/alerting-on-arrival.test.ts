@@ -19,6 +19,7 @@ alerts:
   rules:
     - { name: Deadline, metric: arrival_deadline, operator: ">", threshold: 10, for: 3s, severity: warning, channels: [hook] }
     - { name: Instant, metric: arrival_instant, operator: ">", threshold: 10, clear_threshold: 5, for: 0s, severity: critical, channels: [hook] }
+    - { name: Lingering, metric: arrival_linger, operator: ">", threshold: 10, for: 0s, keep_firing_for: 2s, severity: warning, channels: [hook] }
     - { name: Flapping, metric: arrival_flap, operator: ">", threshold: 10, for: 0s, severity: critical, channels: [hook] }
 channels:
   hook:
@@ -102,6 +103,22 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     const firedAt = Date.parse(detail.events.find((e) => e.type === 'firing')!.at);
     // Never before `for` has passed since the sample started the countdown.
     expect(firedAt - Date.parse(alert!.startedAt)).toBeGreaterThanOrEqual(3_000);
+    expect(await ticksRun()).toBe(ticksBefore);
+  });
+
+  it('a `keep_firing_for` that runs out between samples resolves on its deadline', async () => {
+    await push('arrival_linger', 50);
+    await waitFor(() => reasons('Lingering').includes('new'), { what: 'the firing webhook' });
+    const sentUnder = Date.now();
+    await push('arrival_linger', 1);
+    await waitFor(() => reasons('Lingering').includes('resolved'), { what: 'the resolved webhook' });
+    const client = trpcClient(stack.url, stack.apiToken);
+    const [alert] = await client.alerts.list.query({ rule: 'Lingering' });
+    const detail = await client.alerts.get.query({ id: alert!.id });
+    const at = (type: string) => Date.parse(detail.events.find((e) => e.type === type)!.at);
+    // Not before keep_firing_for has passed since the sample under the threshold (one clock: the stack runs in this process).
+    expect(at('resolved') - sentUnder).toBeGreaterThanOrEqual(2_000);
+    expect(detail.events.map((e) => [e.type, e.value])).toEqual([['firing', 50], ['resolved', 1]]);
     expect(await ticksRun()).toBe(ticksBefore);
   });
 

@@ -79,7 +79,9 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   // Its writes go through the same version-checked commit as the tick's, so the two never both
   // apply a transition, and notifications still leave through the outbox exactly once.
   const onArrival = new SampleEvaluator(rules, evaluator, alertStore, redis, keys, logger.child('on-arrival'), {
-    reloadEveryMs: Math.min(Math.max(config.alerts.evaluation_interval, 5_000), 60_000),
+    // Only to catch what others changed that no sample here will (a countdown a tick started):
+    // the tick covers the same ground meanwhile, so this can be rare and cheap.
+    reloadEveryMs: 30_000,
     onCommitted: () => relay.kick(),
     onEvents: (events) => escalations.follow(events),
   });

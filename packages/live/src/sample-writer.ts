@@ -53,16 +53,20 @@ export class SampleWriter {
   async write(batch: SampleBatch): Promise<string | null> {
     if (batch.samples.length === 0) return null;
     const tx = this.redis.multi();
-    const latest: string[] = [];
+    // The last sample of each series in the batch is its newest value: one field per series, not
+    // per sample (a push of history can hold thousands of samples of one series).
+    const last = new Map<string, LiveSample>();
     const windows = new Map<string, (string | number)[]>();
     let newest = 0;
     for (const s of batch.samples) {
-      latest.push(s.key, JSON.stringify(s));
+      last.set(s.key, s);
       let members = windows.get(s.key);
       if (!members) windows.set(s.key, (members = []));
       members.push(s.timestamp, `${s.timestamp}:${s.value}`);
       if (s.timestamp > newest) newest = s.timestamp;
     }
+    const latest: string[] = [];
+    for (const [key, s] of last) latest.push(key, JSON.stringify(s));
     tx.hset(this.keys.latest, ...latest);
     const horizon = newest - this.options.liveWindowMs;
     const now = Date.now();

@@ -84,18 +84,20 @@ export class SeriesGuard {
 
   /** Checks that need no shared state: how many labels, how long their names and values. */
   labelProblem(sample: Pick<LiveSample, 'labels'>): Refusal | null {
-    const entries = Object.entries(sample.labels);
     const { labelsPerSample, labelNameLength, labelValueLength } = this.limits;
-    if (entries.length > labelsPerSample) {
-      return { reason: 'labels_limit', error: `labels: ${entries.length} labels, at most ${labelsPerSample} per sample (limits.labels_per_sample)` };
-    }
-    for (const [name, value] of entries) {
+    // for…in rather than Object.entries: a push of 50,000 samples should not build 50,000 arrays.
+    let count = 0;
+    for (const name in sample.labels) {
+      count++;
       if (name.length > labelNameLength) {
         return { reason: 'label_too_long', error: `labels: the name ${shorten(name)} is longer than ${labelNameLength} characters (limits.label_name_length)` };
       }
-      if (value.length > labelValueLength) {
+      if (sample.labels[name]!.length > labelValueLength) {
         return { reason: 'label_too_long', error: `labels.${name}: the value is longer than ${labelValueLength} characters (limits.label_value_length)` };
       }
+    }
+    if (count > labelsPerSample) {
+      return { reason: 'labels_limit', error: `labels: ${count} labels, at most ${labelsPerSample} per sample (limits.labels_per_sample)` };
     }
     return null;
   }
@@ -103,26 +105,37 @@ export class SeriesGuard {
   /** One answer per sample, in order: null when admitted, else why not. */
   async admit(samples: readonly LiveSample[], now = Date.now()): Promise<(Refusal | null)[]> {
     const answers: (Refusal | null)[] = samples.map((s) => this.labelProblem(s));
+    // Each series is asked about once however many samples it has in the batch (a push of history
+    // holds many per series), and the answer goes to all of them.
     const metricIndex = new Map<string, number>();
+    const seriesIndex = new Map<string, number>();
     const args: (string | number)[] = [];
-    const asked: number[] = [];
+    const names: string[] = [];
     samples.forEach((s, i) => {
-      if (answers[i]) return;
+      if (answers[i] || seriesIndex.has(s.key)) return;
       let m = metricIndex.get(s.name);
       if (m === undefined) metricIndex.set(s.name, (m = metricIndex.size));
+      seriesIndex.set(s.key, names.length);
+      names.push(s.name);
       args.push(m, s.key);
-      asked.push(i);
     });
-    if (asked.length === 0) return answers;
+    if (names.length === 0) return answers;
     const minute = Math.floor(now / 60_000);
     const keys = [this.keys.newSeries(minute), ...[...metricIndex.keys()].map((name) => this.keys.knownSeries(name))];
     const { seriesPerMetric, newSeriesPerMinute } = this.limits;
     const codes = (await this.redis.eval(ADMIT, keys.length, ...keys, now, REFRESH_MS, seriesPerMetric, newSeriesPerMinute, ...args)) as number[];
-    asked.forEach((i, n) => {
-      if (codes[n] === 1) {
-        answers[i] = { reason: 'series_limit', error: `${samples[i]!.name} already has ${seriesPerMetric} series; a new label set is refused (limits.series_per_metric)` };
-      } else if (codes[n] === 2) {
-        answers[i] = { reason: 'new_series_rate', error: `more than ${newSeriesPerMinute} new series this minute; send it again later (limits.new_series_per_minute)` };
+    // One refusal per metric and reason, shared by its samples: a flood of new series is refused
+    // without a new message for each.
+    const full = new Map<string, Refusal>();
+    const rate: Refusal = { reason: 'new_series_rate', error: `more than ${newSeriesPerMinute} new series this minute; send it again later (limits.new_series_per_minute)` };
+    samples.forEach((s, i) => {
+      if (answers[i]) return;
+      const code = codes[seriesIndex.get(s.key)!];
+      if (code === 2) answers[i] = rate;
+      else if (code === 1) {
+        let refusal = full.get(s.name);
+        if (!refusal) full.set(s.name, (refusal = { reason: 'series_limit', error: `${s.name} already has ${seriesPerMetric} series; a new label set is refused (limits.series_per_metric)` }));
+        answers[i] = refusal;
       }
     });
     return answers;

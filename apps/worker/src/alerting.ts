@@ -56,6 +56,16 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const links = { secret: resolveSecretKey(config.auth.secretKey, config.database.dataDir), ttlMs: config.alerts.link_ttl };
   const relay = new OutboxRelay(store.db, notifyQueue, logger.child('outbox'));
   relay.jobOptions = { attempts: delivery.attempts, backoff: { type: 'vigia', delay: delivery.backoff } };
+  // Between ticks, one worker evaluates each sample as it arrives and each `for` on its deadline.
+  // Its writes go through the same version-checked commit as the tick's, so the two never both
+  // apply a transition, and notifications still leave through the outbox exactly once.
+  const onArrival = new SampleEvaluator(rules, evaluator, alertStore, redis, keys, logger.child('on-arrival'), {
+    // Only to catch what others changed that no sample here will (a countdown a tick started):
+    // the tick covers the same ground meanwhile, so this can be rare and cheap.
+    reloadEveryMs: 30_000,
+    onCommitted: () => relay.kick(),
+    onEvents: (events) => escalations.follow(events),
+  });
   const evaluateWorker = new Worker(
     QUEUES.evaluate.name,
     async (job) => {
@@ -68,6 +78,8 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
       const now = Math.abs(Date.now() - planned) < config.alerts.evaluation_interval ? planned : Date.now();
       // The relay sends each committed part of a large tick while the rest is still being written.
       const result = await evaluator.tick(now, () => relay.kick());
+      // The evaluation on arrival keeps states in memory: what the tick changed must not look unchanged to it.
+      if (result.transitions > 0) onArrival.reloadSoon();
       await escalations.follow(result.events);
       counters.record(QUEUES.evaluate.name, result.durationMs / 1000);
       return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
@@ -75,16 +87,6 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
   );
 
-  // Between ticks, one worker evaluates each sample as it arrives and each `for` on its deadline.
-  // Its writes go through the same version-checked commit as the tick's, so the two never both
-  // apply a transition, and notifications still leave through the outbox exactly once.
-  const onArrival = new SampleEvaluator(rules, evaluator, alertStore, redis, keys, logger.child('on-arrival'), {
-    // Only to catch what others changed that no sample here will (a countdown a tick started):
-    // the tick covers the same ground meanwhile, so this can be rare and cheap.
-    reloadEveryMs: 30_000,
-    onCommitted: () => relay.kick(),
-    onEvents: (events) => escalations.follow(events),
-  });
   let feed: LiveFeed | undefined;
   const lease = new OwnerLease(
     redis,

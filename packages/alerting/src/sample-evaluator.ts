@@ -23,7 +23,8 @@ export function deadlineOf(state: SeriesState, rule: RuleSpec): number | undefin
 
 // setTimeout's longest delay; a later deadline is simply looked at again then.
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
-const RETRY_AFTER_FAILURE_MS = 1_000;
+const FIRST_RETRY_MS = 1_000;
+const LONGEST_RETRY_MS = 10_000;
 
 const idOf = (rule: string, seriesKey: string) => `${rule}\u0000${seriesKey}`;
 
@@ -59,6 +60,7 @@ export class SampleEvaluator {
   private reloadTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private active = false;
+  private failures = 0;
 
   constructor(
     rules: RuleSpec[],
@@ -104,6 +106,13 @@ export class SampleEvaluator {
     this.states = new Map();
   }
 
+  /** Someone else just wrote states (a tick in this process): read them again before the next evaluation. */
+  reloadSoon(): void {
+    if (!this.active) return;
+    this.loaded = false;
+    this.kick();
+  }
+
   /** A batch of samples as written to Redis (the live stream). */
   offer(batch: SampleBatch): void {
     if (!this.active) return;
@@ -137,13 +146,15 @@ export class SampleEvaluator {
         const now = Date.now();
         const observations = await this.observations(now);
         if (observations.length) await this.run(observations, now, true);
+        this.failures = 0;
       } catch (error) {
         // The tick still evaluates these series; states are read again before the next round.
         this.loaded = false;
         this.arrived.clear();
         this.due.clear();
-        this.logger.warn('evaluation on arrival failed; retrying', { error: (error as Error).message });
-        await new Promise((r) => setTimeout(r, RETRY_AFTER_FAILURE_MS));
+        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** this.failures++, LONGEST_RETRY_MS);
+        this.logger.warn('evaluation on arrival failed; retrying', { error: (error as Error).message, retryInMs });
+        await new Promise((r) => setTimeout(r, retryInMs));
       }
     }
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { openPgliteClient } from './pglite-open.ts';
 import * as schema from './schema/index.ts';
 
 /** The drizzle/ folder: the nearest one up (this code runs from its source and bundled into dist/). */
@@ -89,14 +90,13 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
 }
 
 async function openPglite(options: OpenOptions): Promise<Store> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   let dir: string | undefined;
   if (!options.memory) {
     dir = join(options.dataDir ?? '.data', 'pglite');
     mkdirSync(dir, { recursive: true });
   }
-  const client = await PGlite.create(dir ? { dataDir: dir } : {});
+  const client = await openPgliteClient(dir);
   const db = drizzle({ client, schema }) as unknown as Database;
   if (options.migrate !== false) {
     const { migrate } = await import('drizzle-orm/pglite/migrator');

@@ -3,7 +3,16 @@ import { cpus } from 'node:os';
 export interface CpuTimes {
   busy: number;
   total: number;
+  /** When it was read (performance.now()). */
+  at: number;
 }
+
+/**
+ * The shortest window a CPU figure is computed over. The kernel counts CPU time in 10 ms ticks,
+ * and a window of a few ms (a baseline taken at start-up, then the first tick straight after)
+ * reads as 100 % or 0 % whatever the machine is doing.
+ */
+export const MIN_CPU_WINDOW_MS = 1_000;
 
 /** Cumulative CPU time over all cores (libuv reads /proc/stat here; no process is started). */
 export function readCpuTimes(): CpuTimes {
@@ -14,12 +23,12 @@ export function readCpuTimes(): CpuTimes {
     total += sum;
     busy += sum - times.idle;
   }
-  return { busy, total };
+  return { busy, total, at: performance.now() };
 }
 
-/** Percent busy between two readings, or null when no time passed. */
+/** Percent busy between two readings, or null when they are less than MIN_CPU_WINDOW_MS apart. */
 export function cpuUsage(previous: CpuTimes, current: CpuTimes): number | null {
   const total = current.total - previous.total;
-  if (total <= 0) return null;
+  if (total <= 0 || current.at - previous.at < MIN_CPU_WINDOW_MS) return null;
   return Math.min(100, Math.max(0, ((current.busy - previous.busy) / total) * 100));
 }

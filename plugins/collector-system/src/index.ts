@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { cpuUsage, readCpuTimes, type CpuTimes } from './cpu-times.ts';
+import { readDiskUsage, type DiskUsage } from './disk-usage.ts';
 import { readNetDev, type InterfaceCounters } from './net-dev.ts';
 import si from 'systeminformation';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ const configSchema = z.object({
   /** Interfaces to leave out; the loopback interface is left out unless listed in include_interfaces. */
   exclude_interfaces: z.array(z.string()).default([]),
   include_interfaces: z.array(z.string()).default([]),
-  /** Disk usage changes slowly and costs a `df` per read: refresh it at most this often (ms). */
+  /** Disk usage changes slowly: refresh it at most this often (ms). */
   disk_refresh_ms: z.number().int().nonnegative().default(30_000),
 });
 
@@ -22,9 +23,9 @@ type Config = z.infer<typeof configSchema>;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * CPU, memory, disks, network and load of the machine the worker runs on. Memory, disks and the
- * host facts come from systeminformation; CPU and network counters are read without starting
- * processes, because at a 1 s interval those dominated the worker's CPU.
+ * CPU, memory, disks, network and load of the machine the worker runs on. Memory and the host
+ * facts (once) come from systeminformation; CPU, network and disk space are read from /proc and
+ * statfs without starting processes, because at a 1 s interval those dominated the worker's CPU.
  */
 export default function systemCollector() {
   let disks: Sample[] = [];
@@ -56,19 +57,26 @@ export default function systemCollector() {
     return out;
   }
 
+  /** statfs of each mount in /proc/self/mounts; elsewhere systeminformation (which starts `df`). */
+  async function listDisks(): Promise<DiskUsage[]> {
+    const mounted = await readDiskUsage().catch(() => null);
+    if (mounted) return mounted;
+    return (await si.fsSize()).map((fs) => ({ device: fs.fs, mount: fs.mount, type: fs.type, sizeBytes: fs.size, usedBytes: fs.used }));
+  }
+
   async function readDisks(config: Config, now: number): Promise<Sample[]> {
     if (now - disksReadAt < config.disk_refresh_ms && disks.length) return disks;
-    const all = await si.fsSize();
+    const all = await listDisks();
     const seen = new Set<string>();
     disks = [];
     for (const fs of all) {
-      if (!fs.size || seen.has(fs.mount) || config.exclude_mounts.includes(fs.mount) || config.exclude_fs_types.includes(fs.type)) continue;
+      if (!fs.sizeBytes || seen.has(fs.mount) || config.exclude_mounts.includes(fs.mount) || config.exclude_fs_types.includes(fs.type)) continue;
       seen.add(fs.mount);
-      const labels = { mount: fs.mount, device: fs.fs };
+      const labels = { mount: fs.mount, device: fs.device };
       disks.push(
-        { name: 'disk_usage', value: round((fs.used / fs.size) * 100), labels, unit: '%' },
-        { name: 'disk_used_bytes', value: fs.used, labels, unit: 'bytes' },
-        { name: 'disk_total_bytes', value: fs.size, labels, unit: 'bytes' },
+        { name: 'disk_usage', value: round((fs.usedBytes / fs.sizeBytes) * 100), labels, unit: '%' },
+        { name: 'disk_used_bytes', value: fs.usedBytes, labels, unit: 'bytes' },
+        { name: 'disk_total_bytes', value: fs.sizeBytes, labels, unit: 'bytes' },
       );
     }
     disksReadAt = now;
@@ -96,8 +104,9 @@ export default function systemCollector() {
     },
 
     async init() {
-      // CPU and network are rates: the first readings are baselines, taken now.
-      lastCpu = readCpuTimes();
+      // CPU and network are rates: the first readings are baselines, taken now (an instance that
+      // is initialised again keeps its CPU baseline, which is older and so a longer window).
+      lastCpu ??= readCpuTimes();
       await readNetwork();
     },
 
@@ -105,7 +114,8 @@ export default function systemCollector() {
       const [mem, net, disk] = await Promise.all([si.mem(), readNetwork(), readDisks(config, now)]);
       const cpuNow = readCpuTimes();
       const cpu = lastCpu ? cpuUsage(lastCpu, cpuNow) : null;
-      lastCpu = cpuNow;
+      // Too short a window gives no figure and keeps the baseline, so the next tick has a full one.
+      if (!lastCpu || cpu !== null) lastCpu = cpuNow;
       const samples: Sample[] = [
         ...(cpu === null ? [] : [{ name: 'cpu_usage', value: round(cpu), unit: '%' }]),
         { name: 'memory_usage', value: round((mem.active / mem.total) * 100), unit: '%' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCollectorOnce } from '@vigia/plugin-sdk';
+import { cpuUsage, MIN_CPU_WINDOW_MS } from '../src/cpu-times.ts';
 import systemCollector from '../src/index.ts';
 
 describe('system collector', () => {
@@ -7,9 +8,6 @@ describe('system collector', () => {
     const result = await runCollectorOnce(systemCollector(), { timeoutMs: 20_000 });
     expect(result.invalid).toEqual([]);
     const byName = (n: string) => result.samples.filter((s) => s.name === n);
-    const cpu = byName('cpu_usage')[0]!;
-    expect(cpu.value).toBeGreaterThanOrEqual(0);
-    expect(cpu.value).toBeLessThanOrEqual(100);
     const mem = byName('memory_usage')[0]!.value;
     expect(mem).toBeGreaterThan(0);
     expect(mem).toBeLessThan(100);
@@ -21,6 +19,32 @@ describe('system collector', () => {
     for (const s of byName('network_rx_bytes_per_sec')) expect(s.labels?.interface).not.toBe('lo');
     expect(result.info).toMatchObject({ cpuCores: expect.any(Number), hostname: expect.any(String), memoryTotalBytes: expect.any(Number) });
   }, 30_000);
+
+  it('publishes no cpu_usage on the first collection after a start, and a real figure once a full window has passed', async () => {
+    const collector = systemCollector();
+    try {
+      // init takes the baseline and collect runs straight after: a window of a few ms, which
+      // would read as 100 % (or 0 %) whatever the machine does.
+      const first = await runCollectorOnce(collector, { timeoutMs: 20_000, keepOpen: true });
+      expect(first.samples.filter((s) => s.name === 'cpu_usage')).toEqual([]);
+      expect(first.samples.some((s) => s.name === 'memory_usage')).toBe(true);
+      // A pause of a whole window (not a timing assertion: only what the next run may compute over).
+      await new Promise((r) => setTimeout(r, MIN_CPU_WINDOW_MS + 100));
+      const second = await runCollectorOnce(collector, { timeoutMs: 20_000, keepOpen: true });
+      const cpu = second.samples.filter((s) => s.name === 'cpu_usage');
+      expect(cpu).toHaveLength(1);
+      expect(cpu[0]!.value).toBeGreaterThanOrEqual(0);
+      expect(cpu[0]!.value).toBeLessThanOrEqual(100);
+    } finally {
+      await collector.close?.();
+    }
+  }, 30_000);
+
+  it('computes no CPU figure over less than a full window', () => {
+    const start = { busy: 0, total: 0, at: 0 };
+    expect(cpuUsage(start, { busy: 20, total: 20, at: MIN_CPU_WINDOW_MS - 1 })).toBeNull();
+    expect(cpuUsage(start, { busy: 500, total: 2_000, at: MIN_CPU_WINDOW_MS })).toBe(25);
+  });
 
   it('measures the machine it runs on, so every worker machine runs it for itself', () => {
     expect(systemCollector().scope).toBe('host');

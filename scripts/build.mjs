@@ -76,10 +76,16 @@ export async function build({ apps = Object.keys(APPS), dashboard = true, force 
   if (stale.length || plugins.length) {
     const started = Date.now();
     const esbuild = await import('esbuild');
-    await Promise.all([
-      ...stale.map((app) => bundle(esbuild, APPS[app], join(ROOT, 'dist', `${app}.mjs`))),
-      ...plugins.map(({ dir, pkg }) => bundle(esbuild, relative(ROOT, join(dir, pkg.main)), join(dir, 'dist/index.js'))),
-    ]);
+    try {
+      await Promise.all([
+        ...stale.map((app) => bundle(esbuild, APPS[app], join(ROOT, 'dist', `${app}.mjs`))),
+        ...plugins.map(({ dir, pkg }) => bundle(esbuild, relative(ROOT, join(dir, pkg.main)), join(dir, 'dist/index.js'))),
+      ]);
+    } finally {
+      // esbuild's service process (about 30 MB) would otherwise live as long as Vigia, which
+      // runs in this same process after the build.
+      await esbuild.stop();
+    }
     log(`built ${[...stale, ...plugins.map((p) => relative(ROOT, p.dir))].join(', ')} in ${Date.now() - started} ms`);
   }
   if (dashboard) buildDashboard(log);

@@ -141,3 +141,41 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     expect(await ticksRun()).toBe(ticksBefore);
   });
 });
+
+describe('evaluation on arrival with two workers', () => {
+  it('is done by one worker at a time, and by the other once that one stops', async () => {
+    const hook = await startHttpReceiver();
+    const stack = await startStack({ yaml: yaml(hook.url) });
+    const second = await stack.startWorker();
+    try {
+      const workers = [stack.worker!, second];
+      const holder = await waitFor(() => workers.find((w) => w.alerting.lease.held), { what: 'a worker to hold the lease' });
+      expect(workers.filter((w) => w.alerting.lease.held)).toHaveLength(1);
+      const push = async (host: string) => {
+        const res = await fetch(`${stack.url}/api/metrics`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify([{ name: 'arrival_instant', value: 50, labels: { host } }]),
+        });
+        expect(res.status).toBe(200);
+      };
+      const fired = (host: string) => hook.json<Hook>((b) => b.reason === 'new' && b.alert.labels.host === host);
+      await push('before');
+      await waitFor(() => fired('before').length, { what: 'the first alert' });
+
+      await holder.stop();
+      const other = workers.find((w) => w !== holder)!;
+      // The tick is an hour away: only the evaluation on arrival, now on the other worker, can fire this one.
+      await waitFor(() => other.alerting.lease.held, { what: 'the other worker to take the lease' });
+      await push('after');
+      await waitFor(() => fired('after').length, { what: 'the alert after the handover' });
+      await new Promise((r) => setTimeout(r, 500));
+      expect([fired('before').length, fired('after').length]).toEqual([1, 1]);
+      if (holder === stack.worker) stack.worker = second;
+    } finally {
+      if (stack.worker !== second) await second.stop();
+      await stack.stop();
+      await hook.close();
+    }
+  });
+});

@@ -98,7 +98,9 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
         onArrival.start();
         feed = new LiveFeed(deps.connect(), keys, (error) => logger.warn('live stream connection problem', { error: error.message }));
         feed.subscribe((batch) => onArrival.offer(batch));
-        feed.start();
+        // From the newest entry as of now, not from whenever the blocking connection is ready: a
+        // sample written in between would otherwise wait for the tick.
+        feed.start(await feed.newestId(redis).catch(() => undefined));
         logger.info('evaluating rules as their samples arrive');
       } else {
         await feed?.stop();

@@ -19,6 +19,8 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export class OwnerLease {
   private timer?: NodeJS.Timeout;
   private owned = false;
+  /** `owned` once its onChange has completed. */
+  private applied = false;
   private stopped = false;
   private changes: Promise<void> = Promise.resolve();
   private renewing: Promise<void> = Promise.resolve();
@@ -32,14 +34,21 @@ export class OwnerLease {
     private readonly logger: Logger,
   ) {}
 
+  /** True once this holder has the lease and its onChange(true) has completed. */
   get held(): boolean {
-    return this.owned;
+    return this.applied;
   }
 
   private set(owned: boolean): void {
     if (owned === this.owned || (owned && this.stopped)) return;
     this.owned = owned;
-    this.changes = this.changes.then(() => this.onChange(owned)).catch((error) => this.logger.warn('lease change failed', { error: (error as Error).message }));
+    this.changes = this.changes
+      .then(() => this.onChange(owned))
+      .then(() => void (this.applied = owned && this.owned))
+      .catch((error) => {
+        this.applied = false;
+        this.logger.warn('lease change failed', { error: (error as Error).message });
+      });
   }
 
   private async renew(): Promise<void> {

@@ -30,9 +30,11 @@ export class StreamFeed<T extends object> {
     this.events.setMaxListeners(0);
   }
 
-  start(): void {
+  /** Follows entries after `from` (a stream id), or only those added from now on. */
+  start(from?: string): void {
     if (this.running) return;
     this.running = true;
+    if (from !== undefined) this.lastId = from;
     this.loop = this.follow();
   }
 
@@ -62,6 +64,12 @@ export class StreamFeed<T extends object> {
   subscribe(listener: (event: StreamEvent<T>) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
+  }
+
+  /** The id of the newest entry in the stream ('0-0' when empty): a start point that misses nothing added later. */
+  async newestId(client: Redis): Promise<string> {
+    const [newest] = (await client.xrevrange(this.streamKey, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return newest?.[0] ?? '0-0';
   }
 
   /** Entries after `id` still held in the stream (for a subscriber that reconnects). */

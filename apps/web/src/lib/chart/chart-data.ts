@@ -51,3 +51,29 @@ export function valueNear(data: uPlot.AlignedData, si: number, idx: number, maxL
   }
   return null;
 }
+
+/**
+ * Indices (within idx0..idx1) of values with no drawn neighbour: a series' only point, or one
+ * alone between two gaps. A line needs two points, so uPlot draws nothing for these unless they
+ * are marked. Undefined entries (another line's instants) are skipped, as the line spans them.
+ */
+export function isolatedPoints(ys: readonly (number | null | undefined)[], idx0 = 0, idx1 = ys.length - 1): number[] | null {
+  const out: number[] = [];
+  let before: number | null | undefined = null; // the nearest non-undefined entry to the left
+  for (let i = 0; i < ys.length && i <= idx1; i++) {
+    const v = ys[i];
+    if (v === undefined) continue;
+    if (v !== null && before === null && i >= idx0) {
+      let after: number | null = null;
+      for (let j = i + 1; j < ys.length; j++) {
+        const w = ys[j];
+        if (w === undefined) continue;
+        after = w;
+        break;
+      }
+      if (after === null) out.push(i);
+    }
+    before = v;
+  }
+  return out.length ? out : null;
+}

@@ -170,12 +170,14 @@ export class SampleEvaluator {
 
   private async observations(now: number): Promise<Observation[]> {
     const out: Observation[] = [];
-    for (const { rule, sample } of this.arrived.values()) {
+    const fresh = new Set<string>();
+    for (const [id, { rule, sample }] of this.arrived) {
       // A sample older than the rule looks at (pushed history) says nothing about now; silence is the tick's.
       if (now - sample.timestamp > rule.windowMs) continue;
       out.push({ rule, seriesKey: sample.key, labels: sample.labels, value: sample.value, unit: sample.unit });
+      fresh.add(id);
     }
-    const due = [...this.due].filter(([id]) => !this.arrived.has(id));
+    const due = [...this.due].filter(([id]) => !fresh.has(id));
     this.arrived.clear();
     this.due.clear();
     if (!due.length) return out;

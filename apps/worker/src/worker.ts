@@ -42,6 +42,16 @@ function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: Constructor
       problems.push(...formatIssues(parsed.error.issues, settings.options).map((p) => `collectors.${name}.${p}`));
       continue;
     }
+    if (collector.parts) {
+      // Each part (one probe) is a collector of its own: its own scheduler, interval, timeout and health.
+      for (const part of collector.parts(parsed.data)) {
+        const partName = `${name}:${part.key}`;
+        const intervalMs = parseDuration(part.interval) ?? config.collection.intervalMs;
+        const timeoutMs = (part.timeout !== undefined ? parseDuration(part.timeout) : null) ?? Math.min(intervalMs, config.collection.timeoutMs);
+        runners.set(partName, new CollectorRunner({ ...collector, name: partName } as never, part.config, intervalMs, timeoutMs, deps));
+      }
+      continue;
+    }
     const defaultInterval = collector.interval !== undefined ? parseDuration(collector.interval) : null;
     const intervalMs = settings.intervalMs ?? defaultInterval ?? config.collection.intervalMs;
     const ownTimeout = collector.timeout !== undefined ? parseDuration(collector.timeout) : null;

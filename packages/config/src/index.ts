@@ -1,3 +1,4 @@
 export * from './env.ts';
 export * from './schema.ts';
 export * from './load.ts';
+export * from './probes.ts';

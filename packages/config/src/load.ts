@@ -55,6 +55,7 @@ export interface VigiaConfig {
   alerts: ConfigFile['alerts'];
   channels: ConfigFile['channels'];
   maintenanceWindows: ConfigFile['maintenance_windows'];
+  probes: ConfigFile['probes'];
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -178,6 +179,8 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     collectors[name] = { enabled, intervalMs: interval, timeoutMs: timeout, options };
   }
   applyCollectorEnv(collectors, env, redisUrl);
+  // The probe collector runs one part per probe; `collectors.probe.enabled: false` pauses them all.
+  (collectors.probe ??= { enabled: true, options: {} }).options.probes = parsed.probes;
   const channels = applyChannelEnv(parsed.channels, env);
 
   const dataDir = resolve(env.dataDir ?? join(REPO_ROOT, '.data'));
@@ -211,6 +214,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     alerts: parsed.alerts,
     channels,
     maintenanceWindows: parsed.maintenance_windows,
+    probes: parsed.probes,
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

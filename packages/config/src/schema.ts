@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '@vigia/core';
+import { probesSchema } from './probes.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -157,6 +158,8 @@ export const fileSchema = z.strictObject({
     }),
   channels: z.record(z.string(), z.looseObject({ type: z.string().optional(), enabled: z.boolean().optional() })).default({}),
   maintenance_windows: z.array(maintenanceWindowSchema).default([]),
+  /** Checks from outside (HTTP, TCP, DNS, TLS, PostgreSQL, Redis), run by the probe collector. */
+  probes: probesSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 

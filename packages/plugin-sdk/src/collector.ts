@@ -28,6 +28,16 @@ export interface CollectContext<Config> {
  */
 export type CollectorScope = 'shared' | 'host';
 
+/** One independent piece of a collector that `parts` splits (one probe of the probe collector). */
+export interface CollectorPart<Config> {
+  /** Unique within the collector; the part runs, reports health and publishes facts as `<name>:<key>`. */
+  key: string;
+  interval: string | number;
+  timeout?: string | number;
+  /** What `collect` receives as `config` for this part. */
+  config: Config;
+}
+
 /**
  * A collector: a plain object with a name and a `collect` function. Everything else is optional.
  * Collectors never write storage; they hand samples to the host.
@@ -49,6 +59,12 @@ export interface Collector<Config = Record<string, unknown>> {
   configSchema?: z.ZodType<Config>;
   /** HELP text, unit and type of the metrics this collector emits. */
   metrics?: Record<string, MetricDescriptor>;
+  /**
+   * For a collector made of independent jobs, each with its own interval and timeout (one per
+   * probe): the host schedules every part as a collector of its own, so a slow part never delays
+   * another. None: the collector runs whole, as usual.
+   */
+  parts?(config: Config): CollectorPart<Config>[];
   init?(ctx: CollectorInitContext<Config>): void | Promise<void>;
   collect(ctx: CollectContext<Config>): Sample[] | void | Promise<Sample[] | void>;
   close?(): void | Promise<void>;

@@ -55,6 +55,18 @@ async function produce(redis: Redis, p: string, share: number, count: number, st
   return result;
 }
 
+/** vigia_ingest_rejected_total by reason, as the workers counted it in PostgreSQL. */
+async function rejectedTotals(databaseUrl: string): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ reason: string; total: number }>('SELECT reason, total::float8 AS total FROM ingest_rejections');
+    return Object.fromEntries(rows.map((r) => [r.reason, r.total]));
+  } finally {
+    await client.end();
+  }
+}
+
 async function historySum(databaseUrl: string, name: string): Promise<{ rows: number; sum: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -132,9 +144,9 @@ export const apiCollectorBenchmark: Benchmark = {
         const members = await monitor.zrangebyscore(consumedKey, wallStart - 5_000, '+inf');
         const perTick = members.map((m) => Number(m.slice(m.indexOf(':') + 1)));
         const consumedRedis = perTick.reduce((s, v) => s + v, 0);
-        const counters = await monitor.hgetall(keys.counters);
-        const overflow = Number(counters['ingest_rejected:response_times_overflow'] ?? 0);
-        const invalid = Number(counters['ingest_rejected:invalid_response_time'] ?? 0);
+        const rejected = await rejectedTotals(databaseUrl);
+        const overflow = rejected.response_times_overflow ?? 0;
+        const invalid = rejected.invalid_response_time ?? 0;
         const listLeft = await monitor.llen(listKey);
         await sleep(2_000);
         const consumedHistory = await historySum(databaseUrl, 'api_response_times_consumed');

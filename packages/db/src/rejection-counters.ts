@@ -2,6 +2,9 @@ import type { SqlClient } from './client.ts';
 
 // Reasons come from plugins too; a runaway one must not become an unbounded label value.
 const MAX_REASON_LENGTH = 64;
+// How long a refused request waits for its count to be written: a PostgreSQL that does not answer
+// must not hold up the answer to the sender (the count is written when it does answer).
+const RECORD_WAIT_MS = 2_000;
 
 /**
  * vigia_ingest_rejected_total, by reason, shared by every process and kept in PostgreSQL, so a
@@ -22,14 +25,16 @@ export class RejectionCounters {
     this.timer.unref();
   }
 
-  /** Adds these counts (reason → n) and writes them; never throws. */
+  /** Adds these counts (reason → n) and writes them, waiting at most a moment; never throws. */
   async record(counts: Iterable<[string, number]>): Promise<void> {
     for (const [reason, n] of counts) {
       if (n <= 0) continue;
       const key = reason.slice(0, MAX_REASON_LENGTH);
       this.pending.set(key, (this.pending.get(key) ?? 0) + n);
     }
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private async flush(): Promise<void> {

@@ -6,6 +6,7 @@ import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
 import { CollectorHealthBoard, JobCounters, SampleReader, SampleWriter, SeriesGuard, connectRedis, openQueue, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
+import { plannedTick, upsertAlignedScheduler } from './collect-schedule.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
 import { Persister } from './persister.ts';
 import { QUEUES, RETENTION_EVERY_MS, hostCollectQueueName, type CollectPayload, type MaintenancePayload } from '@vigia/live';
@@ -102,11 +103,11 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   // became host-scoped leaves the shared queue, where its old scheduler would tick on any machine.
   const keepOnly = async (queue: Queue<CollectPayload>, wanted: Map<string, CollectorRunner>) => {
     for (const runner of wanted.values()) {
-      await queue.upsertJobScheduler(
-        `collect:${runner.collector.name}`,
-        { every: runner.intervalMs },
-        { name: 'collect', data: { collector: runner.collector.name }, opts: QUEUES.collect.jobOptions },
-      );
+      await upsertAlignedScheduler(queue, `collect:${runner.collector.name}`, runner.intervalMs, {
+        name: 'collect',
+        data: { collector: runner.collector.name },
+        opts: QUEUES.collect.jobOptions,
+      });
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       if (!wanted.has(scheduler.key.replace(/^collect:/, ''))) await queue.removeJobScheduler(scheduler.key);
@@ -131,7 +132,9 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     const { collector } = QUEUES.collect.payload.parse(job.data);
     const runner = mine.get(collector);
     if (!runner) return { skipped: 'not run from this queue by this worker' };
-    const outcome = await runner.run(Date.now());
+    // Stamped with the tick it was planned for, not when a worker got to it: one timestamp per
+    // tick however late the run, on the interval's grid.
+    const outcome = await runner.run(plannedTick(job));
     // Host ticks count as collect jobs too: the count is of collections, whatever queue held them.
     counters.record(QUEUES.collect.name, (performance.now() - started) / 1000);
     return outcome;

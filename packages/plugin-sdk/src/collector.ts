@@ -12,7 +12,10 @@ export interface CollectContext<Config> {
   logger: Logger;
   /** Aborted when the host's timeout for this run expires: stop work and return. */
   signal: AbortSignal;
-  /** Start of this run, ms since the epoch; samples without a timestamp get it. */
+  /**
+   * The tick this run was planned for, ms since the epoch (a multiple of the collector's interval
+   * under the worker, however late the run started); samples without a timestamp get it.
+   */
   now: number;
   /** Hand samples to the host as they are ready (in addition to, or instead of, returning them). */
   emit(samples: Sample | Sample[]): void;

@@ -37,7 +37,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('vigia check-config', () => {
   it('accepts the shipped configuration with a one-line summary', async () => {
     const run = await vigia(['check-config']);
-    expect(run, run.stderr).toMatchObject({ code: 0, stdout: 'config/monitoring.yaml: valid: 12 rules, 0 channels, 6 collectors configured\n' });
+    expect(run, run.stderr).toMatchObject({ code: 0, stdout: 'config/monitoring.yaml: valid: 15 rules, 0 channels, 7 collectors configured\n' });
   });
 
   it('prints every problem of a broken file with its key path and exits 1', async () => {
@@ -85,7 +85,7 @@ describe('vigia check-config', () => {
     const run = await vigia(['check-config', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${file}: warning: alerts.rules[0].window (rule "Slow"): 1h is longer than storage.live_window (30m)`);
-    expect(run.stdout).toContain(`${file}: valid: 2 rules, 0 channels, 6 collectors configured`);
+    expect(run.stdout).toContain(`${file}: valid: 2 rules, 0 channels, 7 collectors configured`);
   });
 
   it('says so when the file does not exist', async () => {
@@ -100,7 +100,7 @@ describe('vigia rules export', () => {
     const out = join(scratch, 'rules.yml');
     const run = await vigia(['rules', 'export', '--format', 'prometheus', '--out', out]);
     expect(run, run.stderr).toMatchObject({ code: 0, stdout: '' });
-    expect(run.stderr).toContain('wrote 12 rules from config/monitoring.yaml');
+    expect(run.stderr).toContain('wrote 15 rules from config/monitoring.yaml');
     expect(readFileSync(out, 'utf8'), 'regenerate with: npx vigia rules export --format prometheus --out config/prometheus/alerting_rules.yml').toBe(readFileSync(COMMITTED_RULES, 'utf8'));
   });
 });

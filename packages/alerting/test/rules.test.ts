@@ -14,7 +14,7 @@ function config(yaml: string, env: Record<string, string> = {}) {
 describe('buildRules', () => {
   it('applies defaults and adds the collector-down rule', () => {
     const rules = buildRules(loadConfig({ env: {} }));
-    expect(rules).toHaveLength(12);
+    expect(rules).toHaveLength(15);
     const cpu = rules.find((r) => r.name === 'High CPU Usage')!;
     expect(cpu).toMatchObject({ forMs: 300_000, cooldownMs: 1_800_000, reduce: 'last', windowMs: 300_000, noData: 'ok' });
     expect(rules.find((r) => r.name === COLLECTOR_DOWN_RULE)).toMatchObject({ metric: 'vigia_collector_up', operator: '==', threshold: 0, forMs: 60_000 });

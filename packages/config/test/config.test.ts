@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.retention).toEqual({ raw: 48 * 3600e3, '1m': 30 * 86400e3, '1h': 400 * 86400e3 });
     const rules = Object.fromEntries(config.alerts.rules.map((r) => [r.name, r]));
-    expect(Object.keys(rules)).toHaveLength(11);
+    expect(Object.keys(rules)).toHaveLength(14);
     expect(rules['High CPU Usage']).toMatchObject({ metric: 'cpu_usage', operator: '>', threshold: 90, for: 300_000 });
     expect(rules['Critical Memory']).toMatchObject({ threshold: 95, for: 120_000, severity: 'critical' });
     expect(rules['High Disk Usage']).toMatchObject({ threshold: 90, for: 600_000 });

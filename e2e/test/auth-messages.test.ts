@@ -35,4 +35,23 @@ describe('a refused request is told what was wrong with its credentials', () => 
     expect(none.status).toBe(401);
     expect(await errorOf(none)).toContain('log in or send a bearer token');
   });
+
+  it('says the same on /metrics, where only a request without credentials hears about METRICS_PUBLIC', async () => {
+    const none = await fetch(`${stack.url}/metrics`);
+    expect(none.status).toBe(401);
+    const noneBody = await errorOf(none);
+    expect(noneBody).toContain('log in or send a bearer token');
+    expect(noneBody).toContain('METRICS_PUBLIC=true');
+
+    const wrong = await authedFetch('not-a-real-token')(`${stack.url}/metrics`);
+    expect(wrong.status).toBe(401);
+    const wrongBody = await errorOf(wrong);
+    expect(wrongBody).toContain('the token is not valid');
+    expect(wrongBody).not.toContain('log in or send');
+    expect(wrongBody).not.toContain('METRICS_PUBLIC');
+    expect(wrongBody).not.toContain('not-a-real-token');
+
+    const right = await authedFetch(stack.apiToken)(`${stack.url}/metrics`);
+    expect(right.status).toBe(200);
+  });
 });

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { prometheusName } from '@vigia/core';
 import { metricType } from '@vigia/plugin-sdk';
 import { QUEUES, openQueue, type LiveSample } from '@vigia/live';
-import { authenticate } from './context.ts';
+import { authenticate, presentedCredentials, unauthenticatedMessage } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 
 // Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
@@ -86,7 +86,10 @@ export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close():
 
   app.get('/metrics', async (req, reply) => {
     if (!deps.config.auth.metricsPublic && !(await authenticate(deps, req))) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send a bearer token (or set METRICS_PUBLIC=true)' });
+      const presented = presentedCredentials(req);
+      // The METRICS_PUBLIC hint only helps someone who sent nothing; a wrong token needs fixing, not bypassing.
+      const hint = presented === null ? ' (or set METRICS_PUBLIC=true)' : '';
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: `${unauthenticatedMessage(presented)}${hint}` });
     }
     const scrape = new Registry();
     const [samples, descriptors] = await Promise.all([deps.reader.current({ staleAfterMs: deps.config.storage.staleAfterMs }), deps.reader.descriptors()]);

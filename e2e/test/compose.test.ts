@@ -45,6 +45,8 @@ async function dockerCompose(args: string[], env: Record<string, string> = {}): 
 }
 
 const SCRIPTS = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+/** The command an npm script runs (`exec` only tells npm's shell to hand its process over). */
+const scriptCommand = (name: string) => SCRIPTS[name]!.replace(/^exec /, '').split(' ');
 const compose = parseYaml(readFileSync(COMPOSE_FILE, 'utf8')) as Compose;
 const healthTest = (s: Service) => (Array.isArray(s.healthcheck?.test) ? s.healthcheck.test.join(' ') : (s.healthcheck?.test ?? ''));
 
@@ -80,11 +82,11 @@ describe('docker-compose.yml', () => {
     const api = s['vigia-api']!;
     expect(api.build).toBeDefined();
     // What `npm run start:api` runs, without npm between Docker and the app (it does not pass SIGTERM on).
-    expect(api.command).toEqual(SCRIPTS['start:api']!.split(' '));
+    expect(api.command).toEqual(scriptCommand('start:api'));
     expect(api.ports).toEqual(['5001:5001']);
     expect(healthTest(api)).toMatch(/\/healthz/);
     const worker = s['vigia-worker']!;
-    expect(worker.command).toEqual(SCRIPTS['start:worker']!.split(' '));
+    expect(worker.command).toEqual(scriptCommand('start:worker'));
     expect(worker.image).toBe(api.image);
     // `docker-compose up --scale vigia-worker=3` needs every replica free to pick its own name and ports.
     expect(worker.container_name).toBeUndefined();
@@ -136,7 +138,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^EXPOSE 5001$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*healthz/m);
-    expect(runtime.trim().split('\n').at(-1)).toBe(`CMD ${JSON.stringify(SCRIPTS['start:api']!.split(' ')).replaceAll(',', ', ')}`);
+    expect(runtime.trim().split('\n').at(-1)).toBe(`CMD ${JSON.stringify(scriptCommand('start:api')).replaceAll(',', ', ')}`);
   });
 
   it('leaves local state and secrets out of the build context', () => {

@@ -51,6 +51,8 @@ export async function ensureRedis(url: string, logger: Logger, { mayStart = fals
   if (server) {
     logger.warn('Redis does not answer; starting a local redis-server', { port });
     const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    // However Vigia ends (a stop cut short at its deadline included), the Redis it started goes too.
+    process.once('exit', () => child.kill());
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));
       const ping = await pingRedis(url, 500);

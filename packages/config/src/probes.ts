@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from '@vigia/core';
 
@@ -100,7 +101,11 @@ const dnsCheck = z.strictObject({
     .pipe(z.enum(DNS_TYPES, { error: `must be one of ${DNS_TYPES.join(', ')}` }))
     .default('A'),
   /** `10.0.0.2` or `10.0.0.2:5353`; the system's resolvers when left out. */
-  server: z.string().trim().min(1).optional(),
+  server: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^([^:]+):\d+$/, '$1')) !== 0, 'must be an IP address, optionally with :port (10.0.0.2, 10.0.0.2:5353, [::1]:53)')
+    .optional(),
   /** Any one of these among the answers passes. */
   expect: z
     .union([z.string(), z.array(z.string()).min(1)])

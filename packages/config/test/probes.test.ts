@@ -112,3 +112,13 @@ probes:
     expect(problemsOf('probes:\n  - name: a b\n    tcp: { host: a, port: 1 }\n')[0]).toMatch(/^probes\[0\]\.name: may only hold letters/);
   });
 });
+
+describe('probes: dns server', () => {
+  it('takes an IP address with or without a port, and refuses a host name', () => {
+    expect(load('probes:\n  - name: a\n    dns: { name: x.test, server: "[::1]:53" }\n').probes[0]!.check).toMatchObject({ server: '[::1]:53' });
+    expect(load('probes:\n  - name: a\n    dns: { name: x.test, server: "10.0.0.2:5353" }\n').probes[0]!.check).toMatchObject({ server: '10.0.0.2:5353' });
+    expect(problemsOf('probes:\n  - name: a\n    dns: { name: x.test, server: dns.example.com }\n')).toEqual([
+      'probes[0].dns.server: must be an IP address, optionally with :port (10.0.0.2, 10.0.0.2:5353, [::1]:53)',
+    ]);
+  });
+});

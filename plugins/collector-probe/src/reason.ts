@@ -26,6 +26,9 @@ export function describeError(error: unknown, target: string): string {
       return `host ${e.hostname ?? target} not found (DNS)`;
     case 'EPIPE':
       return `connection closed by ${at}`;
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      return `${target} did not answer with TLS`;
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_STATUS':
       return `${target} did not answer with HTTP`;

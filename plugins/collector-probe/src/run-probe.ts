@@ -60,7 +60,6 @@ export async function runProbe(spec: ProbeSpec, hostSignal?: AbortSignal): Promi
   const signal = hostSignal ? AbortSignal.any([hostSignal, deadline]) : deadline;
   const started = performance.now();
   let outcome: ProbeOutcome;
-  let timer: NodeJS.Timeout | undefined;
   try {
     const timedOut = new Promise<never>((_, reject) => {
       const fire = () => reject(signal.reason);
@@ -73,8 +72,6 @@ export async function runProbe(spec: ProbeSpec, hostSignal?: AbortSignal): Promi
     else if (signal.aborted) outcome = { ok: false, reason: 'stopped by the worker before it finished' };
     else if (error instanceof ProbeFailure) outcome = { ok: false, reason: error.reason, ...error.details };
     else outcome = { ok: false, reason: describeError(error, targetOf(spec.check)) };
-  } finally {
-    clearTimeout(timer);
   }
   const durationSeconds = (performance.now() - started) / 1000;
   if (outcome.reason) outcome.reason = cleanReason(outcome.reason, secretsOf(spec.check));

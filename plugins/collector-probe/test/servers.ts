@@ -28,6 +28,8 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
 export const startHttp = (handler: RequestListener) => listen(createHttpServer(handler));
 export const startHttps = (tls: { key: string; cert: string }, handler: RequestListener) => listen(createHttpsServer(tls, handler));
 export const startTcp = () => listen(createTcpServer((socket) => socket.end()));
+/** Accepts connections and never says a word: what a hung server looks like. */
+export const startSilentTcp = () => listen(createTcpServer(() => {}));
 
 /** A port nothing listens on: one the system just gave out and took back. */
 export async function closedPort(): Promise<number> {

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { cpuUsage, readCpuTimes, type CpuTimes } from './cpu-times.ts';
 import { readDiskUsage, type DiskUsage } from './disk-usage.ts';
-import { readNetDev, type InterfaceCounters } from './net-dev.ts';
+import { networkRates, readNetDev, type InterfaceRate, type NetReading } from './net-dev.ts';
 import si from 'systeminformation';
 import { z } from 'zod';
 import { defineCollector, type Sample } from '@vigia/plugin-sdk';
@@ -32,10 +32,10 @@ export default function systemCollector() {
   let disksReadAt = 0;
   let infoPublished = false;
   let lastCpu: CpuTimes | undefined;
-  let lastNet: { at: number; counters: Map<string, InterfaceCounters> } | undefined;
+  let lastNet: NetReading | undefined;
 
-  /** Bytes per second per interface since the previous reading (none on the first). */
-  async function readNetwork(): Promise<{ iface: string; rx: number; tx: number }[]> {
+  /** Bytes per second per interface since the baseline (none on the first reading, nor over less than a full window). */
+  async function readNetwork(): Promise<InterfaceRate[]> {
     const at = performance.now();
     const counters = await readNetDev().catch(() => null);
     if (!counters) {
@@ -43,18 +43,15 @@ export default function systemCollector() {
       const stats = await si.networkStats('*');
       return stats.filter((n) => n.rx_sec !== null && n.tx_sec !== null && n.rx_sec >= 0 && n.tx_sec >= 0).map((n) => ({ iface: n.iface, rx: n.rx_sec!, tx: n.tx_sec! }));
     }
-    const previous = lastNet;
-    lastNet = { at, counters };
-    if (!previous) return [];
-    const seconds = (at - previous.at) / 1000;
-    const out = [];
-    for (const [iface, now] of counters) {
-      const before = previous.counters.get(iface);
-      // A counter that went down was reset (interface restarted): skip one reading.
-      if (!before || seconds <= 0 || now.rx < before.rx || now.tx < before.tx) continue;
-      out.push({ iface, rx: (now.rx - before.rx) / seconds, tx: (now.tx - before.tx) / seconds });
+    const current = { at, counters };
+    if (!lastNet) {
+      lastNet = current;
+      return [];
     }
-    return out;
+    const rates = networkRates(lastNet, current);
+    // Too short a window gives no figures and keeps the baseline, so the next tick has a full one.
+    if (rates !== null) lastNet = current;
+    return rates ?? [];
   }
 
   /** statfs of each mount in /proc/self/mounts; elsewhere systeminformation (which starts `df`). */
@@ -105,9 +102,9 @@ export default function systemCollector() {
 
     async init() {
       // CPU and network are rates: the first readings are baselines, taken now (an instance that
-      // is initialised again keeps its CPU baseline, which is older and so a longer window).
+      // is initialised again keeps its baselines, which are older and so longer windows).
       lastCpu ??= readCpuTimes();
-      await readNetwork();
+      if (!lastNet) await readNetwork();
     },
 
     async collect({ config, now, publishInfo }) {

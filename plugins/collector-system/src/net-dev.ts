@@ -22,3 +22,41 @@ export async function readNetDev(path = '/proc/net/dev'): Promise<Map<string, In
   }
   return out;
 }
+
+export interface NetReading {
+  counters: Map<string, InterfaceCounters>;
+  /** When it was read (performance.now()). */
+  at: number;
+}
+
+export interface InterfaceRate {
+  iface: string;
+  /** Bytes per second. */
+  rx: number;
+  tx: number;
+}
+
+/**
+ * The shortest window a network rate is computed over. A baseline taken at start-up with the
+ * first tick straight after is a few ms apart: one burst of packets (or a driver that refreshes
+ * its counters only every second or so) then reads as a huge rate, or as none at all.
+ */
+export const MIN_NET_WINDOW_MS = 1_000;
+
+/**
+ * Bytes per second per interface between two readings, or null when they are less than
+ * MIN_NET_WINDOW_MS apart. An interface whose counter went down was reset (restarted) and has
+ * no figure this time.
+ */
+export function networkRates(previous: NetReading, current: NetReading): InterfaceRate[] | null {
+  const ms = current.at - previous.at;
+  if (ms < MIN_NET_WINDOW_MS) return null;
+  const seconds = ms / 1000;
+  const out: InterfaceRate[] = [];
+  for (const [iface, now] of current.counters) {
+    const before = previous.counters.get(iface);
+    if (!before || now.rx < before.rx || now.tx < before.tx) continue;
+    out.push({ iface, rx: (now.rx - before.rx) / seconds, tx: (now.tx - before.tx) / seconds });
+  }
+  return out;
+}

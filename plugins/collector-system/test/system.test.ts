@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCollectorOnce } from '@vigia/plugin-sdk';
+import { runCollectorOnce, type Sample } from '@vigia/plugin-sdk';
 import { cpuUsage, MIN_CPU_WINDOW_MS } from '../src/cpu-times.ts';
+import { MIN_NET_WINDOW_MS, networkRates } from '../src/net-dev.ts';
 import systemCollector from '../src/index.ts';
 
 describe('system collector', () => {
@@ -15,7 +16,7 @@ describe('system collector', () => {
     const root = byName('disk_usage').find((s) => s.labels?.mount === '/');
     expect(root?.value).toBeGreaterThan(0);
     expect(byName('load_average_1m')).toHaveLength(1);
-    // The first network reading only sets a baseline; init takes it, so collect has rates.
+    // The loopback interface is left out unless asked for.
     for (const s of byName('network_rx_bytes_per_sec')) expect(s.labels?.interface).not.toBe('lo');
     expect(result.info).toMatchObject({ cpuCores: expect.any(Number), hostname: expect.any(String), memoryTotalBytes: expect.any(Number) });
   }, 30_000);
@@ -44,6 +45,35 @@ describe('system collector', () => {
     const start = { busy: 0, total: 0, at: 0 };
     expect(cpuUsage(start, { busy: 20, total: 20, at: MIN_CPU_WINDOW_MS - 1 })).toBeNull();
     expect(cpuUsage(start, { busy: 500, total: 2_000, at: MIN_CPU_WINDOW_MS })).toBe(25);
+  });
+
+  it('publishes no network rates on the first collection after a start, and real ones once a full window has passed', async () => {
+    const collector = systemCollector();
+    // Loopback exists on every Linux machine, so the second run has an interface to report.
+    const config = { include_interfaces: ['lo'] };
+    const network = (samples: Sample[]) => samples.filter((s) => s.name.startsWith('network_'));
+    try {
+      // init takes the baseline and collect runs straight after: a window of a few ms.
+      const first = await runCollectorOnce(collector, { config, timeoutMs: 20_000, keepOpen: true });
+      expect(network(first.samples)).toEqual([]);
+      expect(first.samples.some((s) => s.name === 'memory_usage')).toBe(true);
+      // A pause of a whole window (not a timing assertion: only what the next run may compute over).
+      await new Promise((r) => setTimeout(r, MIN_NET_WINDOW_MS + 100));
+      const second = await runCollectorOnce(collector, { config, timeoutMs: 20_000, keepOpen: true });
+      const lo = network(second.samples).filter((s) => s.labels?.interface === 'lo');
+      expect(lo.map((s) => s.name).sort()).toEqual(['network_rx_bytes_per_sec', 'network_tx_bytes_per_sec']);
+      for (const s of lo) expect(s.value).toBeGreaterThanOrEqual(0);
+    } finally {
+      await collector.close?.();
+    }
+  }, 30_000);
+
+  it('computes no network rate over less than a full window, and none for a counter that was reset', () => {
+    const start = { at: 0, counters: new Map([['eth0', { rx: 1_000, tx: 2_000 }], ['eth1', { rx: 5_000, tx: 5_000 }]]) };
+    const soon = { at: MIN_NET_WINDOW_MS - 1, counters: new Map([['eth0', { rx: 1_500, tx: 2_000 }], ['eth1', { rx: 10, tx: 10 }]]) };
+    expect(networkRates(start, soon)).toBeNull();
+    const later = { at: 2 * MIN_NET_WINDOW_MS, counters: soon.counters };
+    expect(networkRates(start, later)).toEqual([{ iface: 'eth0', rx: 500 / ((2 * MIN_NET_WINDOW_MS) / 1000), tx: 0 }]);
   });
 
   it('measures the machine it runs on, so every worker machine runs it for itself', () => {

@@ -37,7 +37,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('vigia check-config', () => {
   it('accepts the shipped configuration with a one-line summary', async () => {
     const run = await vigia(['check-config']);
-    expect(run, run.stderr).toMatchObject({ code: 0, stdout: 'config/monitoring.yaml: valid: 15 rules, 0 channels, 7 collectors configured\n' });
+    expect(run, run.stderr).toMatchObject({ code: 0, stdout: 'config/monitoring.yaml: valid: 15 rules, 0 channels, 6 collectors configured\n' });
   });
 
   it('prints every problem of a broken file with its key path and exits 1', async () => {
@@ -85,7 +85,18 @@ describe('vigia check-config', () => {
     const run = await vigia(['check-config', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${file}: warning: alerts.rules[0].window (rule "Slow"): 1h is longer than storage.live_window (30m)`);
-    expect(run.stdout).toContain(`${file}: valid: 2 rules, 0 channels, 7 collectors configured`);
+    expect(run.stdout).toContain(`${file}: valid: 2 rules, 0 channels, 6 collectors configured`);
+  });
+
+  it('counts the probe collector once probes exist, and names the key of a bad probe', async () => {
+    const good = join(scratch, 'probes.yaml');
+    writeFileSync(good, 'probes:\n  - name: web\n    http: { url: "http://127.0.0.1:9/" }\n');
+    expect((await vigia(['check-config', good])).stdout).toContain(`${good}: valid: 1 rule, 0 channels, 7 collectors configured`);
+    const bad = join(scratch, 'bad-probe.yaml');
+    writeFileSync(bad, 'probes:\n  - name: web\n    http: { url: "gopher://x" }\n');
+    const run = await vigia(['check-config', bad]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${bad}: probes[0].http.url: must start with http:// or https:// (got gopher://)`);
   });
 
   it('says so when the file does not exist', async () => {

@@ -27,10 +27,11 @@ function collectorProblems(config: VigiaConfig, collectors: Awaited<ReturnType<t
   for (const [name, loaded] of collectors) {
     const settings = config.collectors[name] ?? { enabled: true, options: {} };
     if (!settings.enabled) continue;
-    enabled++;
     const schema = loaded.plugin.configSchema;
     const parsed = schema?.safeParse(settings.options);
     if (parsed && !parsed.success) problems.push(...formatIssues(parsed.error.issues, settings.options).map((p) => `collectors.${name}.${p}`));
+    // A collector made of parts (the probes) runs nothing while it has none.
+    else if (!loaded.plugin.parts || loaded.plugin.parts(parsed?.data ?? settings.options).length) enabled++;
   }
   return { enabled, problems };
 }

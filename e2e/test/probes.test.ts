@@ -78,3 +78,53 @@ probes:
     expect(alert.labels).toMatchObject({ probe: 'local-web', host: stack.config.collection.host });
   });
 });
+
+describe('probes that hang inside a running Vigia', () => {
+  let stack: Stack;
+  let silent: Server;
+  let good: Server;
+  const open = new Set<Socket>();
+  let goodRequests = 0;
+
+  beforeAll(async () => {
+    // Accepts and never answers: each probe of it hangs until its own timeout.
+    silent = createServer(() => {});
+    silent.on('connection', (s) => {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+    });
+    good = createServer((_req, res) => {
+      goodRequests++;
+      res.end('ok');
+    });
+    await Promise.all([silent, good].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+    const port = (s: Server) => (s.address() as AddressInfo).port;
+    const hanging = Array.from({ length: 10 }, (_, i) => `  - name: hang-${i}\n    interval: 20s\n    timeout: 20s\n    http: { url: "http://127.0.0.1:${port(silent)}/" }\n`).join('');
+    stack = await startStack({
+      yaml: `collectors:
+  system: { enabled: false }
+alerts:
+  collector_down: { enabled: false }
+probes:
+  - name: good
+    interval: 1s
+    timeout: 1s
+    http: { url: "http://127.0.0.1:${port(good)}/" }
+${hanging}`,
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    for (const s of open) s.destroy();
+    await Promise.all([silent, good].map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+
+  it('do not hold back another probe: it keeps its ticks while ten others hang', async () => {
+    await waitFor(() => open.size === 10, { what: 'all ten hanging probes to be waiting at once', timeoutMs: 60_000 });
+    const before = goodRequests;
+    await waitFor(() => goodRequests >= before + 3, { what: 'three more ticks of the good probe', timeoutMs: 60_000 });
+    // None of the hanging probes has reached its timeout yet: the good one did not wait for them.
+    expect(open.size).toBe(10);
+  }, 150_000);
+});

@@ -144,8 +144,10 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const collectWorker = sharedRunners.size
     ? new Worker<CollectPayload>(QUEUES.collect.name, collect(sharedRunners), { ...workerOptions, concurrency: Math.max(2, Math.min(sharedRunners.size, 8)) })
     : undefined;
+  // Every host runner may run at once: probes (a runner each) mostly wait on the network, and a few
+  // hanging until their timeout must not hold back the other probes' ticks.
   const hostWorker = hostQueue
-    ? new Worker<CollectPayload>(hostQueueName, collect(hostRunners), { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: Math.min(hostRunners.size, 8) })
+    ? new Worker<CollectPayload>(hostQueueName, collect(hostRunners), { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: Math.min(hostRunners.size, 256) })
     : undefined;
   const maintenanceWorker = new Worker<MaintenancePayload>(
     QUEUES.maintenance.name,

@@ -39,6 +39,13 @@ describe('TLS targets with certificates made in the test', () => {
     expect(Math.floor(r.value('probe_tls_days_left')!)).toBe(10);
   });
 
+  it('a tls probe that verifies refuses a self-signed certificate, in words, with its days left', async () => {
+    const r = await probe({ type: 'tls', host: 'localhost', port: fresh.port, tlsVerify: true });
+    expect(r.value('probe_success')).toBe(0);
+    expect(r.info.reason).toBe('certificate is self-signed and not trusted (set tls_verify: false to accept it)');
+    expect(Math.floor(r.value('probe_tls_days_left')!)).toBe(10);
+  });
+
   it('a tls probe says "certificate expired 3 days ago" of an expired certificate', async () => {
     const r = await probe({ type: 'tls', host: '127.0.0.1', port: expired.port, tlsVerify: false }, { name: 'old-cert' });
     expect(r.value('probe_success')).toBe(0);

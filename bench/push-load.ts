@@ -107,9 +107,10 @@ async function run(plan: PushLoadPlan): Promise<PushLoadResult> {
         result.statuses[status] = (result.statuses[status] ?? 0) + 1;
         result.latenciesMs.push(done - now);
         if (status === 200) {
-          const answer = JSON.parse(text) as { accepted: number; rejected: unknown[] };
+          const answer = JSON.parse(text) as { accepted: number; rejectedCount: number };
           result.acceptedSamples += answer.accepted;
-          result.rejectedSamples += answer.rejected.length;
+          // `rejected` lists only the first 100 refusals; rejectedCount is all of them.
+          result.rejectedSamples += answer.rejectedCount;
         } else {
           result.failedRequests++;
           result.firstError ??= `HTTP ${status}: ${text.slice(0, 200)}`;

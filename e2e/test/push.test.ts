@@ -57,7 +57,7 @@ describe('pushing samples over HTTP', () => {
     const sub = client.metrics.live.subscribe({ names: ['deploys'] }, { onData: (e) => seen.push(...e.data.samples.map((s) => s.value)) });
     await new Promise((r) => setTimeout(r, 300));
     const result = await client.metrics.push.mutate({ samples: [{ name: 'deploys', value: 5 }] });
-    expect(result).toEqual({ accepted: 1, rejected: [] });
+    expect(result).toEqual({ accepted: 1, rejected: [], rejectedCount: 0, rejectedByReason: {} });
     await waitFor(() => seen.includes(5), { what: 'the pushed sample on the live stream' });
     sub.unsubscribe();
     await waitFor(async () => (await client.metrics.history.query({ name: 'deploys', from: Date.now() - 60_000 })).series[0]?.points.length === 1, { what: 'the pushed sample in history' });

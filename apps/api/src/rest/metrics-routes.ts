@@ -40,7 +40,7 @@ export function metricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         return reply.code(413).send({ error: `at most ${MAX_PUSH_SAMPLES} samples per request` });
       }
       const result = await caller.metrics.push({ samples });
-      return reply.code(result.accepted === 0 && result.rejected.length > 0 ? 400 : 200).send(result);
+      return reply.code(result.accepted === 0 && result.rejectedCount > 0 ? 400 : 200).send(result);
     } catch (error) {
       return sendError(reply, error);
     }

@@ -1,0 +1,26 @@
+import { LABEL_NAME, METRIC_NAME } from '@vigia/plugin-sdk';
+
+/**
+ * Whether a pushed item passes every check `sampleSchema` makes on JSON input, without zod. A
+ * flood of bad samples is then refused without a ZodError (issues, paths, message) per sample;
+ * zod stays the authority for the items that pass, and words the few errors sent back.
+ * Kept in step with sampleSchema by test/sample-shape.test.ts.
+ */
+export function isSampleShaped(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const { name, value, labels, unit, timestamp } = item as Record<string, unknown>;
+  if (typeof name !== 'string' || name.length > 200 || !METRIC_NAME.test(name)) return false;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (unit !== undefined && (typeof unit !== 'string' || unit.length > 32)) return false;
+  if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp <= 0)) return false;
+  if (labels === undefined) return true;
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return false;
+  let count = 0;
+  for (const key in labels) {
+    if (!Object.hasOwn(labels, key)) continue;
+    const label = (labels as Record<string, unknown>)[key];
+    if (!LABEL_NAME.test(key) || key.startsWith('__') || typeof label !== 'string' || label.length > 1024) return false;
+    if (++count > 32) return false;
+  }
+  return true;
+}

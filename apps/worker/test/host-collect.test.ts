@@ -98,7 +98,8 @@ describe('host-scoped collection', () => {
 
   it('keeps a host label the collector set itself, and opens no host queue without host-scoped collectors', async () => {
     const plugins = join(tmpdir(), `vigia-plugins-${Math.random().toString(36).slice(2)}`);
-    writePlugin(plugins, 'probe', `export default { name: 'probe', scope: 'host', interval: '1s', collect: () => [{ name: 'probe_value', value: 1 }, { name: 'probe_value', value: 2, labels: { host: 'router-7' } }] };`);
+    // Not "probe": that is the name of the bundled probe collector.
+    writePlugin(plugins, 'router', `export default { name: 'router', scope: 'host', interval: '1s', collect: () => [{ name: 'probe_value', value: 1 }, { name: 'probe_value', value: 2, labels: { host: 'router-7' } }] };`);
     writePlugin(plugins, 'typo', `export default { name: 'typo', scope: 'hosts', collect: () => [] };`);
     harness = await workerHarness(`plugin_dirs: [${JSON.stringify(plugins)}]\ncollectors:\n  system: { enabled: false }\n`, 'postgres', { VIGIA_HOSTNAME: 'delta' });
     const worker = await harness.start();
@@ -111,7 +112,7 @@ describe('host-scoped collection', () => {
       return all.length === 2 ? all : null;
     }, { what: 'both probe samples' });
     expect(Object.fromEntries(samples.map((s) => [s.labels.host, s.value]))).toEqual({ delta: 1, 'router-7': 2 });
-    expect(await new CollectorHealthBoard(redis, keys).get('probe@delta')).toMatchObject({ status: 'ok' });
+    expect(await new CollectorHealthBoard(redis, keys).get('router@delta')).toMatchObject({ status: 'ok' });
 
     // A worker whose collectors are all shared keeps no consumer on a host queue.
     const other = await workerHarness(`plugin_dirs: []\ncollectors:\n  system: { enabled: false }\n`, 'postgres', { VIGIA_HOSTNAME: 'epsilon' });

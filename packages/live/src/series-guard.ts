@@ -66,6 +66,9 @@ end
 return out
 `;
 
+/** The first argument is the number of keys, as EVAL takes it. */
+type AdmitScript = (...args: (string | number)[]) => Promise<number[]>;
+
 function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
@@ -81,6 +84,16 @@ export class SeriesGuard {
     private readonly keys: RedisKeys,
     private readonly limits: SeriesLimits,
   ) {}
+
+  /**
+   * The script by its SHA (EVALSHA): every collection and push asks, and EVAL would send its
+   * 1.5 KB and have Redis hash it each time. ioredis sends it again by itself after a Redis restart.
+   */
+  private admitScript(): AdmitScript {
+    const client = this.redis as Redis & { vigiaSeriesAdmit?: AdmitScript };
+    if (!client.vigiaSeriesAdmit) this.redis.defineCommand('vigiaSeriesAdmit', { lua: ADMIT });
+    return client.vigiaSeriesAdmit!.bind(client);
+  }
 
   /** Checks that need no shared state: how many labels, how long their names and values. */
   labelProblem(sample: Pick<LiveSample, 'labels'>): Refusal | null {
@@ -123,7 +136,7 @@ export class SeriesGuard {
     const minute = Math.floor(now / 60_000);
     const keys = [this.keys.newSeries(minute), ...[...metricIndex.keys()].map((name) => this.keys.knownSeries(name))];
     const { seriesPerMetric, newSeriesPerMinute } = this.limits;
-    const codes = (await this.redis.eval(ADMIT, keys.length, ...keys, now, REFRESH_MS, seriesPerMetric, newSeriesPerMinute, ...args)) as number[];
+    const codes = await this.admitScript()(keys.length, ...keys, now, REFRESH_MS, seriesPerMetric, newSeriesPerMinute, ...args);
     // One refusal per metric and reason, shared by its samples: a flood of new series is refused
     // without a new message for each.
     const full = new Map<string, Refusal>();

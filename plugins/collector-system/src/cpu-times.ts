@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { MIN_RATE_WINDOW_MS } from './rate-window.ts';
 
 export interface CpuTimes {
   busy: number;
@@ -7,12 +8,8 @@ export interface CpuTimes {
   at: number;
 }
 
-/**
- * The shortest window a CPU figure is computed over. The kernel counts CPU time in 10 ms ticks,
- * and a window of a few ms (a baseline taken at start-up, then the first tick straight after)
- * reads as 100 % or 0 % whatever the machine is doing.
- */
-export const MIN_CPU_WINDOW_MS = 1_000;
+/** The shortest window a CPU figure is computed over (see rate-window.ts). */
+export const MIN_CPU_WINDOW_MS = MIN_RATE_WINDOW_MS;
 
 /** Cumulative CPU time over all cores (libuv reads /proc/stat here; no process is started). */
 export function readCpuTimes(): CpuTimes {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { MIN_RATE_WINDOW_MS } from './rate-window.ts';
 
 export interface InterfaceCounters {
   rx: number;
@@ -36,12 +37,8 @@ export interface InterfaceRate {
   tx: number;
 }
 
-/**
- * The shortest window a network rate is computed over. A baseline taken at start-up with the
- * first tick straight after is a few ms apart: one burst of packets (or a driver that refreshes
- * its counters only every second or so) then reads as a huge rate, or as none at all.
- */
-export const MIN_NET_WINDOW_MS = 1_000;
+/** The shortest window a network rate is computed over (see rate-window.ts). */
+export const MIN_NET_WINDOW_MS = MIN_RATE_WINDOW_MS;
 
 /**
  * Bytes per second per interface between two readings, or null when they are less than

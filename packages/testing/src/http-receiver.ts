@@ -11,11 +11,19 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type Responder = (req: ReceivedRequest, index: number) => number | 'hang' | Promise<number | 'hang'>;
+/** A scripted answer with the service's own headers (Retry-After…) and body (its error JSON…). */
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type Answer = number | 'hang' | ScriptedResponse;
+export type Responder = (req: ReceivedRequest, index: number) => Answer | Promise<Answer>;
 
 /**
  * A local HTTP server standing in for a webhook receiver or Slack: records every request and
- * answers what the test scripts (a status, or 'hang' to never answer).
+ * answers what the test scripts (a status, a status with headers and body, or 'hang' to never answer).
  */
 export async function startHttpReceiver(respond: Responder = () => 200) {
   const requests: ReceivedRequest[] = [];
@@ -33,8 +41,9 @@ export async function startHttpReceiver(respond: Responder = () => 200) {
         res.on('close', () => hanging.delete(res));
         return;
       }
-      record.status = answer;
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'error');
+      const scripted = typeof answer === 'number' ? { status: answer, body: answer < 300 ? 'ok' : 'error' } : answer;
+      record.status = scripted.status;
+      res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end(scripted.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pingRedis } from '@vigia/live';
-import { TEST_POSTGRES_URL, createPostgresDatabase, startTcpProxy, waitFor } from '@vigia/testing';
+import { TEST_POSTGRES_URL, createPostgresDatabase, freePort, startTcpProxy, waitFor } from '@vigia/testing';
 import { authedFetch, startStack, type Stack } from '../src/index.ts';
 
 type Current = { metrics: { name: string; timestamp: string }[] };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** A Redis of this test's own, so it can be killed and restarted without touching anyone else's. */
 function startRedis(port: number): ChildProcess {

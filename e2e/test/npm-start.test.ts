@@ -1,12 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@vigia/config';
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '@vigia/testing';
+import { freePort, waitFor } from '@vigia/testing';
 
 // A service manager (systemd, supervisord, a container runtime) signals the one process it
 // started, not its process group as a terminal's Ctrl-C does. For `npm start` that process is
@@ -56,14 +55,6 @@ const running = (p: Proc) => {
   const now = readProc(p.pid);
   return now !== null && now.state !== 'Z' && now.cmd === p.cmd;
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('npm start under a service manager', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'vigia-npm-start-'));

@@ -1,13 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { REPO_ROOT } from '@vigia/config';
 import { pingRedis } from '@vigia/live';
-import { TEST_REDIS_URL, waitFor } from '@vigia/testing';
+import { TEST_REDIS_URL, freePort, waitFor } from '@vigia/testing';
 import { startStack, type Stack } from '../src/index.ts';
 
 // REDIS_URL may end with a database (`redis://host:6379/3`). One the server does not have must
@@ -16,14 +15,6 @@ import { startStack, type Stack } from '../src/index.ts';
 
 const ENTRIES = { api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts', vigia: 'scripts/all-in-one.ts' } as const;
 const scratch = mkdtempSync(join(tmpdir(), 'vigia-redis-db-'));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** Starts an app's real entry point (what `npm run start:<app>` bundles) and waits for it to exit. */
 async function start(app: keyof typeof ENTRIES, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

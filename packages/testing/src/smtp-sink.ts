@@ -4,6 +4,7 @@ import { createConnection, createServer, type AddressInfo, type Server, type Soc
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
 import { waitFor } from './wait.ts';
 
 export interface ReceivedMail {
@@ -17,15 +18,6 @@ export interface ReceivedMail {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** A port that was free a moment ago (bound, read, released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** True once something on the port answers with an SMTP greeting. */
 function greets(port: number): Promise<boolean> {

@@ -16,6 +16,23 @@ export interface PostResponse {
   body: string;
 }
 
+/**
+ * The receiver's answer behind a failed POST (the `cause` of the error postOnce throws), for
+ * plugins that read a service's own error body or rate-limit headers (X-RateLimit-Reset-After…).
+ */
+export class HttpAnswer extends Error {
+  constructor(readonly status: number, readonly body: string, readonly headers: Headers) {
+    super(`HTTP ${status}`);
+    this.name = 'HttpAnswer';
+  }
+}
+
+/** The receiver's answer a postOnce error carries, if it got one. */
+export function httpAnswerOf(error: unknown): HttpAnswer | undefined {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof HttpAnswer ? cause : undefined;
+}
+
 const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -63,11 +80,12 @@ export async function postOnce(request: PostRequest): Promise<PostResponse> {
   const { status } = response;
   if (status >= 200 && status < 300) return { status, body };
   const said = body.trim() ? `: ${clip(body.trim())}` : '';
+  const cause = new HttpAnswer(status, body, response.headers);
   if (status === 408 || status === 429 || status >= 500) {
-    throw new RetryableError(`HTTP ${status}${said}`, parseRetryAfter(response.headers.get('retry-after')));
+    throw new RetryableError(`HTTP ${status}${said}`, parseRetryAfter(response.headers.get('retry-after')), { cause });
   }
   if (status >= 300 && status < 400) {
-    throw new PermanentError(`HTTP ${status} redirect: configure the final URL instead (redirects are not followed)`);
+    throw new PermanentError(`HTTP ${status} redirect: configure the final URL instead (redirects are not followed)`, { cause });
   }
-  throw new PermanentError(`HTTP ${status}${said}`);
+  throw new PermanentError(`HTTP ${status}${said}`, { cause });
 }

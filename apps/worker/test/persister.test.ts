@@ -106,6 +106,22 @@ describe.each(STORE_KINDS)('the history persister on %s', (kind) => {
     expect(persister.samplesWritten).toBe(3950);
   });
 
+  it('gathers the collections that arrive within a flush interval of the last write into one write', async () => {
+    freshStream();
+    const history = new ObservedHistory(database.store.sql);
+    const persister = await start(history, { flushIntervalMs: 3_000 });
+    await add(entrySamples('gather_metric', 2, t0, 1));
+    await waitFor(() => history.writes.length === 1, { what: 'the first collection written' });
+    // Two more collections a moment apart, as collectors on one grid deliver them.
+    await add(entrySamples('gather_metric', 3, t0 + 1000, 2));
+    await new Promise((r) => setTimeout(r, 200));
+    await add(entrySamples('gather_metric', 4, t0 + 2000, 3));
+    await waitFor(drained, { what: 'every entry written and acknowledged', timeoutMs: 20_000 });
+    expect(persister.lastError).toBeUndefined();
+    expect(history.writes.map((w) => w.samples)).toEqual([2, 7]);
+    expect(await stored('gather_metric')).toEqual({ raw: 9, distinct: 9, m: 9, h: 9 });
+  });
+
   it('stores an entry once when a worker dies after the commit and before the ack', async () => {
     freshStream();
     for (let b = 0; b < 4; b++) await add(entrySamples('dying_metric', 50, t0 + b * 1000, b));

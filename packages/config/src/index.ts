@@ -2,3 +2,4 @@ export * from './env.ts';
 export * from './schema.ts';
 export * from './load.ts';
 export * from './probes.ts';
+export * from './oncall.ts';

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
+import { escalationTargetProblems, toOncallConfig, type OncallConfig } from './oncall.ts';
 
 /**
  * The install's root: the nearest folder up holding config/monitoring.yaml. Found by looking,
@@ -56,6 +57,7 @@ export interface VigiaConfig {
   channels: ConfigFile['channels'];
   maintenanceWindows: ConfigFile['maintenance_windows'];
   probes: ConfigFile['probes'];
+  oncall: OncallConfig;
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -111,6 +113,8 @@ export function parseConfigFile(file: string): ConfigFile {
   const raw = readYaml(file);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues, raw));
+  const targets = escalationTargetProblems(parsed.data.alerts.escalation, parsed.data.oncall);
+  if (targets.length) throw new ConfigError(file, targets);
   return parsed.data;
 }
 
@@ -215,6 +219,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     channels,
     maintenanceWindows: parsed.maintenance_windows,
     probes: parsed.probes,
+    oncall: toOncallConfig(parsed.oncall),
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

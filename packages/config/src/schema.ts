@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '@vigia/core';
 import { probesSchema } from './probes.ts';
+import { oncallSchema } from './oncall.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -79,6 +80,17 @@ export const maintenanceWindowSchema = z
     if (w.every === 'cron' && !w.cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'a cron window needs cron: "m h dom mon dow"' });
   });
 
+const escalationStepSchema = z
+  .strictObject({
+    after: positiveDuration,
+    channels: z.array(z.string()).default([]),
+    /** Whoever is on call in each of these schedules (oncall.schedules), through their notification rules. */
+    schedules: z.array(z.string()).default([]),
+    /** These people (oncall.users), through their notification rules. */
+    users: z.array(z.string()).default([]),
+  })
+  .refine((s) => s.channels.length + s.schedules.length + s.users.length > 0, 'a step needs at least one of channels, schedules or users');
+
 export const fileSchema = z.strictObject({
   server: z.strictObject({ host: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), public_url: z.url().optional() }).default({}),
   collection: z
@@ -126,9 +138,9 @@ export const fileSchema = z.strictObject({
       /** How old the newest sample of a series may be before a `last` rule sees no data. */
       stale_after: positiveDuration.default(5 * 60_000),
       routing: z.partialRecord(z.enum(SEVERITIES), z.array(z.string())).default({}),
-      /** Per severity: while an alert stays unacknowledged, notify these channels after these delays. */
+      /** Per severity: while an alert stays unacknowledged, page these channels, schedules (whoever is on call) or users after these delays. */
       escalation: z
-        .partialRecord(z.enum(SEVERITIES), z.array(z.strictObject({ after: positiveDuration, channels: z.array(z.string()).min(1) })).min(1))
+        .partialRecord(z.enum(SEVERITIES), z.array(escalationStepSchema).min(1))
         .default({}),
       collector_down: z
         .strictObject({ enabled: z.boolean().default(true), for: duration.default(60_000), severity: z.enum(SEVERITIES).default('warning') })
@@ -158,6 +170,8 @@ export const fileSchema = z.strictObject({
     }),
   channels: z.record(z.string(), z.looseObject({ type: z.string().optional(), enabled: z.boolean().optional() })).default({}),
   maintenance_windows: z.array(maintenanceWindowSchema).default([]),
+  /** People, their contact methods and notification rules, and on-call schedules (oncall.ts). */
+  oncall: oncallSchema,
   /** Checks from outside (HTTP, TCP, DNS, TLS, PostgreSQL, Redis), run by the probe collector. */
   probes: probesSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),

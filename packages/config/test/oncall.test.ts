@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/index.ts';
+
+function fileWith(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-oncall-'));
+  const file = join(dir, 'monitoring.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const USERS = `
+  users:
+    ana: { email: ana@example.com, slack: U0ANA, phone: "+351910000001", rules: [{ after: 0m, channel: mail }, { after: 5m, channel: sms }] }
+    bruno: { email: bruno@example.com, rules: [{ after: 0m, channel: mail }] }
+`;
+
+describe('oncall in monitoring.yaml', () => {
+  it('loads users, schedules, overrides and escalation steps that target them', () => {
+    const file = fileWith(`
+channels:
+  mail: { type: email, host: localhost, from: vigia@example.com, to: [ops@example.com] }
+oncall:${USERS}
+  schedules:
+    Primary:
+      time_zone: Europe/Lisbon
+      layers: [{ rotation: weekly, handoff: "09:00", participants: [ana, bruno], start: 2026-01-05 }]
+      overrides: [{ user: ana, start: "2026-01-17T09:00", end: "2026-01-17T18:00", comment: ana covers bruno }]
+alerts:
+  escalation:
+    critical: [{ after: 5m, schedules: [Primary] }, { after: 15m, users: [bruno], channels: [mail] }]
+`);
+    const config = loadConfig({ env: {}, file });
+    expect(config.oncall.users.ana).toEqual({
+      name: 'ana',
+      contacts: { email: 'ana@example.com', slack: 'U0ANA', phone: '+351910000001' },
+      rules: [{ afterMs: 0, channel: 'mail' }, { afterMs: 300_000, channel: 'sms' }],
+    });
+    expect(config.oncall.schedules.Primary).toEqual({
+      name: 'Primary',
+      timeZone: 'Europe/Lisbon',
+      layers: [{ rotation: 'weekly', handoff: '09:00', timeZone: 'Europe/Lisbon', participants: ['ana', 'bruno'], start: '2026-01-05', length: undefined, end: undefined }],
+      overrides: [{ user: 'ana', start: Date.parse('2026-01-17T09:00:00Z'), end: Date.parse('2026-01-17T18:00:00Z') }],
+    });
+    expect(config.alerts.escalation.critical).toEqual([
+      { after: 300_000, channels: [], schedules: ['Primary'], users: [] },
+      { after: 900_000, channels: ['mail'], schedules: [], users: ['bruno'] },
+    ]);
+  });
+
+  it('names the key of an unknown participant, a bad time zone and a bad hand-off', () => {
+    const file = fileWith(`
+oncall:${USERS}
+  schedules:
+    Primary:
+      time_zone: Europe/Lisbn
+      layers: [{ rotation: weekly, handoff: "9am", participants: [ana, carla], start: 2026-01-05 }]
+      overrides: [{ user: dora, start: "2026-01-17T09:00", end: "2026-01-17T08:00" }]
+`);
+    const problems = problemsOf(() => loadConfig({ env: {}, file }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'oncall.schedules.Primary.time_zone: unknown time zone "Europe/Lisbn" (use an IANA name such as Europe/Lisbon or UTC)',
+        'oncall.schedules.Primary.layers[0].handoff: must be a time written HH:MM (24 h), such as "09:00"',
+      ]),
+    );
+  });
+
+  it('names a bad date, a bad custom length, unknown users in layers and overrides, and an override ending before it starts', () => {
+    const file = fileWith(`
+oncall:${USERS}
+  schedules:
+    Primary:
+      time_zone: UTC
+      layers: [{ rotation: custom, length: 90m, handoff: "09:00", participants: [ana, carla], start: 2026-02-30 }]
+      overrides: [{ user: dora, start: "2026-01-17T09:00", end: "2026-01-17T08:00" }]
+`);
+    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual([
+      'oncall.schedules.Primary.layers[0].start: "2026-02-30" is not a date written YYYY-MM-DD',
+      'oncall.schedules.Primary.layers[0].length: a custom rotation needs a length in whole hours or days, like 12h or 2d',
+      'oncall.schedules.Primary.layers[0].participants[1]: no user named "carla" (users under oncall.users: ana, bruno)',
+      'oncall.schedules.Primary.overrides[0].user: no user named "dora" (users under oncall.users: ana, bruno)',
+      'oncall.schedules.Primary.overrides[0].end: must be after start',
+    ]);
+  });
+
+  it('names an escalation step targeting an unknown schedule or user, and an empty step', () => {
+    const file = fileWith(`
+oncall:${USERS}
+alerts:
+  escalation:
+    critical: [{ after: 5m, schedules: [Secondary] }, { after: 10m, users: [carla] }]
+`);
+    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual([
+      'alerts.escalation.critical[0].schedules: no schedule named "Secondary" under oncall.schedules (have: none)',
+      'alerts.escalation.critical[1].users: no user named "carla" under oncall.users (have: ana, bruno)',
+    ]);
+    const empty = fileWith(`alerts: { escalation: { critical: [{ after: 5m }] } }\n`);
+    expect(problemsOf(() => loadConfig({ env: {}, file: empty }))).toEqual(['alerts.escalation.critical[0]: a step needs at least one of channels, schedules or users']);
+  });
+
+  it('a user needs a notification rule', () => {
+    const file = fileWith(`oncall: { users: { ana: { email: ana@example.com } } }\n`);
+    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual(['oncall.users.ana.rules: needs at least one rule such as { after: 0m, channel: email }']);
+  });
+});

@@ -1,8 +1,9 @@
 import type { ApiDeps } from './deps.ts';
 
-// The two ways in for pushed samples; a request to either that never reaches ingestSamples (bad
-// JSON, a body over the limit) is as much a refused push as a bad sample is.
-const PUSH_PATHS = new Set(['/api/metrics', '/trpc/metrics.push']);
+// The ways in for pushed samples (JSON push, tRPC, Prometheus remote_write, OTLP); a request to
+// any that never reaches ingestSamples (bad JSON, a body over the limit) is as much a refused
+// push as a bad sample is.
+const PUSH_PATHS = new Set(['/api/metrics', '/trpc/metrics.push', '/api/v1/write', '/v1/metrics']);
 
 export type PushRefusal = 'malformed_body' | 'body_too_large';
 

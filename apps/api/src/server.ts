@@ -11,6 +11,7 @@ import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
+import { receiveRoutes } from './rest/receive-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -55,6 +56,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   const prometheus = prometheusRoute(app, deps);
   app.addHook('onClose', () => prometheus.close());
   metricsRoutes(app, deps);
+  await receiveRoutes(app, deps);
   systemRoutes(app, deps);
   alertsRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);

@@ -30,6 +30,8 @@ export interface Change {
   severity?: string;
   /** This rule stops holding the episode but another rule on the series still does: it stays open. */
   keepEpisodeOpen?: boolean;
+  /** Words computed by the rule itself (an SLO's): replace the episode's summary. */
+  summary?: string;
 }
 
 /** What happened, for live subscribers. */

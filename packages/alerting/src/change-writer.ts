@@ -154,7 +154,7 @@ async function insertEpisodes(tx: Tx, changes: Change[]): Promise<void> {
       threshold: rule.threshold,
       value: c.value,
       peakValue: c.value,
-      summary: renderTemplate(rule.annotations.summary ?? `${rule.name}: ${c.metric} is {{ value }} (${rule.operator} {{ threshold }})`, ctx),
+      summary: c.summary ?? renderTemplate(rule.annotations.summary ?? `${rule.name}: ${c.metric} is {{ value }} (${rule.operator} {{ threshold }})`, ctx),
       description: rule.annotations.description ? renderTemplate(rule.annotations.description, ctx) : null,
       runbookUrl: rule.annotations.runbook_url ? renderTemplate(rule.annotations.runbook_url, ctx) : null,
       startedAt: new Date(c.prev.pendingSince ?? c.now),
@@ -167,7 +167,7 @@ async function insertEpisodes(tx: Tx, changes: Change[]): Promise<void> {
 async function updateEpisodes(tx: Tx, changes: Change[]): Promise<Map<string, AlertRow>> {
   const v = valuesTable(
     'v',
-    [['id', 'text'], ['status', 'text'], ['severity', 'text'], ['value', 'float8'], ['lower_is_worse', 'boolean'], ['ack', 'text'], ['resolve', 'text'], ['actor', 'text'], ['at', 'timestamptz']],
+    [['id', 'text'], ['status', 'text'], ['severity', 'text'], ['value', 'float8'], ['lower_is_worse', 'boolean'], ['ack', 'text'], ['resolve', 'text'], ['actor', 'text'], ['at', 'timestamptz'], ['summary', 'text']],
     changes.map((c) => {
       const events = c.step.events;
       const status = c.keepEpisodeOpen ? EPISODE_STATUS[c.prev.status] : EPISODE_STATUS[c.step.state.status];
@@ -179,7 +179,7 @@ async function updateEpisodes(tx: Tx, changes: Change[]): Promise<Map<string, Al
       let resolve: 'set' | 'clear' | null = null;
       if (events.includes('resolved') && !c.keepEpisodeOpen) resolve = 'set';
       if (events.includes('reopened')) resolve = 'clear';
-      return [c.step.state.episodeId, status, c.severity ?? null, c.value, c.rule.operator === '<' || c.rule.operator === '<=', ack, resolve, c.actor, new Date(c.now)];
+      return [c.step.state.episodeId, status, c.severity ?? null, c.value, c.rule.operator === '<' || c.rule.operator === '<=', ack, resolve, c.actor, new Date(c.now), c.summary ?? null];
     }),
   );
   const rows = await tx
@@ -188,6 +188,7 @@ async function updateEpisodes(tx: Tx, changes: Change[]): Promise<Map<string, Al
       status: sql`v.status`,
       updatedAt: sql`v.at`,
       severity: sql`COALESCE(v.severity, ${alerts.severity})`,
+      summary: sql`COALESCE(v.summary, ${alerts.summary})`,
       value: sql`COALESCE(v.value, ${alerts.value})`,
       peakValue: sql`CASE WHEN v.value IS NULL THEN ${alerts.peakValue} WHEN ${alerts.peakValue} IS NULL THEN v.value
         WHEN v.lower_is_worse AND v.value < ${alerts.peakValue} THEN v.value WHEN NOT v.lower_is_worse AND v.value > ${alerts.peakValue} THEN v.value

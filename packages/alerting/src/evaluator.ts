@@ -15,6 +15,8 @@ export interface Observation {
   labels: Record<string, string>;
   value: number | null;
   unit?: string;
+  /** The alert's words when its rule computes them itself (an SLO's burn rates and budget). */
+  summary?: string;
 }
 
 export interface TickResult {
@@ -44,6 +46,8 @@ export class Evaluator {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
+    /** Observes the SLO rules (sloRules) on each tick; without it they are never evaluated. */
+    private readonly slos?: { observe(now: number): Promise<Observation[]> },
   ) {
     this.reader = new SampleReader(redis, keys);
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
@@ -60,11 +64,12 @@ export class Evaluator {
   }
 
   private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
-    const [current, up, , since] = await Promise.all([
+    const [current, up, , since, slos] = await Promise.all([
       this.reader.current(),
       this.collectorUp(now),
       this.redis.set(this.keys.dataSince, String(now), 'NX'),
       this.redis.get(this.keys.dataSince),
+      this.slos?.observe(now) ?? [],
     ]);
     const dataSince = Number(since ?? now);
     const byMetric = new Map<string, LiveSample[]>();
@@ -76,7 +81,7 @@ export class Evaluator {
     // Windows for every (rule, series) that needs more than the newest value, in one round trip.
     const windowed: { rule: RuleSpec; sample: LiveSample; index: number }[] = [];
     const pipeline = this.redis.pipeline();
-    const matches = this.rules.map((rule) => (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels)));
+    const matches = this.rules.map((rule) => (rule.slo ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
     this.rules.forEach((rule, r) => {
       if (rule.reduce === 'last') return;
       for (const sample of matches[r]!) {
@@ -95,8 +100,9 @@ export class Evaluator {
       windowValue.set(`${rule.name}\u0000${sample.key}`, reduce(points, rule.reduce));
     });
 
-    const out: Observation[] = [];
+    const out: Observation[] = [...slos];
     this.rules.forEach((rule, r) => {
+      if (rule.slo) return;
       const seen = new Set<string>();
       const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : windowValue.get(`${rule.name}\u0000${s.key}`) ?? null);
       const series = matches[r]!;
@@ -134,13 +140,20 @@ export class Evaluator {
    * raises the open episode's severity (an `escalated` message, not a second alert), and a rule
    * that stops holding while another still does lowers it without resolving it.
    */
-  private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, bySeries: Map<string, StoredState[]>): { result: Step; extra?: Partial<Change>; comment?: string } {
+  private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, bySeries: Map<string, StoredState[]>, now: number): { result: Step; extra?: Partial<Change>; comment?: string } {
     if (!result.newEpisode && !result.events.includes('resolved')) return { result };
     const byName = (name: string) => this.rulesByName.get(name);
     const active = (s: SeriesState) => s.status === 'firing' || s.status === 'acknowledged';
     const siblings = (bySeries.get(key) ?? []).filter((s) => s.rule !== rule.name && active(s.state) && s.state.episodeId && byName(s.rule)?.metric === rule.metric);
     if (result.newEpisode) {
       const lower = siblings.find((s) => SEVERITY_RANK[byName(s.rule)!.severity] < SEVERITY_RANK[rule.severity]);
+      // An SLO is one alert: its ticket rule starting while its page rule holds joins that episode
+      // without a word (the alert says more than a ticket already).
+      const stricter = rule.slo ? siblings.find((s) => SEVERITY_RANK[byName(s.rule)!.severity] >= SEVERITY_RANK[rule.severity]) : undefined;
+      if (!lower && stricter) {
+        const joined = { ...result.state, episodeId: stricter.state.episodeId, status: stricter.state.status, notifiedState: stricter.state.notifiedState, lastNotifiedAt: now };
+        return { result: { ...result, state: joined, newEpisode: false, events: [], notify: undefined } };
+      }
       if (!lower) return { result };
       return {
         result: { ...result, state: { ...result.state, episodeId: lower.state.episodeId }, newEpisode: false, events: ['escalated'], notify: result.notify ? 'escalated' : undefined },
@@ -195,6 +208,7 @@ export class Evaluator {
         comment,
         channels: channelsFor(o.rule, this.config),
         unit: o.unit,
+        summary: o.summary,
       });
     };
     for (const o of observations) {
@@ -203,7 +217,7 @@ export class Evaluator {
       const stored = states.get(id);
       const prev = stored?.state ?? INACTIVE;
       let result = step(prev, o.value, o.rule, now, randomUUID);
-      const ladder = this.ladder(o.rule, o.seriesKey, prev, result, bySeries);
+      const ladder = this.ladder(o.rule, o.seriesKey, prev, result, bySeries, now);
       result = ladder.result;
       const suppressed = suppressions.match(o.rule.name, o.labels);
       if (result.notify && suppressed) result = hold(prev, result, now);

@@ -11,3 +11,5 @@ export * from './actions.ts';
 export * from './notification-payload.ts';
 export * from './suppression.ts';
 export * from './escalation.ts';
+export * from './slo-rules.ts';
+export * from './slo-status.ts';

@@ -1,5 +1,6 @@
 import { formatDuration, templateErrors, type RuleSpec } from '@vigia/core';
 import { ConfigError, type AlertRuleConfig, type VigiaConfig } from '@vigia/config';
+import { sloRules } from './slo-rules.ts';
 
 export const COLLECTOR_DOWN_RULE = 'Collector Not Reporting';
 export const COLLECTOR_UP_METRIC = 'vigia_collector_up';
@@ -58,6 +59,7 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
     for (const channel of channels ?? []) if (!config.channels[channel]) problems.push(`alerts.routing.${severity}: no channel named "${channel}" under channels`);
   }
   if (problems.length) throw new ConfigError(config.file, problems);
+  rules.push(...sloRules(config));
   if (alerts.collector_down.enabled && !seen.has(COLLECTOR_DOWN_RULE)) {
     rules.push({
       name: COLLECTOR_DOWN_RULE,

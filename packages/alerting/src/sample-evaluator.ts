@@ -11,7 +11,7 @@ import { COLLECTOR_UP_METRIC } from './rules.ts';
  * more than the sample that arrived, and the collector series are made up at tick time.
  */
 export function evaluatesOnArrival(rule: RuleSpec): boolean {
-  return rule.reduce === 'last' && !rule.aggregate && rule.metric !== COLLECTOR_UP_METRIC;
+  return rule.reduce === 'last' && !rule.aggregate && rule.metric !== COLLECTOR_UP_METRIC && !rule.slo;
 }
 
 /** When the state changes by itself if nothing else happens: `for` runs out, or `keep_firing_for` does. */

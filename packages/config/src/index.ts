@@ -3,3 +3,4 @@ export * from './schema.ts';
 export * from './load.ts';
 export * from './probes.ts';
 export * from './oncall.ts';
+export * from './slos.ts';

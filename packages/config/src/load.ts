@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
 import { escalationTargetProblems, toOncallConfig, type OncallConfig } from './oncall.ts';
+import type { SloConfig } from './slos.ts';
 
 /**
  * The install's root: the nearest folder up holding config/monitoring.yaml. Found by looking,
@@ -58,6 +59,7 @@ export interface VigiaConfig {
   maintenanceWindows: ConfigFile['maintenance_windows'];
   probes: ConfigFile['probes'];
   oncall: OncallConfig;
+  slos: SloConfig[];
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -74,15 +76,17 @@ function describePath(path: PropertyKey[], raw: unknown): string {
   let out = '';
   let node: unknown = raw;
   let ruleName: string | undefined;
+  let kind = 'rule';
   path.forEach((part, i) => {
     out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
-    if (path[i - 1] === 'rules' && typeof part === 'number' && node && typeof node === 'object') {
+    if ((path[i - 1] === 'rules' || (i === 1 && path[0] === 'slos')) && typeof part === 'number' && node && typeof node === 'object') {
       const name = (node as unknown[])[part] && ((node as unknown[])[part] as Record<string, unknown>).name;
       if (typeof name === 'string') ruleName = name;
+      kind = path[0] === 'slos' ? 'SLO' : 'rule';
     }
     node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined;
   });
-  return `${out || '(top level)'}${ruleName ? ` (rule "${ruleName}")` : ''}`;
+  return `${out || '(top level)'}${ruleName ? ` (${kind} "${ruleName}")` : ''}`;
 }
 
 export function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[] {
@@ -220,6 +224,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     maintenanceWindows: parsed.maintenance_windows,
     probes: parsed.probes,
     oncall: toOncallConfig(parsed.oncall),
+    slos: parsed.slos as SloConfig[],
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

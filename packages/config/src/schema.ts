@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '@vigia/core';
 import { probesSchema } from './probes.ts';
 import { oncallSchema } from './oncall.ts';
+import { slosSchema } from './slos.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -174,6 +175,8 @@ export const fileSchema = z.strictObject({
   oncall: oncallSchema,
   /** Checks from outside (HTTP, TCP, DNS, TLS, PostgreSQL, Redis), run by the probe collector. */
   probes: probesSchema,
+  /** Service level objectives, alerted on by error-budget burn rate (slos.ts). */
+  slos: slosSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 

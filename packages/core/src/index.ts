@@ -3,3 +3,4 @@ export * from './series-key.ts';
 export * from './resolution.ts';
 export * from './prometheus-name.ts';
 export * from './alerting/index.ts';
+export * from './slo.ts';

@@ -3,3 +3,4 @@ export * from './schema/index.ts';
 export * from './client.ts';
 export * from './history-store.ts';
 export * from './rejection-counters.ts';
+export * from './window-sums.ts';

@@ -34,6 +34,8 @@ export function redisKeys(prefix: string) {
     knownSeries: (metric: string) => `${prefix}:known:${metric}`,
     /** integer per minute: series created in it across all processes (expires) */
     newSeries: (minute: number) => `${prefix}:new-series:${minute}`,
+    /** hash: series key → running total of the OTLP delta sums and histograms received for it (expires when unused) */
+    otlpDeltaTotals: `${prefix}:otlp-delta-totals`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

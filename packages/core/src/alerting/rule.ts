@@ -25,4 +25,6 @@ export interface RuleSpec {
   channels?: string[];
   noData: 'ok' | 'alerting' | 'keep';
   annotations: { summary?: string; description?: string; runbook_url?: string };
+  /** Set on the rules made for an SLO: their value comes from its burn rates, not from samples. */
+  slo?: string;
 }

@@ -1,0 +1,106 @@
+import { PAGE_CONDITIONS, TICKET_CONDITIONS, seriesKey, sloSummary, type RuleSpec } from '@vigia/core';
+import type { SloConfig, VigiaConfig } from '@vigia/config';
+import { metricExists, type SqlClient } from '@vigia/db';
+import type { Logger } from '@vigia/plugin-sdk';
+import type { Observation } from './evaluator.ts';
+import { readSloStatus, sliMetrics, type SloStatus } from './slo-status.ts';
+
+/**
+ * An SLO enters the rule engine as two rules on one series: a ticket (warning) and a page
+ * (critical). Their value is how far past its factor the strongest of their burn-rate conditions
+ * is, so each holds above 1; sharing a series, they make one alert whose severity is raised and
+ * lowered within the episode (see the ladder in evaluator.ts).
+ */
+export const SLO_METRIC = 'vigia_slo_burn_rate';
+
+export const sloSeriesKey = (name: string) => seriesKey(SLO_METRIC, { slo: name });
+export const sloRuleName = (name: string, level: 'page' | 'ticket') => `SLO ${name} (${level})`;
+
+export function sloRules(config: VigiaConfig): RuleSpec[] {
+  return config.slos.flatMap((slo) =>
+    (['ticket', 'page'] as const).map((level) => ({
+      name: sloRuleName(slo.name, level),
+      metric: SLO_METRIC,
+      operator: '>' as const,
+      threshold: 1,
+      forMs: 0,
+      severity: level === 'page' ? ('critical' as const) : ('warning' as const),
+      labels: { slo: slo.name },
+      reduce: 'last' as const,
+      windowMs: 60_000,
+      keepFiringForMs: 0,
+      cooldownMs: config.alerts.default_cooldown,
+      noData: 'ok' as const,
+      annotations: {},
+      slo: slo.name,
+    })),
+  );
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The SLO rules' observations on each tick. Burn rates come from the 1-minute rollups, which
+ * change once a minute: the statuses are read once per minute and reused by the ticks within it.
+ */
+export class SloObserver {
+  private minute = -1;
+  private statuses: SloStatus[] = [];
+  private readonly rules = new Map<string, RuleSpec>();
+
+  constructor(
+    private readonly slos: SloConfig[],
+    rules: RuleSpec[],
+    private readonly sql: SqlClient,
+    private readonly logger: Logger,
+  ) {
+    for (const r of rules) if (r.slo) this.rules.set(r.name, r);
+  }
+
+  /** The newest statuses read (empty before the first tick). */
+  latest(): SloStatus[] {
+    return this.statuses;
+  }
+
+  async observe(now: number): Promise<Observation[]> {
+    const minute = Math.floor(now / MINUTE);
+    if (minute !== this.minute) {
+      try {
+        this.statuses = await Promise.all(this.slos.map((slo) => readSloStatus(this.sql, slo, now)));
+        this.minute = minute;
+      } catch (error) {
+        // Nothing is observed: the SLO alerts keep their state until the history can be read again.
+        this.logger.warn('SLO burn rates could not be read', { error: (error as Error).message });
+        return [];
+      }
+    }
+    const out: Observation[] = [];
+    this.slos.forEach((slo, i) => {
+      const status = this.statuses[i]!;
+      for (const level of ['ticket', 'page'] as const) {
+        const rule = this.rules.get(sloRuleName(slo.name, level));
+        if (!rule) continue;
+        const conditions = level === 'page' ? PAGE_CONDITIONS : TICKET_CONDITIONS;
+        out.push({
+          rule,
+          seriesKey: sloSeriesKey(slo.name),
+          labels: { slo: slo.name },
+          value: status.level === 'no_data' ? null : status[level],
+          summary: sloSummary(slo.name, slo.objective, slo.window, status.burnRates, status.budget, conditions),
+        });
+      }
+    });
+    return out;
+  }
+}
+
+/** At start: an SLI metric no series has ever carried is most likely misspelt (its SLO shows no_data meanwhile). */
+export async function warnSilentSlis(slos: SloConfig[], sql: SqlClient, logger: Logger): Promise<void> {
+  for (const slo of slos) {
+    for (const metric of sliMetrics(slo)) {
+      const labels = metric === 'probe_success' && 'probe' in slo.sli ? { ...slo.labels, probe: slo.sli.probe } : slo.labels;
+      const exists = await metricExists(sql, metric, labels).catch(() => true);
+      if (!exists) logger.warn(`slos: SLO "${slo.name}" reads ${metric}${labels ? ` ${JSON.stringify(labels)}` : ''}, which nothing has reported yet; it shows no_data until something does`, { slo: slo.name, metric });
+    }
+  }
+}

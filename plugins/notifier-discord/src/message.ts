@@ -22,8 +22,11 @@ export const TEST_COLOUR = 0x5865f2;
 
 const severityEmoji: Record<Severity, string> = { info: 'ℹ️', warning: '⚠️', critical: '🔴', emergency: '🚨' };
 
-/** Backslash-escapes Discord markdown so alert text (labels, summaries) shows as typed. */
-export const escapeMarkdown = (text: string) => text.replace(/([\\*_~`|>[\]()#-])/g, '\\$1');
+/**
+ * Backslash-escapes Discord markdown so alert text (labels, summaries) shows as typed: inline
+ * markers anywhere; list, heading and quote markers only where they count, at a line start.
+ */
+export const escapeMarkdown = (text: string) => text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([-+#>])/gm, '\\$1');
 
 /** A masked link; parentheses in the URL would end the markdown early. */
 const link = (label: string, url: string) => `[${label}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;

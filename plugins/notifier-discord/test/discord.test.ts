@@ -122,7 +122,7 @@ describe('discord notifier: message', () => {
     expect(field('Value')).toBe('93.4568%');
     expect(field('Threshold')).toBe('\\> 90%');
     expect(field('Duration')).toBe('1h 2m');
-    expect(field('Status')).toBe('firing \\(new\\)');
+    expect(field('Status')).toBe('firing (new)');
     expect(field('Description')).toBe('Sustained CPU load; check the batch jobs.');
     // Label text cannot turn into markup.
     expect(field('Labels')).toBe('host=a, note=\\*\\*bold\\*\\* @everyone');

@@ -38,7 +38,7 @@ describe('Prometheus remote_write into Vigia (POST /api/v1/write)', () => {
   let exporter: Server;
   let prometheus: RunningPrometheus | undefined;
   const write = (body: Uint8Array | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${stack.url}/api/v1/write`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', ...headers }, body });
+    fetch(`${stack.url}/api/v1/write`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', ...headers }, body: new Uint8Array(body) });
   const totals = async () => {
     const text = await (await authedFetch(stack.apiToken)(`${stack.url}/metrics`)).text();
     return Object.fromEntries([...text.matchAll(/^vigia_ingest_rejected_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));

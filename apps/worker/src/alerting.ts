@@ -116,7 +116,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const escalateWorker = new Worker<EscalatePayload>(
     QUEUES.escalate.name,
     async (job) => {
-      const events = await runEscalationStep(store.db, alertStore, config, QUEUES.escalate.payload.parse(job.data));
+      const events = await runEscalationStep(store.db, alertStore, config, QUEUES.escalate.payload.parse(job.data), Date.now(), escalations);
       await publishAlertEvents(redis, keys, events);
       if (events.length) relay.kick();
       return { escalated: events.length > 0 };

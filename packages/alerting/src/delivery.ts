@@ -92,8 +92,9 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
   }
 
   // A channel that addresses people one by one gets one copy each, with links signed for them;
-  // recipients already served by an earlier attempt are not sent the message again.
-  const everyone: (string | null)[] = channel.notifier.recipients?.(channel.config) ?? [null];
+  // recipients already served by an earlier attempt are not sent the message again. A page of
+  // one on-call person names its recipient (their address) and reaches only them.
+  const everyone: (string | null)[] = notification.recipient ? [notification.recipient] : (channel.notifier.recipients?.(channel.config) ?? [null]);
   for (const copy of delivered) if (copy.notificationId === notificationId) served.add(copy.recipient);
   const pending = everyone.filter((r) => !served.has(r));
   const attempts: LedgerAttempt[] = [];

@@ -1,14 +1,18 @@
 import type { Queue } from 'bullmq';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { VigiaConfig } from '@vigia/config';
-import { alertEvents, alerts, notifications, type Database } from '@vigia/db';
+import { alertEvents, alerts, auditEvents, notifications, type Database } from '@vigia/db';
 import { QUEUES, type EscalatePayload } from '@vigia/live';
 import type { AlertEvent, AlertStore } from './alert-store.ts';
 import { buildNotification, notificationId } from './notification-payload.ts';
+import { describePage, pagedUsers, pagesFor, possiblyPaged, type Page } from './paging.ts';
 
 const jobId = (alertId: string, step: number) => `${alertId}.esc.${step}`;
+/** A delayed notification rule of one paged person (user names may hold characters job ids may not). */
+const ruleJobId = (alertId: string, step: number, user: string, rule: number) => `${alertId}.esc.${step}.${encodeURIComponent(user).replaceAll('.', '%2E')}.${rule}`;
 /** How a step's event names the step (a step is taken once: this is how it is found again). */
 const stepMarker = (step: number) => `: step ${step + 1} notifies `;
+const ruleMarker = (step: number, user: string, rule: number) => `: step ${step + 1} rule ${rule + 1} of ${user} pages `;
 
 /**
  * Escalation policies (alerts.escalation): when an alert of a severity starts firing, one delayed
@@ -58,7 +62,24 @@ export class Escalations {
   }
 
   async cancel(alertId: string, severity: string): Promise<void> {
-    await Promise.all(this.steps(severity).map((_, step) => this.queue.remove(jobId(alertId, step)).catch(() => 0)));
+    const ids = this.steps(severity).flatMap((s, step) => [
+      jobId(alertId, step),
+      ...possiblyPaged(this.config, s).flatMap((user) => (this.config.oncall.users[user]?.rules ?? []).map((_, rule) => ruleJobId(alertId, step, user, rule))),
+    ]);
+    await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
+  }
+
+  /** Queues the later notification rules of the people a step paged ("after 5 min by SMS"). */
+  async pageLater(alertId: string, step: number, pages: Page[]): Promise<void> {
+    const later = pages.filter((p) => p.afterMs > 0);
+    if (!later.length) return;
+    await this.queue.addBulk(
+      later.map((p) => ({
+        name: 'escalate',
+        data: { alertId, step, user: p.user, rule: p.rule, schedule: p.schedule },
+        opts: { ...QUEUES.escalate.jobOptions, delay: p.afterMs, jobId: ruleJobId(alertId, step, p.user, p.rule) },
+      })),
+    );
   }
 
   /** Keeps the policies in step with what happened: new episodes scheduled, handled ones cancelled. */
@@ -70,16 +91,51 @@ export class Escalations {
   }
 }
 
-/** Runs one escalation step: still firing and unacknowledged? then notify the step's channels. */
-export async function runEscalationStep(db: Database, store: AlertStore, config: VigiaConfig, payload: EscalatePayload, now = Date.now()): Promise<AlertEvent[]> {
+/**
+ * Runs one escalation step: still firing and unacknowledged? then notify the step's channels and
+ * page its people (its users, whoever is on call now in its schedules) through their notification
+ * rules: the immediate ones now, the later ones queued on `escalations`. A payload naming a user
+ * and rule is one of those later rules. Each page is recorded on the alert and in the audit log.
+ */
+export async function runEscalationStep(
+  db: Database,
+  store: AlertStore,
+  config: VigiaConfig,
+  payload: EscalatePayload,
+  now = Date.now(),
+  escalations?: Pick<Escalations, 'pageLater'>,
+): Promise<AlertEvent[]> {
   const found = await store.get(payload.alertId);
   if (!found || found.alert.status !== 'firing') return [];
   const { alert } = found;
   const step = config.alerts.escalation[alert.severity as keyof VigiaConfig['alerts']['escalation']]?.[payload.step];
   if (!step) return [];
-  const channels = step.channels.filter((c) => config.channels[c] && config.channels[c]!.enabled !== false);
-  const seq = `esc${payload.step + 1}`;
-  const comment = `unacknowledged after ${Math.round(step.after / 1000)} s${stepMarker(payload.step)}${channels.join(', ') || 'no enabled channel'}`;
+  const laterRule = payload.user !== undefined && payload.rule !== undefined ? { user: payload.user, rule: payload.rule } : undefined;
+
+  let channels: string[] = [];
+  let pages: Page[];
+  let nobody: string[] = [];
+  let marker: string;
+  let comment: string;
+  if (laterRule) {
+    pages = await pagesFor(db, config, [{ user: laterRule.user, schedule: payload.schedule }], laterRule.rule);
+    marker = ruleMarker(payload.step, laterRule.user, laterRule.rule);
+    comment = `unacknowledged after ${Math.round((step.after + (pages[0]?.afterMs ?? 0)) / 1000)} s${marker}${pages.map(describePage).join('; ') || 'nobody (the rule is gone)'}`;
+  } else {
+    channels = step.channels.filter((c) => config.channels[c] && config.channels[c]!.enabled !== false);
+    const people = pagedUsers(config, step, now);
+    nobody = people.nobody;
+    pages = await pagesFor(db, config, people.paged);
+    marker = stepMarker(payload.step);
+    const parts = [
+      ...(step.channels.length ? [channels.join(', ') || 'no enabled channel'] : []),
+      ...(pages.length ? [`${pages.filter((p) => p.afterMs === 0 || p.problem).map(describePage).concat(pages.filter((p) => p.afterMs > 0 && !p.problem).map((p) => `${describePage(p)} unless acknowledged`)).join('; ')}`] : []),
+      ...nobody.map((s) => `nobody on call in ${s}`),
+    ];
+    comment = `unacknowledged after ${Math.round(step.after / 1000)} s${marker}${parts.join('; ')}`;
+  }
+  const now0 = pages.filter((p) => !p.problem && (laterRule || p.afterMs === 0));
+  const seq = laterRule ? `esc${payload.step + 1}.${encodeURIComponent(laterRule.user)}.r${laterRule.rule + 1}` : `esc${payload.step + 1}`;
   const taken = await db.transaction(async (tx) => {
     // Checked again inside the transaction, under the alert's row lock: an acknowledgement that
     // just landed wins, and a step restored after a Redis restart is not taken twice.
@@ -88,26 +144,44 @@ export async function runEscalationStep(db: Database, store: AlertStore, config:
     const [done] = await tx
       .select({ id: alertEvents.id })
       .from(alertEvents)
-      .where(and(eq(alertEvents.alertId, alert.id), eq(alertEvents.type, 'escalated'), like(alertEvents.comment, `%${stepMarker(payload.step)}%`)));
+      .where(and(eq(alertEvents.alertId, alert.id), eq(alertEvents.type, 'escalated'), like(alertEvents.comment, `%${marker}%`)));
     if (done) return false;
     await tx.insert(alertEvents).values({ alertId: alert.id, at: new Date(now), type: 'escalated', actor: 'vigia', value: alert.value, comment });
-    if (channels.length) {
+    const rows = [
+      ...channels.map((channel) => ({ channel, id: notificationId(alert.id, seq, 'escalated', channel), recipient: undefined as string | undefined })),
+      ...now0.map((p) => ({ channel: p.channel, id: notificationId(alert.id, laterRule ? seq : `${seq}.${encodeURIComponent(p.user)}.r${p.rule + 1}`, 'escalated', p.channel), recipient: p.recipient })),
+    ];
+    if (rows.length) {
       await tx
         .insert(notifications)
         .values(
-          channels.map((channel) => ({
-            id: notificationId(alert.id, seq, 'escalated', channel),
+          rows.map(({ channel, id, recipient }) => ({
+            id,
             alertId: alert.id,
             channel,
             reason: 'escalated',
-            payload: buildNotification(alert, 'escalated', seq, channel, { vigiaUrl: config.server.publicUrl, now, comment }),
+            payload: { ...buildNotification(alert, 'escalated', seq, channel, { vigiaUrl: config.server.publicUrl, now, comment }), notificationId: id, ...(recipient ? { recipient } : {}) },
             state: 'pending' as const,
           })),
         )
         .onConflictDoNothing();
     }
+    const audited = laterRule ? pages : pages.filter((p) => p.afterMs === 0 || p.problem);
+    if (audited.length) {
+      await tx.insert(auditEvents).values(
+        audited.map((p) => ({
+          at: new Date(now),
+          actor: 'vigia',
+          action: p.problem ? 'oncall.page_skipped' : 'oncall.page',
+          targetType: 'alert',
+          targetId: alert.id,
+          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: p.recipient ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
+        })),
+      );
+    }
     return true;
   });
   if (!taken) return [];
+  if (!laterRule) await escalations?.pageLater(alert.id, payload.step, pages.filter((p) => !p.problem));
   return [{ alertId: alert.id, type: 'escalated', rule: alert.rule, severity: alert.severity, status: alert.status, labels: alert.labels, value: alert.value, actor: 'vigia', comment, at: now }];
 }

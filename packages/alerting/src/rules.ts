@@ -55,6 +55,11 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
       for (const channel of step.channels) if (!config.channels[channel]) problems.push(`alerts.escalation.${severity}[${i}].channels: no channel named "${channel}" under channels`);
     });
   }
+  for (const [name, user] of Object.entries(config.oncall.users)) {
+    user.rules.forEach((rule, i) => {
+      if (!config.channels[rule.channel]) problems.push(`oncall.users.${name}.rules[${i}].channel: no channel named "${rule.channel}" under channels`);
+    });
+  }
   for (const [severity, channels] of Object.entries(alerts.routing)) {
     for (const channel of channels ?? []) if (!config.channels[channel]) problems.push(`alerts.routing.${severity}: no channel named "${channel}" under channels`);
   }

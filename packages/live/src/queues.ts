@@ -22,7 +22,8 @@ export const QUEUES = {
   },
   escalate: {
     name: 'escalate',
-    payload: z.object({ alertId: z.string(), step: z.number().int().nonnegative() }),
+    /** With `user` and `rule`: one delayed notification rule of a person the step paged ("after 5 min by SMS"). */
+    payload: z.object({ alertId: z.string(), step: z.number().int().nonnegative(), user: z.string().optional(), rule: z.number().int().nonnegative().optional(), schedule: z.string().optional() }),
     jobOptions: { removeOnComplete: { count: 1_000 }, removeOnFail: { count: 1_000 }, attempts: 3, backoff: { type: 'exponential' as const, delay: 2_000 } },
   },
   maintenance: {

@@ -15,6 +15,7 @@ export default function smsNotifier() {
     recipients: (config) => config.to,
 
     async send(notification, { config, signal }) {
+      // The host names the number for every copy (recipients above); the first is only a fallback.
       const to = notification.recipient ?? config.to[0]!;
       if (config.voice) {
         if (!worthACall(notification)) return { detail: `no call to ${to}: nobody needs waking for "${notification.reason}"` };

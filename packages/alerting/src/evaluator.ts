@@ -141,10 +141,17 @@ export class Evaluator {
    * that stops holding while another still does lowers it without resolving it.
    */
   private ladder(rule: RuleSpec, key: string, prev: SeriesState, result: Step, bySeries: Map<string, StoredState[]>, now: number): { result: Step; extra?: Partial<Change>; comment?: string } {
-    if (!result.newEpisode && !result.events.includes('resolved')) return { result };
+    const sloRepeat = rule.slo !== undefined && result.events.includes('repeat');
+    if (!result.newEpisode && !result.events.includes('resolved') && !sloRepeat) return { result };
     const byName = (name: string) => this.rulesByName.get(name);
     const active = (s: SeriesState) => s.status === 'firing' || s.status === 'acknowledged';
     const siblings = (bySeries.get(key) ?? []).filter((s) => s.rule !== rule.name && active(s.state) && s.state.episodeId && byName(s.rule)?.metric === rule.metric);
+    if (sloRepeat) {
+      // The stricter rule of the SLO reminds people of the alert; a second reminder would say less.
+      const stricter = siblings.some((s) => s.state.episodeId === prev.episodeId && SEVERITY_RANK[byName(s.rule)!.severity] > SEVERITY_RANK[rule.severity]);
+      if (!stricter) return { result };
+      return { result: { ...result, state: { ...result.state, notifySeq: prev.notifySeq, repeats: prev.repeats }, events: [], notify: undefined } };
+    }
     if (result.newEpisode) {
       const lower = siblings.find((s) => SEVERITY_RANK[byName(s.rule)!.severity] < SEVERITY_RANK[rule.severity]);
       // An SLO is one alert: its ticket rule starting while its page rule holds joins that episode

@@ -6,8 +6,8 @@ import type { Observation } from './evaluator.ts';
 import { readSloStatus, sliMetrics, type SloStatus } from './slo-status.ts';
 
 /**
- * An SLO enters the rule engine as two rules on one series: a ticket (warning) and a page
- * (critical). Their value is how far past its factor the strongest of their burn-rate conditions
+ * An SLO enters the rule engine as two rules on one series: a page (critical) and a ticket
+ * (warning), the page first so that when both start at once the alert opens as a page. Their value is how far past its factor the strongest of their burn-rate conditions
  * is, so each holds above 1; sharing a series, they make one alert whose severity is raised and
  * lowered within the episode (see the ladder in evaluator.ts).
  */
@@ -18,7 +18,7 @@ export const sloRuleName = (name: string, level: 'page' | 'ticket') => `SLO ${na
 
 export function sloRules(config: VigiaConfig): RuleSpec[] {
   return config.slos.flatMap((slo) =>
-    (['ticket', 'page'] as const).map((level) => ({
+    (['page', 'ticket'] as const).map((level) => ({
       name: sloRuleName(slo.name, level),
       metric: SLO_METRIC,
       operator: '>' as const,
@@ -77,7 +77,7 @@ export class SloObserver {
     const out: Observation[] = [];
     this.slos.forEach((slo, i) => {
       const status = this.statuses[i]!;
-      for (const level of ['ticket', 'page'] as const) {
+      for (const level of ['page', 'ticket'] as const) {
         const rule = this.rules.get(sloRuleName(slo.name, level));
         if (!rule) continue;
         const conditions = level === 'page' ? PAGE_CONDITIONS : TICKET_CONDITIONS;

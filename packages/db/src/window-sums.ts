@@ -20,14 +20,14 @@ export interface WindowSum {
 
 // Per series, a minute's increase is its highest value less the previous minute's highest. A
 // counter reset shows as a minute whose lowest value is below the last minute's highest: the
-// counter started again from zero, so that minute adds its highest value. The first minute of a
-// series adds nothing (there is nothing before it to count from).
+// counter started again from zero, so that minute adds its highest value. A series' first minute
+// adds what it rose within that minute.
 const INCREASES = `WITH s AS (
     SELECT r.bucket, r.min, r.max, lag(r.max) OVER (PARTITION BY r.series_id ORDER BY r.bucket) AS prev
     FROM samples_1m r JOIN series x ON x.id = r.series_id
     WHERE x.name = $1 AND x.labels @> $2::jsonb AND r.bucket >= $3 AND r.bucket < $4
   ), d AS (
-    SELECT bucket, CASE WHEN prev IS NULL THEN 0 WHEN min >= prev THEN max - prev ELSE max END AS v, 1 AS n FROM s
+    SELECT bucket, CASE WHEN prev IS NULL THEN max - min WHEN min >= prev THEN max - prev ELSE max END AS v, 1 AS n FROM s
   )`;
 const MEANS = `WITH d AS (
     SELECT r.bucket, r.sum AS v, r.count AS n

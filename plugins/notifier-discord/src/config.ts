@@ -5,7 +5,7 @@ import { z } from 'zod';
 const WEBHOOK_PATH = /\/webhooks\/[^/]+\/[^/]+\/?$/;
 
 export const configSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).refine((url) => !URL.canParse(url) || WEBHOOK_PATH.test(new URL(url).pathname), {
+  url: z.url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'required: the channel webhook URL' : undefined) }).refine((url) => !URL.canParse(url) || WEBHOOK_PATH.test(new URL(url).pathname), {
     message: 'not a Discord webhook URL: it looks like https://discord.com/api/webhooks/<id>/<token> (channel settings → Integrations → Webhooks → Copy Webhook URL)',
   }),
   /** Overrides the webhook's own name and avatar. */

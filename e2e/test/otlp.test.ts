@@ -45,7 +45,7 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
     return p;
   };
   const options = () => ({ url: `${stack.url}/v1/metrics`, headers: { authorization: `Bearer ${stack.apiToken}` } });
-  const post = (body: string | Uint8Array, type: string) => fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': type }, body });
+  const post = (body: string | Uint8Array<ArrayBuffer>, type: string) => fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': type }, body });
 
   beforeAll(async () => {
     stack = await startStack({ yaml: 'collectors:\n  system: { enabled: false }\nalerts:\n  collector_down: { enabled: false }\n' });

@@ -147,3 +147,22 @@ remote_write:
     expect(res.status).toBe(415);
   });
 });
+
+describe('remote_write and OTLP while Redis is unreachable', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ worker: false, yaml: 'collectors:\n  system: { enabled: false }\n' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('answer 503, which Prometheus and OTLP exporters retry, not a 4xx they would drop', async () => {
+    // The API's own connection gone, as when Redis is down: what the guard and the writer use.
+    stack.api!.deps.redis.disconnect();
+    const headers = { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf' };
+    const rw = await fetch(`${stack.url}/api/v1/write`, { method: 'POST', headers: { ...headers, 'content-encoding': 'snappy' }, body: new Uint8Array(snappy.compress(writeRequest([{ labels: { __name__: 'rw_redis_down' }, samples: [{ value: 1, timestamp: Date.now() }] }]))) });
+    expect(rw.status).toBe(503);
+    expect(await rw.text()).toMatch(/retry later/);
+    const otlp = await fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'otlp.redis.down', gauge: { dataPoints: [{ asDouble: 1 }] } }] }] }] }) });
+    expect(otlp.status).toBe(503);
+  });
+});

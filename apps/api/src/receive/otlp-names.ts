@@ -77,6 +77,7 @@ export function resourceLabels(attributes: KeyValue[] | undefined): Record<strin
     else if (value !== '') labels[labelName(key)] = value;
   }
   if (service) labels.job = namespace ? `${namespace}/${service}` : service;
+  else if (namespace) labels.service_namespace = namespace;
   return labels;
 }
 

@@ -4,8 +4,10 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { prometheusName } from '@vigia/core';
 import { metricType } from '@vigia/plugin-sdk';
 import { QUEUES, openQueue, type LiveSample } from '@vigia/live';
+import { readSloStatus } from '@vigia/alerting';
 import { authenticate, presentedCredentials, unauthenticatedMessage } from './context.ts';
 import type { ApiDeps } from './deps.ts';
+import { scheduleSummaries } from './oncall-view.ts';
 
 // Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
 const RESERVED_PREFIXES = ['vigia_', 'process_', 'nodejs_'];
@@ -72,7 +74,24 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
   const alertsGauge = new Gauge({ name: 'vigia_alerts', help: 'Open alert episodes by rule, severity and state (firing, acknowledged)', labelNames: ['rule', 'severity', 'state'], registers });
   for (const rule of deps.rules) alertsGauge.set({ rule: rule.name, severity: rule.severity, state: 'firing' }, 0);
   for (const a of active) alertsGauge.set({ rule: a.rule, severity: a.severity, state: a.status }, a.n);
+  const oncall = new Gauge({ name: 'vigia_oncall_shift', help: '1 for the person on call now in each on-call schedule', labelNames: ['schedule', 'user'], registers });
+  for (const s of scheduleSummaries(deps.config, Date.now())) if (s.now) oncall.set({ schedule: s.name, user: s.now.user }, 1);
   new Gauge({ name: 'vigia_live_subscribers', help: 'Live subscriptions open on this API process', registers }).set(deps.liveSubscribers.count);
+  await addSloMetrics(registry, deps);
+}
+
+/** Each SLO's budget left and burn rates; an SLO without data has no sample (absent, not 0). */
+async function addSloMetrics(registry: Registry, deps: ApiDeps): Promise<void> {
+  if (!deps.config.slos.length) return;
+  const now = Date.now();
+  const statuses = await Promise.all(deps.config.slos.map((slo) => readSloStatus(deps.store.sql, slo, now)));
+  const registers = [registry];
+  const budget = new Gauge({ name: 'vigia_slo_error_budget_remaining', help: 'Share of the SLO’s error budget left over its window, percent (negative once overspent)', labelNames: ['slo'], registers });
+  const burn = new Gauge({ name: 'vigia_slo_burn_rate', help: 'How many times faster than its objective allows the SLO spends its error budget, per window', labelNames: ['slo', 'window'], registers });
+  for (const s of statuses) {
+    if (s.budget) budget.set({ slo: s.name }, s.budget.remaining);
+    for (const [window, rate] of Object.entries(s.burnRates)) if (rate !== null) burn.set({ slo: s.name, window }, rate);
+  }
 }
 
 /** `GET /metrics`: every collected series plus Vigia's own, in Prometheus' text format. */

@@ -3,8 +3,10 @@ import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
+import { oncallRouter } from './routers/oncall.ts';
 import { rulesRouter } from './routers/rules.ts';
 import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
+import { slosRouter } from './routers/slos.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -21,6 +23,8 @@ export const appRouter = router({
   silences: silencesRouter,
   maintenance: maintenanceRouter,
   audit: auditRouter,
+  oncall: oncallRouter,
+  slos: slosRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

@@ -11,7 +11,9 @@ import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
+import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
 import { receiveRoutes } from './rest/receive-routes.ts';
+import { slosRoutes } from './rest/slos-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -59,6 +61,8 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   await receiveRoutes(app, deps);
   systemRoutes(app, deps);
   alertsRoutes(app, deps);
+  oncallCalendarRoutes(app, deps);
+  slosRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);
   slackActionRoutes(app, deps);
   await staticSpa(app, webDist);

@@ -57,8 +57,9 @@ async function errorRatios(sql: SqlClient, slo: SloConfig, now: number, windowsM
   }
   const [part, total] = await Promise.all([windowSums(sql, s.metric, s.labels, 'counter', now, windowsMs), windowSums(sql, s.total!, s.labels, 'counter', now, windowsMs)]);
   return total.map((t, i) => {
-    if (t.value === null || t.value <= 0) return null;
-    const p = part[i]!.value ?? 0;
+    // A counter nobody reports in the window is no data, not zero errors: it is most likely misnamed.
+    if (t.value === null || t.value <= 0 || part[i]!.value === null) return null;
+    const p = part[i]!.value!;
     return clamp01((s.good ? t.value - p : p) / t.value);
   });
 }

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { SampleWriter, redisKeys } from '@vigia/live';
+import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
+import { startStack, trpcClient, type Stack } from '../src/index.ts';
+
+const DAY = 86_400_000;
+type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string> } };
+
+describe('on-call schedules through the whole system', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  let stack: Stack;
+  let team: Awaited<ReturnType<typeof startHttpReceiver>>;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let feeding: NodeJS.Timeout | undefined;
+  // bruno covers tomorrow; ana is on call every other moment.
+  const coverStart = Math.floor(Date.now() / 1000) * 1000 + DAY;
+  const coverEnd = coverStart + DAY;
+
+  beforeAll(async () => {
+    team = await startHttpReceiver();
+    sink = await startSmtpSink();
+    stack = await startStack({
+      yaml: `collectors:
+  system: { enabled: false }
+alerts:
+  evaluation_interval: 300ms
+  collector_down: { enabled: false }
+  delivery: { backoff: 100ms }
+  routing: { critical: [team] }
+  escalation:
+    critical:
+      - { after: 1s, schedules: [Primary] }
+  rules:
+    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
+channels:
+  team: { type: webhook, url: "${team.url}/team" }
+  mail: { type: email, host: 127.0.0.1, port: ${sink.port}, from: vigia@example.com, to: [ops@example.com] }
+oncall:
+  users:
+    ana: { email: ana@example.com, rules: [{ after: 0m, channel: mail }] }
+    bruno: { email: bruno@example.com, rules: [{ after: 0m, channel: mail }] }
+  schedules:
+    Primary:
+      time_zone: Europe/Lisbon
+      layers: [{ rotation: daily, handoff: "09:00", participants: [ana], start: 2020-01-06 }]
+      overrides: [{ user: bruno, start: "${new Date(coverStart).toISOString()}", end: "${new Date(coverEnd).toISOString()}" }]
+`,
+    });
+  });
+  afterAll(async () => {
+    clearInterval(feeding);
+    await stack?.stop();
+    await team?.close();
+    await sink?.stop();
+    redis.disconnect();
+  });
+
+  it('lists each schedule with who is on call now and next, and its shifts', async () => {
+    const api = trpcClient(stack.url, stack.apiToken);
+    const { schedules } = await api.oncall.schedules.query();
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]).toMatchObject({ name: 'Primary', timeZone: 'Europe/Lisbon', participants: ['ana'], now: { user: 'ana' }, next: { user: 'bruno', start: coverStart, end: coverEnd } });
+    const from = coverStart - DAY / 2;
+    const { shifts } = await api.oncall.shifts.query({ schedule: 'Primary', from, to: coverEnd + DAY / 2 });
+    expect(shifts).toEqual([
+      { start: from, end: coverStart, user: 'ana' },
+      { start: coverStart, end: coverEnd, user: 'bruno' },
+      { start: coverEnd, end: coverEnd + DAY / 2, user: 'ana' },
+    ]);
+    await expect(api.oncall.shifts.query({ schedule: 'Nope', from, to: from + DAY })).rejects.toThrow('no schedule named "Nope" under oncall.schedules');
+  });
+
+  it('exports vigia_oncall_shift for the person on call', async () => {
+    const res = await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${stack.apiToken}` } });
+    const text = await res.text();
+    expect(text).toContain('# TYPE vigia_oncall_shift gauge');
+    expect(text).toContain('vigia_oncall_shift{schedule="Primary",user="ana"} 1');
+    expect(text).not.toContain('user="bruno"');
+  });
+
+  it('serves an iCal feed per schedule to a valid API token only', async () => {
+    expect((await fetch(`${stack.url}/api/oncall/Primary.ics`)).status).toBe(401);
+    expect((await fetch(`${stack.url}/api/oncall/Primary.ics?token=vigia_wrong`)).status).toBe(401);
+    expect((await fetch(`${stack.url}/api/oncall/Nope.ics?token=${encodeURIComponent(stack.apiToken)}`)).status).toBe(404);
+    const res = await fetch(`${stack.url}/api/oncall/Primary.ics?token=${encodeURIComponent(stack.apiToken)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const text = await res.text();
+    expect(text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+    expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/); // every line ends in CRLF
+    for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
+    const unfolded = text.replace(/\r\n /g, '');
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    expect(unfolded).toContain(`DTSTART:${stamp(coverStart)}\r\nDTEND:${stamp(coverEnd)}\r\nSUMMARY:On call: bruno (Primary)`);
+    expect(unfolded.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+  });
+
+  it('an escalation step naming the schedule pages whoever is on call, at their own address, and the audit says so', async () => {
+    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
+    feeding = setInterval(() => void writer.write({ source: 'test', samples: [{ key: 'temp{room="a"}', name: 'temp', labels: { room: 'a' }, value: 99, timestamp: Date.now() }] }), 100);
+    const fired = await waitFor(() => team.json<Hook>((b) => b.alert.labels.room === 'a')[0], { what: 'the first notification' });
+    // The id header is long enough to be folded, so it arrives with the fold's leading space.
+    const id = `${fired.alertId}.esc1.ana.r1.escalated.mail`;
+    const mail = await waitFor(() => sink.all().find((m) => m.headers['x-vigia-notification-id']?.trim() === id), { what: `mail ${id}`, timeoutMs: 30_000 });
+    expect(mail.rcpt_tos).toEqual(['ana@example.com']);
+    const api = trpcClient(stack.url, stack.apiToken);
+    const audit = await api.audit.list.query({ targetType: 'alert', targetId: fired.alertId });
+    expect(audit.map((a) => [a.actor, a.action, a.detail])).toContainEqual(['vigia', 'oncall.page', { user: 'ana', schedule: 'Primary', channel: 'mail', recipient: 'ana@example.com', step: 1, rule: 1 }]);
+    const detail = await api.alerts.get.query({ id: fired.alertId });
+    expect(detail.events.find((e) => e.type === 'escalated')?.comment).toBe('unacknowledged after 1 s: step 1 notifies ana (on call in Primary) by mail to ana@example.com');
+    expect(sink.all().filter((m) => m.rcpt_tos.includes('ops@example.com'))).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { HistoryStore, type StoredSample } from '@vigia/db';
-import { startStack, trpcClient, type Stack } from '../src/index.ts';
+import { collectPageErrors, ensureWebBuild, launchBrowser, screenshot, signIn, startStack, trpcClient, type Stack } from '../src/index.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -12,7 +13,10 @@ describe('SLOs over the API', () => {
   let errors = 0;
   let total = 0;
 
+  let browser: Browser | undefined;
+
   beforeAll(async () => {
+    ensureWebBuild();
     stack = await startStack({
       worker: false,
       yaml: `slos:
@@ -31,7 +35,10 @@ describe('SLOs over the API', () => {
     }
     await new HistoryStore(stack.store.sql).insert(samples);
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
 
   it('GET /api/slos lists each SLO with its objective, budget left and burn rates (bearer token)', async () => {
     expect((await fetch(`${stack.url}/api/slos`)).status).toBe(401);
@@ -65,5 +72,22 @@ describe('SLOs over the API', () => {
     expect(text).toMatch(/^vigia_slo_error_budget_remaining\{slo="api-availability"\} -400(\.0+\d*)?$/m);
     expect(text).toMatch(/^vigia_slo_burn_rate\{slo="api-availability",window="1h"\} 5(\.0+\d*)?$/m);
     expect(text).not.toContain('slo="typo"');
+  });
+
+  it('the SLO page lists each SLO with its budget, burn rates and problems, and draws the burn-down', async () => {
+    browser = await launchBrowser();
+    const page = await (await browser.newContext({ baseURL: stack.url, viewport: { width: 1400, height: 900 } })).newPage();
+    const errors = collectPageErrors(page);
+    await page.goto('/slos');
+    await signIn(page, 'admin', stack.adminPassword);
+    const row = page.locator('[data-testid=slo-row][data-slo=api-availability]');
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(() => row.getByTestId('slo-budget').textContent(), { timeout: 30_000 }).toBe('-400.00 %');
+    expect(await row.getByTestId('slo-status').textContent()).toBe('Ticket');
+    expect(await row.getByTestId('slo-burn-1h').textContent()).toBe('5.00×');
+    await page.getByText('typo: no series of api_erors_total has been reported').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=slo-burn-down] canvas').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'slos-page');
+    expect(errors).toEqual([]);
   });
 });

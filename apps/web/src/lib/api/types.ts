@@ -48,3 +48,5 @@ export type MaintenanceInput = In['maintenance']['create'];
 export type WindowSchedule = MaintenanceWindow['schedule'];
 export type AuditRow = Wire<Out['audit']['list'][number]>;
 export type ChannelPreview = Wire<Out['channels']['preview']>;
+export type Slo = Wire<Out['slos']['list'][number]>;
+export type SloBurnDown = Out['slos']['burnDown'];

@@ -37,6 +37,7 @@ export const routes: RouteDef[] = [
   { path: '/rules', title: 'Rules', load: () => import('./pages/RulesPage.svelte') },
   { path: '/rules/:name', title: 'Rule', load: () => import('./pages/RulePage.svelte') },
   { path: '/slos', title: 'SLOs', load: () => import('./pages/SlosPage.svelte') },
+  { path: '/oncall', title: 'On call', load: () => import('./pages/OncallPage.svelte') },
   { path: '/silences', title: 'Silences', load: () => import('./pages/SilencesPage.svelte') },
   { path: '/maintenance', title: 'Maintenance windows', load: () => import('./pages/MaintenancePage.svelte') },
   { path: '/channels', title: 'Channels', load: () => import('./pages/ChannelsPage.svelte') },

@@ -145,6 +145,25 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(rows[0]!.summary).toMatch(/^SLO api-availability/);
   });
 
+  it('after clean traffic, 2 % errors page when the 1 h window averages past 14.4 (about 43 minutes), not before', async () => {
+    const errorsFrom = t0 + 2 * HOUR;
+    const { samples, points } = traffic(t0, t0 + 3 * HOUR, (t) => (t >= errorsFrom ? 0.02 : 0));
+    await history.insert(samples);
+    let pagedAt: number | undefined;
+    for (let m = 120; m <= 180 && pagedAt === undefined; m++) {
+      const now = t0 + m * MIN + SEC;
+      await evaluator.tick(now);
+      if ((await db().select().from(alerts))[0]?.severity === 'critical') pagedAt = now;
+    }
+    expect(pagedAt).toBeDefined();
+    // The test's own arithmetic says when the page condition first holds; the alert follows on that tick.
+    let expected = errorsFrom;
+    while (levelAt(points, expected + SEC) !== 'page') expected += MIN;
+    expect(pagedAt).toBe(expected + SEC);
+    expect(pagedAt! - errorsFrom).toBeGreaterThan(40 * MIN);
+    expect(pagedAt! - errorsFrom).toBeLessThan(46 * MIN);
+  });
+
   it('0.2 % errors for 6 hours: one ticket-level warning, never a page', async () => {
     const { samples, points } = traffic(t0, t0 + 6 * HOUR, () => 0.002);
     await history.insert(samples);

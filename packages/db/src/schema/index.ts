@@ -2,3 +2,4 @@ export * from './samples.ts';
 export * from './auth.ts';
 export * from './alerts.ts';
 export * from './counters.ts';
+export * from './oncall.ts';

@@ -15,6 +15,7 @@ const BENCHMARKS: Benchmark[] = [workerBenchmark, liveBenchmark, ingestBenchmark
 BENCHMARKS.push((await import('./collectors.bench.ts')).collectorsBenchmark);
 BENCHMARKS.push((await import('./collectors-api.bench.ts')).apiCollectorBenchmark);
 BENCHMARKS.push((await import('./push.bench.ts')).pushBenchmark);
+BENCHMARKS.push((await import('./remote-write.bench.ts')).remoteWriteBenchmark);
 BENCHMARKS.push((await import('./alerting-latency.bench.ts')).alertingLatencyBenchmark);
 BENCHMARKS.push((await import('./alerting-rules.bench.ts')).alertingRulesBenchmark);
 BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryBenchmark);

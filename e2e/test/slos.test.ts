@@ -65,6 +65,11 @@ describe('SLOs over the API', () => {
     expect(down.points.length).toBeGreaterThan(0);
     expect(down.points.at(-1)!.remaining).toBeCloseTo(-400, 6);
     await expect(client.slos.burnDown.query({ name: 'nope' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    // Backtest: burning at 5x is a ticket from its second minute on (1d and 2h past 3), never a page (6h and 30m need 6).
+    const replay = await client.slos.backtest.query({ name: 'api-availability', from: t0, to: t0 + 2 * HOUR - MIN });
+    expect(replay.pages).toBe(0);
+    expect(replay.episodes).toEqual([{ start: t0 + 2 * MIN, pagedAt: null, end: null, severity: 'warning', peakBurn1h: expect.closeTo(5, 6) }]);
+    await expect(client.slos.backtest.query({ name: 'api-availability', from: t0, to: t0 - 1 })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
   });
 
   it('/metrics exports vigia_slo_error_budget_remaining and vigia_slo_burn_rate{window}', async () => {

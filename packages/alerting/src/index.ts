@@ -11,5 +11,7 @@ export * from './actions.ts';
 export * from './notification-payload.ts';
 export * from './suppression.ts';
 export * from './escalation.ts';
+export * from './oncall-schedules.ts';
 export * from './slo-rules.ts';
 export * from './slo-status.ts';
+export * from './slo-backtest.ts';

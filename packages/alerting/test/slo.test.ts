@@ -8,7 +8,7 @@ import { loadConfig, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
-import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus } from '../src/index.ts';
+import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const SEC = 1_000;
@@ -77,6 +77,9 @@ function levelAt(points: { t: number; errors: number; total: number }[], now: nu
   return 'ok';
 }
 
+// Hours of minutes ticked one by one, on two cores shared with other work: generous.
+const SLOW = { timeout: 180_000 };
+
 describe('SLO burn-rate alerts on stored history', () => {
   let database: TestDatabase;
   let prefix: ReturnType<typeof redisPrefix>;
@@ -96,7 +99,7 @@ describe('SLO burn-rate alerts on stored history', () => {
     const rules = buildRules(config);
     evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, new SloObserver(config.slos, rules, database.store.sql, quiet));
     history = new HistoryStore(database.store.sql);
-  });
+  }, 60_000);
   afterEach(async () => {
     await database?.drop();
     await prefix?.cleanup();
@@ -104,7 +107,7 @@ describe('SLO burn-rate alerts on stored history', () => {
 
   const db = () => database.store.db;
 
-  it('pages within 5 minutes of 2 % errors, as one alert, and resolves within 5 minutes of the burn conditions clearing', async () => {
+  it('pages within 5 minutes of 2 % errors, as one alert, and resolves within 5 minutes of the burn conditions clearing', SLOW, async () => {
     const errorsUntil = t0 + 6 * MIN;
     const { samples, points } = traffic(t0, t0 + 3 * HOUR, (t) => (t < errorsUntil ? 0.02 : 0));
     await history.insert(samples);
@@ -136,6 +139,11 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(events.filter((e) => e !== 'repeat')).toEqual(['firing', 'lowered', 'resolved']);
     const sent = await db().select().from(notifications).orderBy(asc(notifications.createdAt));
     expect(sent.map((n) => n.reason).filter((r) => r !== 'repeat')).toEqual(['new', 'resolved']);
+
+    // The backtest over the same history tells the same story, minute for minute.
+    const replay = await sloBacktest(database.store.sql, config.slos[0]!, t0, t0 + 3 * HOUR);
+    expect(replay.episodes).toHaveLength(1);
+    expect(replay.episodes[0]).toMatchObject({ start: pagedAt! - SEC, pagedAt: pagedAt! - SEC, end: resolvedTick! - SEC, severity: 'critical' });
     const repeats = sent.filter((n) => n.reason === 'repeat');
     expect(repeats.length).toBeLessThanOrEqual(Math.ceil((resolvedTick! - pagedAt!) / (30 * MIN)));
     // The page says how fast the budget burns and what is left of it.
@@ -145,7 +153,7 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(rows[0]!.summary).toMatch(/^SLO api-availability/);
   });
 
-  it('after clean traffic, 2 % errors page when the 1 h window averages past 14.4 (about 43 minutes), not before', async () => {
+  it('after clean traffic, 2 % errors page when the 1 h window averages past 14.4 (about 43 minutes), not before', SLOW, async () => {
     const errorsFrom = t0 + 2 * HOUR;
     const { samples, points } = traffic(t0, t0 + 3 * HOUR, (t) => (t >= errorsFrom ? 0.02 : 0));
     await history.insert(samples);
@@ -162,9 +170,14 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(pagedAt).toBe(expected + SEC);
     expect(pagedAt! - errorsFrom).toBeGreaterThan(40 * MIN);
     expect(pagedAt! - errorsFrom).toBeLessThan(46 * MIN);
+    // Backtested: a ticket first (1d and 2h past 3), the page on the same minute as the engine's.
+    const replay = await sloBacktest(database.store.sql, config.slos[0]!, t0, t0 + 3 * HOUR);
+    expect(replay.episodes).toHaveLength(1);
+    expect(replay.episodes[0]!.pagedAt).toBe(pagedAt! - SEC);
+    expect(replay.episodes[0]!.start).toBeLessThan(replay.episodes[0]!.pagedAt!);
   });
 
-  it('0.2 % errors for 6 hours: one ticket-level warning, never a page', async () => {
+  it('0.2 % errors for 6 hours: one ticket-level warning, never a page', SLOW, async () => {
     const { samples, points } = traffic(t0, t0 + 6 * HOUR, () => 0.002);
     await history.insert(samples);
     for (let m = 2; m <= 6 * 60; m += 5) await evaluator.tick(t0 + m * MIN + SEC);
@@ -181,7 +194,7 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(new Set(reasons.slice(1))).toEqual(new Set(['repeat']));
   });
 
-  it('remaining budget equals the test’s own calculation to 4 decimal places, across a counter reset', async () => {
+  it('remaining budget equals the test’s own calculation to 4 decimal places, across a counter reset', SLOW, async () => {
     // Errors vary by the minute; the service restarts 3 h in (both counters back to zero).
     const share = (t: number) => [0.0004, 0.0011, 0.0002, 0.003, 0][Math.floor((t - t0) / MIN) % 5]!;
     const { samples, points } = traffic(t0, t0 + 7 * HOUR, share, t0 + 3 * HOUR);
@@ -197,7 +210,7 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(status.burnRates['5m']).toBeCloseTo(burn(points, now, '5m'), 4);
   });
 
-  it('an SLI nobody reports is no_data, and raises nothing', async () => {
+  it('an SLI nobody reports is no_data, and raises nothing', SLOW, async () => {
     const status = await readSloStatus(database.store.sql, config.slos[0]!, t0);
     expect(status).toMatchObject({ level: 'no_data', errorRatio: null, budget: null });
     expect(Object.values(status.burnRates).every((v) => v === null)).toBe(true);

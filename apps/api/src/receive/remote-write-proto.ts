@@ -41,7 +41,7 @@ export const WriteRequest = root.lookupType('prometheus.WriteRequest');
 export interface DecodedWriteRequest {
   timeseries?: {
     labels?: { name?: string; value?: string }[];
-    samples?: { value?: number; timestamp?: number }[];
+    samples?: { value?: number; timestamp?: number | { toNumber(): number } }[];
     histograms?: unknown[];
   }[];
 }

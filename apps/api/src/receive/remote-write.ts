@@ -33,7 +33,8 @@ export function decodeRemoteWrite(body: Buffer): RemoteWriteSamples {
   }
   let request: DecodedWriteRequest;
   try {
-    request = WriteRequest.toObject(WriteRequest.decode(raw), { longs: Number, arrays: true }) as DecodedWriteRequest;
+    // The decoded message as it is (no toObject copy): int64 timestamps come as Long or number.
+    request = WriteRequest.decode(raw) as unknown as DecodedWriteRequest;
   } catch (error) {
     throw new ReceiveError(`remote write: body is not a prometheus.WriteRequest (${(error as Error).message})`, 400);
   }
@@ -51,7 +52,8 @@ export function decodeRemoteWrite(body: Buffer): RemoteWriteSamples {
     for (const s of series.samples ?? []) {
       // NaN is Prometheus' staleness marker (and an empty summary's quantile): no value to store.
       if (Number.isNaN(s.value)) continue;
-      samples.push({ name, value: s.value ?? 0, labels, timestamp: s.timestamp || undefined });
+      const timestamp = typeof s.timestamp === 'number' ? s.timestamp : (s.timestamp?.toNumber() ?? 0);
+      samples.push({ name, value: s.value ?? 0, labels, timestamp: timestamp || undefined });
     }
   }
   return { samples, histograms };

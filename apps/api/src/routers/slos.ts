@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { formatDuration } from '@vigia/core';
-import { readSloStatus, sloBurnDown, sliMetrics, sloRuleName } from '@vigia/alerting';
+import { readSloStatus, sloBacktest, sloBurnDown, sliMetrics, sloRuleName } from '@vigia/alerting';
 import type { SloConfig } from '@vigia/config';
 import { metricExists } from '@vigia/db';
 import type { ApiDeps } from '../deps.ts';
@@ -61,4 +61,17 @@ export const slosRouter = router({
     const now = Date.now();
     return { name: slo.name, from: now - slo.window, to: now, points: await sloBurnDown(ctx.deps.store.sql, slo, now, input.points) };
   }),
+  /** Replays the SLO's alerts over stored history, a minute at a time: when it would have paged or ticketed. */
+  backtest: protectedProcedure
+    .input(
+      z
+        .object({ name: z.string().min(1), from: z.number().int().nonnegative(), to: z.number().int().nonnegative() })
+        .refine((i) => i.from < i.to, { message: '`from` must be before `to`', path: ['from'] })
+        .refine((i) => i.to - i.from <= 90 * 86_400_000, { message: 'at most 90 days at once', path: ['to'] }),
+    )
+    .query(async ({ ctx, input }) => {
+      const slo = findSlo(ctx.deps, input.name);
+      const result = await sloBacktest(ctx.deps.store.sql, slo, input.from, input.to);
+      return { name: slo.name, ...result, pages: result.episodes.filter((e) => e.pagedAt !== null).length };
+    }),
 });

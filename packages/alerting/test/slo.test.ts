@@ -8,7 +8,7 @@ import { loadConfig, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
-import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest } from '../src/index.ts';
+import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest, warnSilentSlis } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const SEC = 1_000;
@@ -208,6 +208,33 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(status.budget!.consumed).toBeCloseTo(100 - expected, 4);
     expect(status.burnRates['1h']).toBeCloseTo(burn(points, now, '1h'), 4);
     expect(status.burnRates['5m']).toBeCloseTo(burn(points, now, '5m'), 4);
+  });
+
+  it('a probe SLI and a percent ratio SLI: 1 - mean success, in budget terms', SLOW, async () => {
+    const samples: StoredSample[] = [];
+    // One failed probe in every 200 (0.5 %), a success ratio of 99.8 % (0.2 % failing).
+    for (let i = 0; i < 4 * 60 * 4; i++) {
+      const t = t0 + i * STEP;
+      samples.push({ name: 'probe_success', labels: { probe: 'web' }, value: i % 200 === 7 ? 0 : 1, timestamp: t });
+      samples.push({ name: 'probe_success', labels: { probe: 'other' }, value: 0, timestamp: t });
+      samples.push({ name: 'job_success_percent', labels: {}, value: 99.8, timestamp: t });
+    }
+    await history.insert(samples);
+    const now = t0 + 4 * HOUR;
+    const probe = await readSloStatus(database.store.sql, { name: 'web', objective: 99, window: 30 * 24 * HOUR, sli: { probe: 'web' } }, now);
+    const failed = samples.filter((s) => s.labels.probe === 'web' && s.value === 0).length / samples.filter((s) => s.labels.probe === 'web').length;
+    expect(probe.errorRatio).toBeCloseTo(failed, 10);
+    expect(probe.budget!.remaining).toBeCloseTo(100 - (failed / 0.01) * 100, 4);
+    const ratio = await readSloStatus(database.store.sql, { name: 'jobs', objective: 99.9, window: 30 * 24 * HOUR, sli: { ratio: 'job_success_percent', percent: true } }, now);
+    expect(ratio.burnRates['1h']).toBeCloseTo(2, 6);
+    expect(ratio.level).toBe('ticket');
+  });
+
+  it('warns at start about an SLI metric nothing has reported', SLOW, async () => {
+    await history.insert([{ name: 'api_requests_total', labels: {}, value: 1, timestamp: t0 }]);
+    const warnings: string[] = [];
+    await warnSilentSlis(config.slos, database.store.sql, { ...quiet, warn: (message: string) => void warnings.push(message) });
+    expect(warnings).toEqual(['slos: SLO "api-availability" reads api_errors_total, which nothing has reported yet; it shows no_data until something does']);
   });
 
   it('an SLI nobody reports is no_data, and raises nothing', SLOW, async () => {

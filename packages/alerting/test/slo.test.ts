@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { asc } from 'drizzle-orm';
 import { loadConfig, type VigiaConfig } from '@vigia/config';
-import { HistoryStore, alertEvents, alerts, notifications, type StoredSample } from '@vigia/db';
+import { HistoryStore, alertEvents, alerts, notifications, silences, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest, warnSilentSlis } from '../src/index.ts';
@@ -175,6 +175,21 @@ describe('SLO burn-rate alerts on stored history', () => {
     expect(replay.episodes).toHaveLength(1);
     expect(replay.episodes[0]!.pagedAt).toBe(pagedAt! - SEC);
     expect(replay.episodes[0]!.start).toBeLessThan(replay.episodes[0]!.pagedAt!);
+  });
+
+  it('a silence on slo: <name> holds the page like any alert’s, and sends it once the silence ends', SLOW, async () => {
+    const { samples } = traffic(t0, t0 + HOUR, () => 0.02);
+    await history.insert(samples);
+    await db().insert(silences).values({ matchers: { labels: { slo: 'api-availability' } }, startsAt: new Date(t0), endsAt: new Date(t0 + 10 * MIN), createdBy: 'ana', comment: 'load test' });
+    for (let m = 1; m <= 5; m++) await evaluator.tick(t0 + m * MIN + SEC);
+    const rows = await db().select().from(alerts);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ severity: 'critical', status: 'firing' });
+    expect((await db().select().from(alertEvents)).map((e) => e.type)).toContain('held');
+    expect(await db().select().from(notifications)).toHaveLength(0);
+    // The silence ends: the page is sent once.
+    for (let m = 11; m <= 12; m++) await evaluator.tick(t0 + m * MIN + SEC);
+    expect((await db().select().from(notifications)).map((n) => n.reason)).toEqual(['new']);
   });
 
   it('0.2 % errors for 6 hours: one ticket-level warning, never a page', SLOW, async () => {

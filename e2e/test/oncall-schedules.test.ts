@@ -112,4 +112,32 @@ oncall:
     expect(detail.events.find((e) => e.type === 'escalated')?.comment).toBe('unacknowledged after 1 s: step 1 notifies ana (on call in Primary) by mail to ana@example.com');
     expect(sink.all().filter((m) => m.rcpt_tos.includes('ops@example.com'))).toEqual([]);
   });
+
+  it('an operator adds an override through the API: it wins at once, is audited, and can be removed; a viewer cannot', async () => {
+    const api = trpcClient(stack.url, stack.apiToken);
+    const start = Date.now() + 3_600_000;
+    const added = await api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start + 3_600_000, comment: 'bruno covers ana' });
+    expect(added).toMatchObject({ schedule: 'Primary', user: 'bruno', comment: 'bruno covers ana' });
+    const { schedules } = await api.oncall.schedules.query();
+    expect(schedules[0]).toMatchObject({ now: { user: 'ana', end: start }, next: { user: 'bruno', start, end: start + 3_600_000 } });
+    const { shifts } = await api.oncall.shifts.query({ schedule: 'Primary', from: start - 1_000, to: start + 3_601_000 });
+    expect(shifts.map((s) => s.user)).toEqual(['ana', 'bruno', 'ana']);
+    expect((await api.oncall.overrides.query({ schedule: 'Primary' })).map((o) => o.id)).toEqual([added.id]);
+    const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Primary' });
+    expect(audit[0]).toMatchObject({ action: 'oncall.override_add', detail: { user: 'bruno', comment: 'bruno covers ana' } });
+
+    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users (have: ana, bruno)');
+    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start - 1_000 })).rejects.toThrow('an override must end after it starts');
+
+    const viewer = await stack.api!.deps.auth.createUser('oncall-viewer', 'viewer-password-1', 'viewer');
+    const { token } = await stack.api!.deps.auth.createToken(viewer.id, 'test');
+    const asViewer = trpcClient(stack.url, token);
+    expect((await asViewer.oncall.schedules.query()).schedules).toHaveLength(1);
+    await expect(asViewer.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow();
+    await expect(asViewer.oncall.removeOverride.mutate({ id: added.id })).rejects.toThrow();
+
+    await api.oncall.removeOverride.mutate({ id: added.id });
+    expect(await api.oncall.overrides.query({ schedule: 'Primary' })).toEqual([]);
+    expect((await api.oncall.schedules.query()).schedules[0]).toMatchObject({ now: { user: 'ana' }, next: { user: 'bruno', start: coverStart } });
+  });
 });

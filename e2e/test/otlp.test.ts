@@ -2,6 +2,7 @@ import { AggregationTemporalityPreference, OTLPMetricExporter as JsonExporter } 
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@vigia/testing';
 import { authedFetch, startStack, type Stack } from '../src/index.ts';
@@ -119,6 +120,17 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
     expect(body.partialSuccess.rejectedDataPoints).toBe(2);
     expect(body.partialSuccess.errorMessage).toMatch(/exponential_histogram not supported \(raw\.exp\)/);
     expect((await totals()).unsupported_metric_type).toBe(before + 3);
+  });
+
+  it('takes a gzip-compressed JSON body (OTEL_EXPORTER_OTLP_COMPRESSION=gzip) and refuses a body that is not gzip', async () => {
+    const body = JSON.stringify({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'zipped' } }] }, scopeMetrics: [{ metrics: [{ name: 'zipped.gauge', gauge: { dataPoints: [{ asInt: '12', timeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }] } }] }] }] });
+    const headers = { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/json', 'content-encoding': 'gzip' };
+    const res = await fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers, body: new Uint8Array(gzipSync(body)) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    const point = await waitFor(async () => (await history('zipped_gauge'))[0], { what: 'zipped_gauge in history' });
+    expect(point).toMatchObject({ value: 12, labels: { job: 'zipped' } });
+    expect((await fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers, body })).status).toBe(400);
   });
 
   it('answers bad bodies with 400/413/415, counted by reason, and refuses a wrong token', async () => {

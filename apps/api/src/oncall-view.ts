@@ -1,23 +1,21 @@
 import { nowAndNext, type Schedule } from '@vigia/oncall';
-import type { VigiaConfig } from '@vigia/config';
 
 export interface ScheduleSummary {
   name: string;
   timeZone: string;
-  /** Everyone the schedule can put on call, layer by layer. */
+  /** Everyone the schedule's layers put on call, in order. */
   participants: string[];
   now: { user: string; start: number; end: number } | null;
   next: { user: string; start: number; end: number } | null;
 }
 
-/** Each schedule of monitoring.yaml with who is on call at `at` and who takes over next. */
-export function scheduleSummaries(config: VigiaConfig, at: number): ScheduleSummary[] {
-  return Object.values(config.oncall.schedules).map((s) => {
+/** Each schedule with who is on call at `at` and who takes over next (within 60 days). */
+export function scheduleSummaries(schedules: Record<string, Schedule>, at: number): ScheduleSummary[] {
+  return Object.values(schedules).map((s) => {
     const { now, next } = nowAndNext(s, at);
     return { name: s.name, timeZone: s.timeZone, participants: [...new Set(s.layers.flatMap((l) => l.participants))], now, next };
   });
 }
 
-export function findSchedule(config: VigiaConfig, name: string): Schedule | undefined {
-  return Object.hasOwn(config.oncall.schedules, name) ? config.oncall.schedules[name] : undefined;
-}
+/** How far ahead "next" looks (nowAndNext's horizon): the overrides to load for it. */
+export const NEXT_HORIZON_MS = 60 * 86_400_000;

@@ -7,6 +7,7 @@ import { QUEUES, openQueue, type LiveSample } from '@vigia/live';
 import { readSloStatus } from '@vigia/alerting';
 import { authenticate, presentedCredentials, unauthenticatedMessage } from './context.ts';
 import type { ApiDeps } from './deps.ts';
+import { loadSchedules } from '@vigia/alerting';
 import { scheduleSummaries } from './oncall-view.ts';
 
 // Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
@@ -75,7 +76,8 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
   for (const rule of deps.rules) alertsGauge.set({ rule: rule.name, severity: rule.severity, state: 'firing' }, 0);
   for (const a of active) alertsGauge.set({ rule: a.rule, severity: a.severity, state: a.status }, a.n);
   const oncall = new Gauge({ name: 'vigia_oncall_shift', help: '1 for the person on call now in each on-call schedule', labelNames: ['schedule', 'user'], registers });
-  for (const s of scheduleSummaries(deps.config, Date.now())) if (s.now) oncall.set({ schedule: s.name, user: s.now.user }, 1);
+  const now = Date.now();
+  for (const s of scheduleSummaries(await loadSchedules(deps.store.db, deps.config, now, now + 1), now)) if (s.now) oncall.set({ schedule: s.name, user: s.now.user }, 1);
   new Gauge({ name: 'vigia_live_subscribers', help: 'Live subscriptions open on this API process', registers }).set(deps.liveSubscribers.count);
   await addSloMetrics(registry, deps);
 }

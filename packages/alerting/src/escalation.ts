@@ -5,6 +5,7 @@ import { alertEvents, alerts, auditEvents, notifications, type Database } from '
 import { QUEUES, type EscalatePayload } from '@vigia/live';
 import type { AlertEvent, AlertStore } from './alert-store.ts';
 import { buildNotification, notificationId } from './notification-payload.ts';
+import { loadSchedules } from './oncall-schedules.ts';
 import { describePage, pagedUsers, pagesFor, possiblyPaged, type Page } from './paging.ts';
 
 const jobId = (alertId: string, step: number) => `${alertId}.esc.${step}`;
@@ -123,7 +124,7 @@ export async function runEscalationStep(
     comment = `unacknowledged after ${Math.round((step.after + (pages[0]?.afterMs ?? 0)) / 1000)} s${marker}${pages.map(describePage).join('; ') || 'nobody (the rule is gone)'}`;
   } else {
     channels = step.channels.filter((c) => config.channels[c] && config.channels[c]!.enabled !== false);
-    const people = pagedUsers(config, step, now);
+    const people = pagedUsers(step.schedules.length ? await loadSchedules(db, config, now, now + 1) : {}, step, now);
     nobody = people.nobody;
     pages = await pagesFor(db, config, people.paged);
     marker = stepMarker(payload.step);

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { CONTACT_FOR_CHANNEL_TYPE, type OncallUser, type VigiaConfig } from '@vigia/config';
 import { users, type Database } from '@vigia/db';
-import { onCallAt } from '@vigia/oncall';
+import { onCallAt, type Schedule } from '@vigia/oncall';
 
 type Step = NonNullable<VigiaConfig['alerts']['escalation'][keyof VigiaConfig['alerts']['escalation']]>[number];
 
@@ -24,13 +24,13 @@ export interface Page extends PagedUser {
 }
 
 /** Who a step pages at `now`: its users, then whoever is on call in each of its schedules, each person once. */
-export function pagedUsers(config: VigiaConfig, step: Pick<Step, 'schedules' | 'users'>, now: number): { paged: PagedUser[]; nobody: string[] } {
+export function pagedUsers(schedules: Record<string, Schedule>, step: Pick<Step, 'schedules' | 'users'>, now: number): { paged: PagedUser[]; nobody: string[] } {
   const paged: PagedUser[] = [];
   const nobody: string[] = [];
   const seen = new Set<string>();
   for (const user of step.users) if (!seen.has(user)) seen.add(user), paged.push({ user });
   for (const name of step.schedules) {
-    const schedule = config.oncall.schedules[name];
+    const schedule = schedules[name];
     const who = schedule ? onCallAt(schedule, now) : null;
     if (!who) nobody.push(name);
     else if (!seen.has(who.user)) seen.add(who.user), paged.push({ user: who.user, schedule: name });
@@ -39,17 +39,12 @@ export function pagedUsers(config: VigiaConfig, step: Pick<Step, 'schedules' | '
 }
 
 /**
- * Every user a step could page at some time (its users, and everyone a schedule it names can put
- * on call): the delayed rule jobs that may exist, so an acknowledgement can remove them all.
+ * Every user a step could page at some time: the delayed rule jobs that may exist, so an
+ * acknowledgement can remove them all. A schedule can put anyone of oncall.users on call (an
+ * override added through the API names any of them), so a step naming one may page them all.
  */
 export function possiblyPaged(config: VigiaConfig, step: Pick<Step, 'schedules' | 'users'>): string[] {
-  const all = new Set(step.users);
-  for (const name of step.schedules) {
-    const schedule = config.oncall.schedules[name];
-    for (const layer of schedule?.layers ?? []) for (const p of layer.participants) all.add(p);
-    for (const o of schedule?.overrides ?? []) all.add(o.user);
-  }
-  return [...all];
+  return step.schedules.length ? Object.keys(config.oncall.users) : [...new Set(step.users)];
 }
 
 /**

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { and, eq } from 'drizzle-orm';
 import { loadConfig } from '@vigia/config';
-import { alertEvents, alerts, auditEvents, notifications, users } from '@vigia/db';
+import { alertEvents, alerts, auditEvents, notifications, oncallOverrides, users } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
@@ -52,7 +52,7 @@ oncall:
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });
-    store = new AlertStore(database.store.db);
+    store = new AlertStore(database.store.db, 'http://vigia');
     escalations = new Escalations(queue, config);
     const { db } = database.store;
     // bruno has a Vigia login with an email address: the on-call entry need not repeat it.
@@ -117,5 +117,14 @@ oncall:
     expect((await rowsOf('acked')).filter((r) => r.channel === 'text')).toEqual([]);
     const events = await db.select({ type: alertEvents.type }).from(alertEvents).where(eq(alertEvents.alertId, 'acked'));
     expect(events.map((e) => e.type)).toEqual(['escalated']);
+  });
+
+  it('an override added through the API (in PostgreSQL) wins over the rotation and the file', async () => {
+    const { db } = database.store;
+    await db.insert(oncallOverrides).values({ schedule: 'Primary', user: 'bruno', startsAt: new Date(BEFORE_HANDOFF - 60_000), endsAt: new Date(BEFORE_HANDOFF + 60_000), createdBy: 'admin' });
+    await db.insert(alerts).values({ id: 'covered', rule: 'Hot', seriesKey: 'temp{room="covered"}', metric: 'temp', labels: { room: 'covered' }, severity: 'critical', status: 'firing', operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 180_000) });
+    const [event] = await runEscalationStep(db, store, config, { alertId: 'covered', step: 0 }, BEFORE_HANDOFF, escalations);
+    expect(event?.comment).toContain('bruno (on call in Primary) by mail to bruno@example.com');
+    expect(event?.comment).not.toContain('ana');
   });
 });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { loadSchedules } from '@vigia/alerting';
 import { shiftsBetween } from '@vigia/oncall';
 import { bearerToken } from '../context.ts';
 import type { ApiDeps } from '../deps.ts';
 import { calendar } from '../ical.ts';
-import { findSchedule } from '../oncall-view.ts';
 
 const DAY = 86_400_000;
 
@@ -16,12 +16,13 @@ export function oncallCalendarRoutes(app: FastifyInstance, deps: ApiDeps): void 
   app.get<{ Params: { file: string }; Querystring: { token?: string } }>('/api/oncall/:file', async (req, reply) => {
     const principal = await deps.auth.fromBearer(req.query.token ?? bearerToken(req.headers.authorization));
     if (!principal) return reply.code(401).send({ error: 'send an API token as ?token= (or a bearer header); it is unknown, revoked or missing' });
-    const match = /^(.+)\.ics$/.exec(req.params.file);
-    const schedule = match ? findSchedule(deps.config, match[1]!) : undefined;
-    if (!schedule) return reply.code(404).send({ error: `no schedule named "${match?.[1] ?? req.params.file}" (ask for /api/oncall/<schedule>.ics)` });
+    const name = /^(.+)\.ics$/.exec(req.params.file)?.[1];
+    if (!name || !Object.hasOwn(deps.config.oncall.schedules, name)) return reply.code(404).send({ error: `no schedule named "${name ?? req.params.file}" (ask for /api/oncall/<schedule>.ics)` });
     // Whole UTC days, so a shift cut at the range's start keeps the same UID all day.
     const from = Math.floor(Date.now() / DAY) * DAY - 7 * DAY;
-    const shifts = shiftsBetween(schedule, from, from + 68 * DAY);
+    const to = from + 68 * DAY;
+    const schedule = (await loadSchedules(deps.store.db, deps.config, from, to))[name]!;
+    const shifts = shiftsBetween(schedule, from, to);
     const text = calendar(
       `${schedule.name} on call`,
       shifts.map((s) => ({

@@ -20,6 +20,8 @@ export interface Refusal {
 // A known series is stamped again at most once a minute: enough for retention to tell the silent
 // ones, without a write per sample.
 const REFRESH_MS = 60_000;
+// Bounds the in-process record of admitted series; past it, stale entries go (fresh ones only cost a script call).
+const ADMITTED_LIMIT = 50_000;
 
 /**
  * One call decides a whole batch, atomically, so API processes and workers pushing at once cannot
@@ -79,6 +81,14 @@ function shorten(text: string): string {
  * forgotten (as their newest value is), which frees their place.
  */
 export class SeriesGuard {
+  /**
+   * Series this process saw admitted, with when. Within a refresh interval of that a series needs
+   * no Redis call: a known series is never refused, and its stamp is
+   * only due again a minute later. So a steady collection asks Redis about a series once a minute,
+   * not every tick, while new series (the ones limits are about) are always decided in Redis.
+   */
+  private readonly admitted = new Map<string, number>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -126,6 +136,8 @@ export class SeriesGuard {
     const names: string[] = [];
     samples.forEach((s, i) => {
       if (answers[i] || seriesIndex.has(s.key)) return;
+      const stamped = this.admitted.get(s.key);
+      if (stamped !== undefined && now - stamped < REFRESH_MS) return;
       let m = metricIndex.get(s.name);
       if (m === undefined) metricIndex.set(s.name, (m = metricIndex.size));
       seriesIndex.set(s.key, names.length);
@@ -137,13 +149,16 @@ export class SeriesGuard {
     const keys = [this.keys.newSeries(minute), ...[...metricIndex.keys()].map((name) => this.keys.knownSeries(name))];
     const { seriesPerMetric, newSeriesPerMinute } = this.limits;
     const codes = await this.admitScript()(keys.length, ...keys, now, REFRESH_MS, seriesPerMetric, newSeriesPerMinute, ...args);
+    this.remember(seriesIndex, codes, now);
     // One refusal per metric and reason, shared by its samples: a flood of new series is refused
     // without a new message for each.
     const full = new Map<string, Refusal>();
     const rate: Refusal = { reason: 'new_series_rate', error: `more than ${newSeriesPerMinute} new series this minute; send it again later (limits.new_series_per_minute)` };
     samples.forEach((s, i) => {
       if (answers[i]) return;
-      const code = codes[seriesIndex.get(s.key)!];
+      const index = seriesIndex.get(s.key);
+      if (index === undefined) return; // admitted from this process's record
+      const code = codes[index];
       if (code === 2) answers[i] = rate;
       else if (code === 1) {
         let refusal = full.get(s.name);
@@ -154,8 +169,22 @@ export class SeriesGuard {
     return answers;
   }
 
+  /**
+   * Records what the script admitted as of now. Redis's stamp of a series another process stamped
+   * lately may be up to a refresh interval older, so a series is stamped in Redis at least every
+   * two intervals: still far inside any retention that forgets silent series.
+   */
+  private remember(seriesIndex: Map<string, number>, codes: number[], now: number): void {
+    if (this.admitted.size >= ADMITTED_LIMIT) {
+      for (const [key, stamped] of this.admitted) if (now - stamped >= REFRESH_MS) this.admitted.delete(key);
+      if (this.admitted.size >= ADMITTED_LIMIT) this.admitted.clear();
+    }
+    for (const [key, index] of seriesIndex) if (codes[index] === 0) this.admitted.set(key, now);
+  }
+
   /** Forgets series not seen since before `olderThan` (ms), freeing their place; returns how many. */
   async forgetSilent(olderThan: number): Promise<number> {
+    for (const [key, stamped] of this.admitted) if (stamped < olderThan) this.admitted.delete(key);
     let cursor = '0';
     let removed = 0;
     do {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { and, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { notifications, type Database } from '@vigia/db';
 import { QUEUES, type NotifyPayload } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
@@ -9,8 +9,23 @@ import type { Logger } from '@vigia/plugin-sdk';
  * relay that crashes after enqueueing and enqueues again adds nothing; rows stay `pending` until
  * enqueued, so a crash before enqueueing loses nothing either. Several workers may relay at once.
  */
+/**
+ * The poll's read, prepared once: it runs every second on every worker and almost always finds
+ * nothing, so it should cost neither the ORM's query building nor a parse and plan each time.
+ */
+function pendingStatement(db: Database) {
+  return db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(or(eq(notifications.state, 'pending'), and(eq(notifications.state, 'enqueued'), lt(notifications.enqueuedAt, sql.placeholder('stale')))))
+    .orderBy(notifications.createdAt)
+    .limit(500)
+    .prepare('vigia_outbox_pending');
+}
+
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
+  private pending?: ReturnType<typeof pendingStatement>;
   /** Every pass runs after the one before it: a pass never races another over the same rows. */
   private passes: Promise<void> = Promise.resolve();
   private queued = false;
@@ -32,13 +47,9 @@ export class OutboxRelay {
     let total = 0;
     for (;;) {
       // Rows marked `enqueued` by a relay that died before the queue took them are retried after a minute.
-      const stale = new Date(Date.now() - 60_000);
-      const rows = await this.db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(or(eq(notifications.state, 'pending'), and(eq(notifications.state, 'enqueued'), lt(notifications.enqueuedAt, stale))))
-        .orderBy(notifications.createdAt)
-        .limit(500);
+      const stale = new Date(Date.now() - 60_000).toISOString();
+      this.pending ??= pendingStatement(this.db);
+      const rows = await this.pending.execute({ stale });
       if (rows.length === 0) return total;
       await this.queue.addBulk(rows.map((r) => ({ name: 'deliver', data: { notificationId: r.id }, opts: { ...QUEUES.notify.jobOptions, ...this.jobOptions, jobId: r.id } })));
       await this.db

@@ -98,7 +98,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     async (owned) => {
       if (owned) {
         onArrival.start();
-        feed = new LiveFeed(deps.connect(), keys, (error) => logger.warn('live stream connection problem', { error: error.message }));
+        feed = new LiveFeed(deps.connect(), keys, (error) => logger.warn('live stream connection problem', { error: error.message })).only((payload) => onArrival.wants(payload));
         feed.subscribe((batch) => onArrival.offer(batch));
         // From the newest entry as of now, not from whenever the blocking connection is ready: a
         // sample written in between would otherwise wait for the tick.

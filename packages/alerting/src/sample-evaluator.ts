@@ -50,6 +50,7 @@ export interface SampleEvaluatorOptions {
 export class SampleEvaluator {
   private readonly byMetric = new Map<string, RuleSpec[]>();
   private readonly rulesByName: Map<string, RuleSpec>;
+  private readonly needles: string[];
   private states = new Map<string, StoredState>();
   private loaded = false;
   /** Newest arrived sample per (rule, series), not evaluated yet. */
@@ -78,6 +79,7 @@ export class SampleEvaluator {
       if (list) list.push(rule);
       else this.byMetric.set(rule.metric, [rule]);
     }
+    this.needles = [...this.byMetric.keys()].map((metric) => `"name":${JSON.stringify(metric)}`);
   }
 
   /** Starts evaluating; the states are read in the background (a database that is away is retried). */
@@ -111,6 +113,17 @@ export class SampleEvaluator {
     if (!this.active) return;
     this.loaded = false;
     this.kick();
+  }
+
+  /**
+   * Whether a live stream entry, still as JSON, may hold a sample some rule here evaluates on
+   * arrival: a sample is written as `"name":"<metric>"`, so an entry without any of those strings
+   * has nothing for this evaluator and need not be parsed. (A label value holding that text comes
+   * escaped, `\"name\":`, so never passes for a name; a false yes would only cost a parse.)
+   */
+  wants(payload: string): boolean {
+    for (const needle of this.needles) if (payload.includes(needle)) return true;
+    return false;
   }
 
   /** A batch of samples as written to Redis (the live stream). */

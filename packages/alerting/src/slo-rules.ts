@@ -38,14 +38,18 @@ export function sloRules(config: VigiaConfig): RuleSpec[] {
 }
 
 const MINUTE = 60_000;
+/** How often the error ratio over a whole SLO window (a month of minutes) is read again for the budget. */
+const BUDGET_EVERY_MS = 10 * MINUTE;
 
 /**
  * The SLO rules' observations on each tick. Burn rates come from the 1-minute rollups, which
  * change once a minute: the statuses are read once per minute and reused by the ticks within it.
+ * The budget in the alerts' words is read every 10 minutes (see readSloStatus).
  */
 export class SloObserver {
   private minute = -1;
   private statuses: SloStatus[] = [];
+  private readonly budgets = new Map<string, { at: number; ratio: number | null }>();
   private readonly rules = new Map<string, RuleSpec>();
 
   constructor(
@@ -66,7 +70,15 @@ export class SloObserver {
     const minute = Math.floor(now / MINUTE);
     if (minute !== this.minute) {
       try {
-        this.statuses = await Promise.all(this.slos.map((slo) => readSloStatus(this.sql, slo, now)));
+        this.statuses = await Promise.all(
+          this.slos.map(async (slo) => {
+            const known = this.budgets.get(slo.name);
+            const fresh = known && now >= known.at && now - known.at < BUDGET_EVERY_MS;
+            const status = await readSloStatus(this.sql, slo, now, fresh ? known.ratio : undefined);
+            if (!fresh) this.budgets.set(slo.name, { at: now, ratio: status.errorRatio });
+            return status;
+          }),
+        );
         this.minute = minute;
       } catch (error) {
         // Nothing is observed: the SLO alerts keep their state until the history can be read again.

@@ -66,12 +66,18 @@ async function errorRatios(sql: SqlClient, slo: SloConfig, now: number, windowsM
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
-/** Burn rates per window, the budget over the SLO window, and which alert level holds, at `now`. */
-export async function readSloStatus(sql: SqlClient, slo: SloConfig, now: number): Promise<SloStatus> {
-  const windows = [...WINDOW_NAMES.map((w) => BURN_WINDOWS[w]), slo.window];
+/**
+ * Burn rates per window, the budget over the SLO window, and which alert level holds, at `now`.
+ * `knownWindowRatio`: the error ratio over the whole SLO window as read a little earlier; reading
+ * a month of minutes is most of the cost, and the budget moves slowly (the alerts use the burn
+ * windows, read afresh).
+ */
+export async function readSloStatus(sql: SqlClient, slo: SloConfig, now: number, knownWindowRatio?: number | null): Promise<SloStatus> {
+  const windows = WINDOW_NAMES.map((w) => BURN_WINDOWS[w]);
+  if (knownWindowRatio === undefined) windows.push(slo.window);
   const ratios = await errorRatios(sql, slo, now, windows);
   const burnRates = Object.fromEntries(WINDOW_NAMES.map((w, i) => [w, burnRate(ratios[i]!, slo.objective)])) as BurnRates;
-  const errorRatio = ratios[ratios.length - 1]!;
+  const errorRatio = knownWindowRatio === undefined ? ratios[ratios.length - 1]! : knownWindowRatio;
   const budget = errorRatio === null ? null : errorBudget(errorRatio, slo.objective, slo.window, burnRates['1h']);
   const page = conditionStrength(burnRates, PAGE_CONDITIONS);
   const ticket = conditionStrength(burnRates, TICKET_CONDITIONS);

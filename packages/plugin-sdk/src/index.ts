@@ -5,3 +5,4 @@ export * from './notifier.ts';
 export * from './errors.ts';
 export * from './harness.ts';
 export * from './http.ts';
+export * from './notification-wording.ts';

@@ -1,6 +1,5 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 import type { DiscordConfig } from './config.ts';
-import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent } from './format.ts';
 
 // Discord's documented limits; a message over any of them is refused with 400 "Invalid Form Body".
 const CONTENT_MAX = 2000;

@@ -1,5 +1,5 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
-import { detailRows, linkRows, safeUrl, whySent } from './format.ts';
+import { safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
+import { detailRows, linkRows } from './format.ts';
 
 const severityColor: Record<Severity, string> = {
   info: '#2563eb',

@@ -1,5 +1,5 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
-import { detailRows, linkRows, whySent } from './format.ts';
+import { whySent, type AlertNotification } from '@vigia/plugin-sdk';
+import { detailRows, linkRows } from './format.ts';
 
 export function renderText(n: AlertNotification): string {
   const details = detailRows(n);

@@ -1,6 +1,5 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
+import { formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 import type { NtfyConfig } from './config.ts';
-import { formatDuration, formatValue, headline, labelsText, safeUrl, whySent } from './format.ts';
 
 // ntfy turns a message over 4,096 bytes into an attachment; the title is cut at 256 characters.
 const MESSAGE_MAX_BYTES = 4000;

@@ -1,6 +1,5 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 import type { OpsgenieConfig } from './config.ts';
-import { clip, formatDuration, headline, labelsText, safeUrl, whySent, withUnit } from './wording.ts';
 
 /** P1 is Opsgenie's highest; P5 is "informational". */
 export const priority: Record<Severity, 'P1' | 'P2' | 'P3' | 'P5'> = {
@@ -27,7 +26,7 @@ function description(n: AlertNotification): string {
   const lines = [
     n.message ?? `${n.summary}\n${whySent(n)}`,
     '',
-    `Value: ${withUnit(n.value, n.unit)} (threshold ${n.operator} ${withUnit(n.threshold, n.unit)})`,
+    `Value: ${formatValue(n.value, n.unit)} (threshold ${n.operator} ${formatValue(n.threshold, n.unit)})`,
     `Metric: ${n.metric}`,
     `Labels: ${labelsText(n.labels) || 'none'}`,
     `Started: ${n.startedAt} (${formatDuration(n.durationSeconds)} ago)`,
@@ -48,8 +47,8 @@ function details(n: AlertNotification): Record<string, string> {
   const out: Record<string, string> = {
     severity: n.severity,
     reason: n.reason,
-    value: withUnit(n.value, n.unit),
-    threshold: `${n.operator} ${withUnit(n.threshold, n.unit)}`,
+    value: formatValue(n.value, n.unit),
+    threshold: `${n.operator} ${formatValue(n.threshold, n.unit)}`,
     metric: n.metric,
     started_at: n.startedAt,
     notification_id: n.notificationId,

@@ -1,6 +1,5 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 import type { PagerDutyConfig } from './config.ts';
-import { clip, formatDuration, headline, labelsText, safeUrl, whySent, withUnit } from './wording.ts';
 
 /** PagerDuty knows critical, error, warning and info; emergency pages as critical. */
 export const pagerDutySeverity: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
@@ -25,7 +24,7 @@ export function eventAction(n: AlertNotification): 'trigger' | 'acknowledge' | '
 function summary(n: AlertNotification): string {
   if (n.message) return clip(n.message, 1024);
   const labels = labelsText(n.labels);
-  const measured = `value ${withUnit(n.value, n.unit)}, threshold ${n.operator} ${withUnit(n.threshold, n.unit)}`;
+  const measured = `value ${formatValue(n.value, n.unit)}, threshold ${n.operator} ${formatValue(n.threshold, n.unit)}`;
   return clip(`[${n.severity.toUpperCase()}] ${n.rule}${labels ? ` (${labels})` : ''}: ${n.summary} (${measured})`, 1024);
 }
 
@@ -35,8 +34,8 @@ function customDetails(n: AlertNotification): Record<string, unknown> {
     reason: n.reason,
     why: whySent(n),
     summary: n.summary,
-    value: withUnit(n.value, n.unit),
-    threshold: `${n.operator} ${withUnit(n.threshold, n.unit)}`,
+    value: formatValue(n.value, n.unit),
+    threshold: `${n.operator} ${formatValue(n.threshold, n.unit)}`,
     metric: n.metric,
     labels: n.labels,
     started_at: n.startedAt,

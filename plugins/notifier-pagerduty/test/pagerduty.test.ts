@@ -44,7 +44,7 @@ describe('pagerduty notifier: events', () => {
     const [event] = sent();
     expect(event).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: 'alt-42', client: 'Vigia', client_url: notification.links.alert });
     expect(event!.payload).toMatchObject({
-      summary: '[CRITICAL] High CPU Usage (host=a, note=<b>x</b> & "co"): CPU usage above 90% on a (value 93.4568 %, threshold > 90 %)',
+      summary: '[CRITICAL] High CPU Usage (host=a, note=<b>x</b> & "co"): CPU usage above 90% on a (value 93.4568%, threshold > 90%)',
       source: 'a',
       severity: 'critical',
       timestamp: notification.startedAt,
@@ -52,8 +52,8 @@ describe('pagerduty notifier: events', () => {
       class: 'High CPU Usage (firing)',
     });
     expect(event!.payload!.custom_details).toMatchObject({
-      value: '93.4568 %',
-      threshold: '> 90 %',
+      value: '93.4568%',
+      threshold: '> 90%',
       unit: '%',
       metric: 'cpu_usage',
       labels: notification.labels,

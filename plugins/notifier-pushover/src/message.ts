@@ -1,6 +1,6 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, wantsAck, whySent, type AlertNotification } from '@vigia/plugin-sdk';
 import type { PushoverConfig } from './config.ts';
-import { clip, escapeHtml, formatDuration, formatValue, headline, labelsText, RESOLVED_COLOUR, safeUrl, severityColour, wantsAck, whySent } from './format.ts';
+import { escapeHtml, RESOLVED_COLOUR, severityColour } from './format.ts';
 
 // Pushover's documented limits; a longer field is refused with a 400.
 const TITLE_MAX = 250;

@@ -1,6 +1,9 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl as safeLink, whySent, type AlertNotification } from '@vigia/plugin-sdk';
 import type { SlackConfig } from './config.ts';
-import { clip, escapeMrkdwn, formatDuration, formatValue, headline, labelsText, safeUrl, severityEmoji, whySent } from './format.ts';
+import { escapeMrkdwn, severityEmoji } from './format.ts';
+
+/** Slack takes button and link URLs up to 3000 characters and rejects the whole message over a longer or malformed one. */
+const safeUrl = (url: string | undefined) => safeLink(url, 3000);
 
 // Block Kit limits; a message over any of them is refused with invalid_blocks.
 const HEADER_MAX = 150;

@@ -1,5 +1,4 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
-import { formatDuration, formatValue, labelsText, safeUrl, wantsAck } from './format.ts';
+import { formatDuration, formatValue, labelsText, safeUrl, wantsAck, type AlertNotification } from '@vigia/plugin-sdk';
 
 /** Two concatenated GSM-7 segments: longer texts cost more and arrive split on old phones. */
 export const SMS_MAX = 320;

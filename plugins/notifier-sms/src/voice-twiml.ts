@@ -1,5 +1,4 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
-import { formatDuration, labelsText } from './format.ts';
+import { formatDuration, labelsText, type AlertNotification } from '@vigia/plugin-sdk';
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 

@@ -1,5 +1,4 @@
-import type { AlertNotification, Severity } from '@vigia/plugin-sdk';
-import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent } from './format.ts';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 
 // Teams refuses a message over 28 KB; these keep any one alert's text well under it.
 const TEXT_MAX = 2000;

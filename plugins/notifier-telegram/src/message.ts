@@ -1,6 +1,12 @@
-import type { AlertNotification } from '@vigia/plugin-sdk';
+import { clip, formatDuration, formatValue, headline, labelsText, safeUrl, whySent, type AlertNotification, type Severity } from '@vigia/plugin-sdk';
 import type { TelegramConfig } from './config.ts';
-import { clip, formatDuration, headline, labelsText, safeUrl, severityEmoji, whySent, withUnit } from './wording.ts';
+
+const severityEmoji: Record<Severity, string> = {
+  info: 'ℹ️',
+  warning: '⚠️',
+  critical: '🔴',
+  emergency: '🚨',
+};
 
 /** Telegram's HTML mode knows these entities only; quotes matter inside href attributes. */
 export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -41,7 +47,7 @@ export function messageText(n: AlertNotification, withLinks: boolean): string {
     `<b>${escapeHtml(clip(n.rule, 200))}</b>${labels ? ` (${escapeHtml(clip(labels, 300))})` : ''}`,
     n.message ? escapeHtml(clip(n.message, 1500)) : `${escapeHtml(clip(n.summary, 500))}\n<i>${escapeHtml(clip(whySent(n), 400))}</i>`,
     '',
-    `Value: <b>${escapeHtml(withUnit(n.value, n.unit))}</b> (threshold ${escapeHtml(`${n.operator} ${withUnit(n.threshold, n.unit)}`)})`,
+    `Value: <b>${escapeHtml(formatValue(n.value, n.unit))}</b> (threshold ${escapeHtml(`${n.operator} ${formatValue(n.threshold, n.unit)}`)})`,
     `Metric: <code>${escapeHtml(clip(n.metric, 200))}</code>`,
     `Since: ${escapeHtml(n.startedAt)} (${formatDuration(n.durationSeconds)})`,
   ];

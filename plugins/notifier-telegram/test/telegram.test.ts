@@ -46,7 +46,7 @@ describe('telegram notifier: the message', () => {
     expect(message!.text).toContain('<b>High CPU Usage</b>');
     expect(message!.text).toContain('CPU usage above 90% on a');
     expect(message!.text).toContain('New alert: the condition started firing.');
-    expect(message!.text).toContain('Value: <b>93.4568 %</b> (threshold &gt; 90 %)');
+    expect(message!.text).toContain('Value: <b>93.4568%</b> (threshold &gt; 90%)');
     expect(message!.text).toContain('Metric: <code>cpu_usage</code>');
     expect(message!.text).toContain('Sustained CPU load');
     expect(keyboard(message!)).toEqual([
@@ -73,7 +73,7 @@ describe('telegram notifier: the message', () => {
     const text = sent()[0]!.text;
     expect(text).toContain('CPU on a is at 93% &lt;- look');
     expect(text).not.toContain('New alert: the condition started firing.');
-    expect(text).toContain('Value: <b>93.4568 %</b>');
+    expect(text).toContain('Value: <b>93.4568%</b>');
   });
 
   it('sends resolved messages silently, without Acknowledge or Silence, as a reply to the first message', async () => {

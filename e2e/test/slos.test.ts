@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { waitFor } from '@vigia/testing';
 import { HistoryStore, type StoredSample } from '@vigia/db';
 import { collectPageErrors, ensureWebBuild, launchBrowser, screenshot, signIn, startStack, trpcClient, type Stack } from '../src/index.ts';
 
@@ -95,4 +96,42 @@ describe('SLOs over the API', () => {
     await screenshot(page, 'slos-page');
     expect(errors).toEqual([]);
   });
+});
+
+describe('SLOs in a running worker', () => {
+  let stack: Stack;
+  afterAll(() => stack?.stop());
+
+  it('the worker’s evaluation tick pages on 2 % errors as one critical alert with the budget in its summary', async () => {
+    stack = await startStack({
+      worker: false,
+      yaml: `collectors:
+  system: { enabled: false }
+alerts:
+  evaluation_interval: 1s
+  collector_down: { enabled: false }
+slos:
+  - name: checkout
+    objective: 99.9
+    window: 30d
+    sli: { errors: api_errors_total, total: api_requests_total }
+    labels: { service: shop }
+`,
+    });
+    // Ten minutes of stored traffic, 2 % failing, for the service the SLO selects (and a noisy one it does not).
+    const now = Date.now();
+    const samples: StoredSample[] = [];
+    for (let i = 0; i <= 10; i++) {
+      const t = now - (10 - i) * MIN;
+      samples.push({ name: 'api_requests_total', labels: { service: 'shop' }, value: 1_000 * i, timestamp: t }, { name: 'api_errors_total', labels: { service: 'shop' }, value: 20 * i, timestamp: t });
+      samples.push({ name: 'api_requests_total', labels: { service: 'other' }, value: 1_000 * i, timestamp: t }, { name: 'api_errors_total', labels: { service: 'other' }, value: 900 * i, timestamp: t });
+    }
+    await new HistoryStore(stack.store.sql).insert(samples);
+    await stack.startWorker();
+    const client = trpcClient(stack.url, stack.apiToken);
+    const alert = await waitFor(async () => (await client.alerts.list.query({ status: ['firing'] }))[0], { timeoutMs: 60_000, what: 'the SLO page' });
+    expect(alert).toMatchObject({ rule: 'SLO checkout (page)', severity: 'critical', labels: { slo: 'checkout' } });
+    expect(alert.summary).toMatch(/^SLO checkout \(99\.9% over 30d\): error budget burning at 20\.0x over 1h and 20\.0x over 5m \(limit 14\.4x\); -?[\d.]+% of the budget left/);
+    expect(await client.alerts.list.query({})).toHaveLength(1);
+  }, 120_000);
 });

@@ -67,6 +67,33 @@ oncall:
     expect(errors).toEqual([]);
   });
 
+  it('an operator adds an override from the page: it shows in the list and the calendar, and can be removed', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    const card = page.getByTestId('oncall-schedule');
+    const form = card.getByTestId('oncall-override-form');
+    await form.getByTestId('oncall-override-user').selectOption('bruno');
+    // Tomorrow 08:00-12:00 in the browser's time zone, worked out by the browser.
+    const tomorrow = await page.evaluate(() => {
+      const d = new Date();
+      d.setDate(d.getDate() + 1);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+    });
+    await form.getByTestId('oncall-override-starts').fill(`${tomorrow}T08:00`);
+    await form.getByTestId('oncall-override-ends').fill(`${tomorrow}T12:00`);
+    await form.getByTestId('oncall-override-comment').fill('bruno covers ana');
+    await form.getByTestId('oncall-override-submit').click();
+    const list = card.getByTestId('oncall-overrides');
+    await list.getByText('bruno covers ana').waitFor(WAIT);
+    const secondDay = card.getByTestId('oncall-calendar').locator('li').nth(1);
+    await secondDay.getByText(/bruno/).waitFor(WAIT);
+    expect(await secondDay.textContent()).toMatch(/bruno\s*08:00–12:00/);
+    await list.getByTestId('oncall-override-remove').click();
+    await list.waitFor({ state: 'detached', ...WAIT });
+    await secondDay.getByText(/bruno/).waitFor({ state: 'detached', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await fitsWidth(page)).toBe(true);

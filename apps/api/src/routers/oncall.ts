@@ -16,7 +16,8 @@ export const oncallRouter = router({
   /** Every schedule with who is on call now and who is next (overrides from the API included). */
   schedules: protectedProcedure.query(async ({ ctx }) => {
     const at = Date.now();
-    return { at, schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS), at) };
+    // users: who an override may name (everyone under oncall.users).
+    return { at, users: Object.keys(ctx.deps.config.oncall.users), schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS), at) };
   }),
 
   /** The shifts of one schedule in [from, to) (epoch ms): who is actually on call, overrides applied. */

@@ -36,8 +36,9 @@ export class Escalations {
 
   /**
    * Puts back the steps still to come for every alert firing unacknowledged, from PostgreSQL: a
-   * Redis that restarted empty lost the delayed jobs. Steps already taken are left out; job ids
-   * make it harmless where the jobs were not lost. Returns how many steps it handed to the queue.
+   * Redis that restarted empty lost the delayed jobs. Steps already taken are left out, but the
+   * later notification rules of the people they paged that have not run are put back; job ids
+   * make it harmless where the jobs were not lost. Returns how many jobs it handed to the queue.
    */
   async restore(db: Database, now = Date.now()): Promise<number> {
     const severities = Object.keys(this.config.alerts.escalation).filter((s) => this.steps(s).length);
@@ -47,19 +48,42 @@ export class Escalations {
         id: alerts.id,
         severity: alerts.severity,
         firedAt: sql<string | null>`(SELECT min(e.at) FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'firing')`,
-        taken: sql<string[]>`(SELECT coalesce(array_agg(e.comment), '{}') FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'escalated' AND e.comment IS NOT NULL)`,
+        taken: sql<{ comment: string; at: string }[]>`(SELECT coalesce(json_agg(json_build_object('comment', e.comment, 'at', e.at)), '[]'::json) FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'escalated' AND e.comment IS NOT NULL)`,
       })
       .from(alerts)
       .where(and(eq(alerts.status, 'firing'), inArray(alerts.severity, severities)));
-    const jobs = open.flatMap((a) => {
+    const jobs = [];
+    for (const a of open) {
       const firedAt = a.firedAt ? new Date(a.firedAt).getTime() : now;
-      return this.steps(a.severity)
-        .map((s, step) => ({ step, due: firedAt + s.after }))
-        .filter(({ step }) => !a.taken.some((comment) => comment.includes(stepMarker(step))))
-        .map(({ step, due }) => this.job(a.id, step, Math.max(0, due - now)));
-    });
+      for (const [step, s] of this.steps(a.severity).entries()) {
+        const taken = a.taken.find((t) => t.comment.includes(stepMarker(step)));
+        if (!taken) {
+          jobs.push(this.job(a.id, step, Math.max(0, firedAt + s.after - now)));
+          continue;
+        }
+        // A step taken already may have left later rules of the people it paged ("after 5m by
+        // sms"): who it paged is worked out again for the moment it was taken.
+        if (!s.schedules.length && !s.users.length) continue;
+        const at = new Date(taken.at).getTime();
+        const { paged } = pagedUsers(s.schedules.length ? await loadSchedules(db, this.config, at, at + 1) : {}, s, at);
+        for (const p of paged) {
+          (this.config.oncall.users[p.user]?.rules ?? []).forEach((rule, i) => {
+            if (rule.afterMs <= 0 || a.taken.some((t) => t.comment.includes(ruleMarker(step, p.user, i)))) return;
+            jobs.push(this.ruleJob(a.id, step, { user: p.user, rule: i, schedule: p.schedule, afterMs: Math.max(0, at + rule.afterMs - now) }));
+          });
+        }
+      }
+    }
     if (jobs.length) await this.queue.addBulk(jobs);
     return jobs.length;
+  }
+
+  private ruleJob(alertId: string, step: number, p: { user: string; rule: number; schedule?: string; afterMs: number }) {
+    return {
+      name: 'escalate',
+      data: { alertId, step, user: p.user, rule: p.rule, schedule: p.schedule },
+      opts: { ...QUEUES.escalate.jobOptions, delay: p.afterMs, jobId: ruleJobId(alertId, step, p.user, p.rule) },
+    };
   }
 
   async cancel(alertId: string, severity: string): Promise<void> {
@@ -74,13 +98,7 @@ export class Escalations {
   async pageLater(alertId: string, step: number, pages: Page[]): Promise<void> {
     const later = pages.filter((p) => p.afterMs > 0);
     if (!later.length) return;
-    await this.queue.addBulk(
-      later.map((p) => ({
-        name: 'escalate',
-        data: { alertId, step, user: p.user, rule: p.rule, schedule: p.schedule },
-        opts: { ...QUEUES.escalate.jobOptions, delay: p.afterMs, jobId: ruleJobId(alertId, step, p.user, p.rule) },
-      })),
-    );
+    await this.queue.addBulk(later.map((p) => this.ruleJob(alertId, step, p)));
   }
 
   /** Keeps the policies in step with what happened: new episodes scheduled, handled ones cancelled. */

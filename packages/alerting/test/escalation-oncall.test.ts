@@ -127,4 +127,16 @@ oncall:
     expect(event?.comment).toContain('bruno (on call in Primary) by mail to bruno@example.com');
     expect(event?.comment).not.toContain('ana');
   });
+
+  it('after Redis lost its delayed jobs, restore puts back the later rules of the people a taken step paged, not those already run', async () => {
+    const { db } = database.store;
+    await db.insert(alerts).values({ id: 'restored', rule: 'Hot', seriesKey: 'temp{room="restored"}', metric: 'temp', labels: { room: 'restored' }, severity: 'critical', status: 'firing', operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 600_000) });
+    // Taken before the 'covered' override's minute: ana was on call then. No queue: the later rule's job is lost.
+    await runEscalationStep(db, store, config, { alertId: 'restored', step: 0 }, BEFORE_HANDOFF - 120_000);
+    expect(await queue.getJob('restored.esc.0.ana.1')).toBeUndefined();
+    expect(await escalations.restore(db, BEFORE_HANDOFF)).toBe(1);
+    const job = await queue.getJob('restored.esc.0.ana.1');
+    expect(job?.data).toEqual({ alertId: 'restored', step: 0, user: 'ana', rule: 1, schedule: 'Primary' });
+    expect(job?.opts.delay).toBe(180_000);
+  });
 });

@@ -51,9 +51,20 @@ export class OwnerLease {
       });
   }
 
+  /**
+   * The renewal by its SHA (EVALSHA): it runs every third of the lease's time on every worker, and
+   * EVAL would send the script and have Redis hash it each time. ioredis loads it again by itself
+   * after a Redis restart.
+   */
+  private acquireOrRenew(): Promise<number> {
+    const client = this.redis as Redis & { vigiaLeaseAcquireOrRenew?: (key: string, holder: string, ttlMs: number) => Promise<number> };
+    if (!client.vigiaLeaseAcquireOrRenew) this.redis.defineCommand('vigiaLeaseAcquireOrRenew', { numberOfKeys: 1, lua: ACQUIRE_OR_RENEW });
+    return client.vigiaLeaseAcquireOrRenew!(this.key, this.holder, this.ttlMs);
+  }
+
   private async renew(): Promise<void> {
     try {
-      this.set((await this.redis.eval(ACQUIRE_OR_RENEW, 1, this.key, this.holder, this.ttlMs)) === 1);
+      this.set((await this.acquireOrRenew()) === 1);
     } catch {
       this.set(false);
     }

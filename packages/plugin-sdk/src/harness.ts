@@ -1,6 +1,7 @@
 import { sampleSchema, type Sample } from './sample.ts';
 import type { Collector } from './collector.ts';
 import type { Logger } from './logger.ts';
+import type { AlertNotification } from './notifier.ts';
 
 export interface CollectorRunResult {
   samples: Sample[];
@@ -11,7 +12,8 @@ export interface CollectorRunResult {
   durationMs: number;
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** A logger for tests that do not look at what the plugin logs. */
+export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Runs a collector the way the worker does (config validated by its schema, init, one collect,
@@ -57,4 +59,50 @@ export async function runCollectorOnce<C>(
     clearTimeout(timer);
     if (!options.keepOpen) await collector.close?.();
   }
+}
+
+/**
+ * A firing alert the way the host hands it to a notifier, for notifier tests: every field a
+ * channel renders is set (unit, labels, description, runbook, all three links); `overrides`
+ * replace whole fields, e.g. `{ labels: { host: 'a' }, unit: undefined }`.
+ */
+export function sampleNotification(overrides: Partial<AlertNotification> = {}): AlertNotification {
+  return {
+    notificationId: 'ntf-ep7-new-1',
+    reason: 'new',
+    status: 'firing',
+    alertId: 'alt-42',
+    episodeId: 'ep-7',
+    rule: 'High CPU Usage',
+    severity: 'critical',
+    metric: 'cpu_usage',
+    unit: '%',
+    labels: { host: 'a' },
+    value: 93.456789,
+    threshold: 90,
+    operator: '>',
+    startedAt: '2026-01-15T10:00:00.000Z',
+    durationSeconds: 3725,
+    summary: 'CPU usage above 90% on a',
+    description: 'Sustained CPU load; check the batch jobs.',
+    runbookUrl: 'https://runbooks.example.com/cpu',
+    links: {
+      alert: 'https://vigia.example.com/alerts/alt-42',
+      acknowledge: 'https://vigia.example.com/act/signed-ack',
+      silence: 'https://vigia.example.com/act/signed-silence',
+    },
+    channel: 'test-channel',
+    vigiaUrl: 'https://vigia.example.com',
+    ...overrides,
+  };
+}
+
+/** The error a send (or any call) failed with; fails the test when it succeeded instead. */
+export async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
 }

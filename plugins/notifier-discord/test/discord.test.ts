@@ -1,35 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver, type Responder } from '@vigia/testing';
 import discordNotifier from '../src/index.ts';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-discord-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  unit: '%',
   labels: { host: 'a', note: '**bold** @everyone' },
-  value: 93.456789,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
-  durationSeconds: 3725,
-  summary: 'CPU usage above 90% on a',
-  description: 'Sustained CPU load; check the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/act/ack-token',
     silence: 'https://vigia.example.com/act/silence-token',
   },
   channel: 'team-discord',
-  vigiaUrl: 'https://vigia.example.com',
-};
+});
 
 interface Embed {
   title: string;
@@ -48,7 +31,6 @@ interface DiscordPayload {
   embeds: Embed[];
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = discordNotifier();
 const TOKEN = 'XXXXwebhookTOKENXXXX';
 
@@ -75,16 +57,7 @@ let webhookUrl: string;
 
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: webhookUrl, ...config }), logger: quietLogger, signal: new AbortController().signal });
-}
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
-}
-const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as DiscordPayload;
+}const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as DiscordPayload;
 const embed = () => lastPayload().embeds[0]!;
 const field = (name: string) => embed().fields.find((f) => f.name === name)?.value;
 
@@ -182,7 +155,7 @@ describe('discord notifier: failures', () => {
         ? { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-reset-after': '2.345', 'x-ratelimit-scope': 'user' }, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 2.345, global: false }) }
         : discordLike(req, i),
     );
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(2345);
     expect(error.message).toBe('Discord: HTTP 429 You are being rate limited.');
@@ -191,7 +164,7 @@ describe('discord notifier: failures', () => {
 
   it('honours X-RateLimit-Reset-After alone (a 429 without a JSON body)', async () => {
     receiver.setResponder(() => ({ status: 429, headers: { 'x-ratelimit-reset-after': '0.25' }, body: '<html>rate limited</html>' }));
-    expect(((await failure(deliver())) as RetryableError).retryAfterMs).toBe(250);
+    expect(((await failureOf(deliver())) as RetryableError).retryAfterMs).toBe(250);
   });
 
   it.each([
@@ -201,7 +174,7 @@ describe('discord notifier: failures', () => {
     [404, { message: 'Unknown Webhook', code: 10015 }, 'Discord: HTTP 404 Unknown Webhook (code 10015)'],
   ])('stops at once on %i', async (status, body, message) => {
     receiver.setResponder(() => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toBe(message);
     // The webhook URL is the credential; it must not end up in logs or the delivery ledger.
@@ -210,7 +183,7 @@ describe('discord notifier: failures', () => {
 
   it('retries a 5xx', async () => {
     receiver.setResponder(() => ({ status: 502, body: 'upstream connect error' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
     expect(error.message).toBe('Discord: HTTP 502 upstream connect error');

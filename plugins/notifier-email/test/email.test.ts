@@ -1,36 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import emailNotifier from '../src/index.ts';
 import { freePort, startSilentServer, startSmtpSink, waitFor } from '@vigia/testing';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-email-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  labels: { host: 'a' },
   value: 93.5,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
   durationSeconds: 312,
-  summary: 'CPU usage above 90% on a',
   description: 'Sustained CPU load.\nCheck the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t&x=1',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
   channel: 'email',
-  vigiaUrl: 'https://vigia.example.com',
-};
+  unit: undefined,
+});
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = emailNotifier();
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 let sequence = 0;
@@ -42,15 +28,6 @@ const baseConfig = () => ({ host: '127.0.0.1', port: sink.port, from: 'alerts@vi
 
 function deliver(config: Record<string, unknown>, n: AlertNotification, signal = new AbortController().signal) {
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
 }
 
 beforeAll(async () => {
@@ -140,25 +117,25 @@ describe('email notifier: delivery', () => {
 describe('email notifier: failures', () => {
   it('treats a refused connection as retryable and names the server and the cause', async () => {
     const port = await freePort();
-    const error = await failure(deliver({ ...baseConfig(), port }, fresh()));
+    const error = await failureOf(deliver({ ...baseConfig(), port }, fresh()));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toBe(`could not connect to SMTP server 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
   });
 
   it('says TLS failed, with host:port, when the server does not speak TLS', async () => {
-    const error = await failure(deliver({ ...baseConfig(), secure: true }, fresh()));
+    const error = await failureOf(deliver({ ...baseConfig(), secure: true }, fresh()));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toMatch(new RegExp(`^TLS with SMTP server 127\\.0\\.0\\.1:${sink.port} failed \\(ERR_SSL_`));
   });
 
   it('treats a 550 for the recipient as permanent', async () => {
-    const error = await failure(deliver({ ...baseConfig(), to: ['rejected@example.com'] }, fresh()));
+    const error = await failureOf(deliver({ ...baseConfig(), to: ['rejected@example.com'] }, fresh()));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toContain(`SMTP server 127.0.0.1:${sink.port} replied 550 after RCPT`);
   });
 
   it('treats a 451 for the recipient as retryable', async () => {
-    const error = await failure(deliver({ ...baseConfig(), to: ['busy@example.com'] }, fresh()));
+    const error = await failureOf(deliver({ ...baseConfig(), to: ['busy@example.com'] }, fresh()));
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
     expect(error.message).toContain('451');
@@ -167,7 +144,7 @@ describe('email notifier: failures', () => {
   it('gives up on a server that accepts and never greets after timeout_ms, and says so with host:port', async () => {
     const silent = await startSilentServer();
     try {
-      const error = await failure(deliver({ ...baseConfig(), port: silent.port, timeout_ms: 300 }, fresh()));
+      const error = await failureOf(deliver({ ...baseConfig(), port: silent.port, timeout_ms: 300 }, fresh()));
       expect(error).toBeInstanceOf(RetryableError);
       expect(error.message).toBe(`SMTP server 127.0.0.1:${silent.port} accepted the connection but sent no greeting within 300 ms`);
       await waitFor(() => silent.dropped() === 1, { what: 'the client to close the connection' });
@@ -180,7 +157,7 @@ describe('email notifier: failures', () => {
     const silent = await startSilentServer();
     try {
       const controller = new AbortController();
-      const sending = failure(deliver({ ...baseConfig(), port: silent.port }, fresh(), controller.signal));
+      const sending = failureOf(deliver({ ...baseConfig(), port: silent.port }, fresh(), controller.signal));
       await waitFor(() => silent.connections() === 1, { what: 'the client to connect' });
       controller.abort();
       const error = await sending;

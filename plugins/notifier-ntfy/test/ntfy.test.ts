@@ -1,35 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver, type Responder } from '@vigia/testing';
 import ntfyNotifier from '../src/index.ts';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-ntfy-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  unit: '%',
-  labels: { host: 'a' },
-  value: 93.456789,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
-  durationSeconds: 3725,
-  summary: 'CPU usage above 90% on a',
-  description: 'Sustained CPU load; check the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/act/ack-token',
     silence: 'https://vigia.example.com/act/silence-token',
   },
   channel: 'phone-ntfy',
-  vigiaUrl: 'https://vigia.example.com',
-};
+});
 
 interface NtfyPayload {
   topic: string;
@@ -41,7 +23,6 @@ interface NtfyPayload {
   actions?: { action: string; label: string; url: string; method?: string; clear?: boolean }[];
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = ntfyNotifier();
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -67,16 +48,7 @@ const ntfyLike =
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: receiver.url, topic: 'acme-oncall', ...config }), logger: quietLogger, signal: new AbortController().signal });
-}
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
-}
-const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as NtfyPayload;
+}const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as NtfyPayload;
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
@@ -171,7 +143,7 @@ describe('ntfy notifier: message', () => {
 describe('ntfy notifier: failures', () => {
   it('on 429 retries after Retry-After, then delivers', async () => {
     receiver.setResponder((req, i) => (i === 0 ? json(429, { code: 42901, http: 429, error: 'limit reached: too many requests' }, { 'retry-after': '12' }) : ntfyLike()(req, i)));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(12_000);
     expect(error.message).toBe('ntfy: HTTP 429 limit reached: too many requests (code 42901)');
@@ -180,20 +152,20 @@ describe('ntfy notifier: failures', () => {
 
   it('stops at once on a missing or wrong token (401, 403) and a refused message (400)', async () => {
     receiver.setResponder(ntfyLike('Bearer tk_right'));
-    const missing = await failure(deliver());
+    const missing = await failureOf(deliver());
     expect(isPermanentError(missing)).toBe(true);
     expect(missing.message).toBe('ntfy: HTTP 401 unauthorized (code 40101)');
-    const wrong = await failure(deliver({ token: 'tk_wrong_secret' }));
+    const wrong = await failureOf(deliver({ token: 'tk_wrong_secret' }));
     expect(isPermanentError(wrong)).toBe(true);
     expect(wrong.message).toBe('ntfy: HTTP 403 forbidden (code 40301)');
     expect(wrong.message).not.toContain('tk_wrong_secret');
     receiver.setResponder(() => json(400, { code: 40009, http: 400, error: 'invalid request: topic invalid' }));
-    expect(isPermanentError(await failure(deliver()))).toBe(true);
+    expect(isPermanentError(await failureOf(deliver()))).toBe(true);
   });
 
   it('retries a 5xx', async () => {
     receiver.setResponder(() => json(500, { code: 50001, http: 500, error: 'internal server error' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
   });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import opsgenieNotifier from '../src/index.ts';
-import { failure, notification, quietLogger } from './fixtures.ts';
 import { API_KEY, opsgenieLike, throttled, unprocessable } from './opsgenie-like.ts';
+
+const notification = sampleNotification({
+  notificationId: 'ntf-ep7-new-og-1',
+  labels: { host: 'a', note: '<b>x</b> & "co"' },
+  channel: 'og',
+});
 
 interface Sent {
   message?: string;
@@ -112,7 +117,7 @@ describe('opsgenie notifier: alerts', () => {
 describe('opsgenie notifier: failures', () => {
   it('waits out the throttled bucket (X-RateLimit-Period-In-Sec), then delivers', async () => {
     server.setResponder((req, index) => (index === 0 ? throttled(60) : opsgenie.respond(req)));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(60_000);
     expect(error.message).toBe('Opsgenie create: HTTP 429: TooManyRequests');
@@ -122,16 +127,16 @@ describe('opsgenie notifier: failures', () => {
 
   it('prefers Retry-After when Opsgenie sends one', async () => {
     server.setResponder(() => ({ status: 429, headers: { 'retry-after': '3', 'x-ratelimit-period-in-sec': '60' }, body: '{"message":"TooManyRequests"}' }));
-    expect(((await failure(deliver())) as RetryableError).retryAfterMs).toBe(3000);
+    expect(((await failureOf(deliver())) as RetryableError).retryAfterMs).toBe(3000);
   });
 
   it('treats 5xx as retryable', async () => {
     server.setResponder(() => 500);
-    expect(await failure(deliver())).toBeInstanceOf(RetryableError);
+    expect(await failureOf(deliver())).toBeInstanceOf(RetryableError);
   });
 
   it('stops at once on a wrong key (401), never showing the key', async () => {
-    const error = await failure(deliver(notification, { api_key: '00000000-0000-0000-0000-000000000000' }));
+    const error = await failureOf(deliver(notification, { api_key: '00000000-0000-0000-0000-000000000000' }));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toBe('Opsgenie create: HTTP 401: Could not authenticate');
     expect(server.requests).toHaveLength(1);
@@ -139,7 +144,7 @@ describe('opsgenie notifier: failures', () => {
 
   it('stops at once on 422, naming the field Opsgenie refused', async () => {
     server.setResponder(() => unprocessable({ message: 'Message can not be empty.' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toBe('Opsgenie create: HTTP 422: Request body is not processable. Please check the errors. (message: Message can not be empty.)');
     expect(error.message).not.toContain(API_KEY);
@@ -147,7 +152,7 @@ describe('opsgenie notifier: failures', () => {
 
   it.each([400, 403, 404])('treats %i as permanent', async (status) => {
     server.setResponder(() => status);
-    expect(isPermanentError(await failure(deliver()))).toBe(true);
+    expect(isPermanentError(await failureOf(deliver()))).toBe(true);
   });
 });
 

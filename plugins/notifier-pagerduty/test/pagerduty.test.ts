@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import pagerDutyNotifier from '../src/index.ts';
-import { failure, notification, quietLogger } from './fixtures.ts';
 import { invalid, pagerDutyLike, ROUTING_KEY } from './pagerduty-like.ts';
+
+const notification = sampleNotification({
+  notificationId: 'ntf-ep7-new-pd-1',
+  labels: { host: 'a', note: '<b>x</b> & "co"' },
+  channel: 'pd',
+});
 
 interface Sent {
   routing_key: string;
@@ -120,7 +125,7 @@ describe('pagerduty notifier: failures', () => {
     server.setResponder((req, index) =>
       index === 0 ? { status: 429, headers: { 'retry-after': '12', 'content-type': 'application/json' }, body: JSON.stringify({ status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' }) } : pagerDuty.respond(req),
     );
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(12_000);
     expect(error.message).toContain('arriving too quickly');
@@ -130,22 +135,22 @@ describe('pagerduty notifier: failures', () => {
 
   it('waits a minute on a 429 without Retry-After, as PagerDuty asks for a backoff of minutes', async () => {
     server.setResponder(() => ({ status: 429, body: '{"status":"throttle event","message":"Requests for this service are arriving too quickly."}' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect((error as RetryableError).retryAfterMs).toBe(60_000);
   });
 
   it('treats 5xx as retryable', async () => {
     server.setResponder(() => 503);
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
   });
 
   it('stops at once on 400, with PagerDuty’s errors and without the routing key', async () => {
-    const error = await failure(deliver(notification, { routing_key: 'Z'.repeat(32) }));
+    const error = await failureOf(deliver(notification, { routing_key: 'Z'.repeat(32) }));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toBe('PagerDuty Events API: HTTP 400: Event object is invalid: Invalid routing key');
     server.setResponder(() => invalid("'payload.summary' is missing or blank"));
-    const other = await failure(deliver());
+    const other = await failureOf(deliver());
     expect(other.message).toContain("'payload.summary' is missing or blank");
     expect(other.message).not.toContain(ROUTING_KEY);
     expect(server.requests).toHaveLength(2);
@@ -153,7 +158,7 @@ describe('pagerduty notifier: failures', () => {
 
   it.each([401, 403, 404])('treats %i as permanent', async (status) => {
     server.setResponder(() => status);
-    expect(isPermanentError(await failure(deliver()))).toBe(true);
+    expect(isPermanentError(await failureOf(deliver()))).toBe(true);
   });
 });
 

@@ -4,41 +4,26 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
 import { ConfigError, loadConfig } from '@vigia/config';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger, type Notifier } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import pushoverNotifier from '../src/index.ts';
 
 const TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
 const USER = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-pushover-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  unit: '%',
-  labels: { host: 'a' },
   value: 93.5,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
   durationSeconds: 312,
-  summary: 'CPU usage above 90% on a',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/act/abc?x=1&y=2',
     silence: 'https://vigia.example.com/act/def',
   },
   channel: 'phone',
-  vigiaUrl: 'https://vigia.example.com',
-};
+  description: undefined,
+});
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = pushoverNotifier() as Notifier<unknown>;
 
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
@@ -47,15 +32,6 @@ const ok = () => ({ status: 200, headers: { 'content-type': 'application/json' }
 function deliver(n: AlertNotification = notification, extra: Record<string, unknown> = {}) {
   const config = notifier.configSchema!.parse({ url: receiver.url, token: TOKEN, user: USER, ...extra });
   return notifier.send(n, { config, logger: quietLogger, signal: new AbortController().signal });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
 }
 
 const bodies = () => receiver.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
@@ -163,7 +139,7 @@ describe('pushover notifier: failures', () => {
         ? { status: 429, headers: { 'x-limit-app-limit': '10000', 'x-limit-app-remaining': '0', 'x-limit-app-reset': String(reset) }, body: JSON.stringify({ status: 0, errors: ['application is over its monthly message limit'] }) }
         : ok(),
     );
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('application is over its monthly message limit');
     expect(error.message).toContain(new Date(reset * 1000).toISOString());
@@ -176,16 +152,16 @@ describe('pushover notifier: failures', () => {
 
   it('prefers Retry-After when Pushover sends one', async () => {
     receiver.setResponder(() => ({ status: 429, headers: { 'retry-after': '7' }, body: '{"status":0}' }));
-    expect(((await failure(deliver())) as RetryableError).retryAfterMs).toBe(7000);
+    expect(((await failureOf(deliver())) as RetryableError).retryAfterMs).toBe(7000);
   });
 
   it('stops at once on 400 / 401, naming Pushover’s errors and never the token', async () => {
     receiver.setResponder(() => ({ status: 400, body: JSON.stringify({ user: 'invalid', errors: ['user identifier is not a valid user, group, or subscribed user key'], status: 0, request: 'r' }) }));
-    const refused = await failure(deliver());
+    const refused = await failureOf(deliver());
     expect(isPermanentError(refused)).toBe(true);
     expect(refused.message).toBe('Pushover refused the request (HTTP 400): user identifier is not a valid user, group, or subscribed user key');
     receiver.setResponder(() => ({ status: 401, body: JSON.stringify({ token: 'invalid', errors: ['application token is invalid'], status: 0 }) }));
-    const unauthorised = await failure(deliver());
+    const unauthorised = await failureOf(deliver());
     expect(isPermanentError(unauthorised)).toBe(true);
     expect(unauthorised.message).toContain('application token is invalid');
     expect(unauthorised.message).not.toContain(TOKEN);
@@ -193,13 +169,13 @@ describe('pushover notifier: failures', () => {
 
   it('retries a 5xx and a refused connection', async () => {
     receiver.setResponder(() => ({ status: 503, body: 'unavailable' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
     const gone = await startHttpReceiver();
     await gone.close();
     const config = notifier.configSchema!.parse({ url: gone.url, token: TOKEN, user: USER });
-    const refused = await failure(notifier.send(notification, { config, logger: quietLogger, signal: new AbortController().signal }));
+    const refused = await failureOf(notifier.send(notification, { config, logger: quietLogger, signal: new AbortController().signal }));
     expect(refused).toBeInstanceOf(RetryableError);
     expect(refused.message).toContain('ECONNREFUSED');
   });

@@ -1,35 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import slackNotifier from '../src/index.ts';
 import { closedPort, startReceiver, waitFor } from './receiver.ts';
 import { slackLike } from './slack-like.ts';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-slack-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
   labels: { host: 'a', note: '<script>alert(1)</script> & co' },
-  value: 93.456789,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
-  durationSeconds: 3725,
-  summary: 'CPU usage above 90% on a',
-  description: 'Sustained CPU load; check the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
   channel: 'slack',
-  vigiaUrl: 'https://vigia.example.com',
-};
+  unit: undefined,
+});
 
 interface Block {
   type: string;
@@ -45,20 +30,10 @@ interface SlackPayload {
   icon_emoji?: string;
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = slackNotifier();
 
 function deliver(config: Record<string, unknown>, n: AlertNotification = notification, signal = new AbortController().signal) {
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
 }
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -158,7 +133,7 @@ describe('slack notifier: failures', () => {
     [410, 'channel_is_archived'],
   ])('treats %i %s as permanent', async (status, body) => {
     receiver.respondWith((_, res) => res.writeHead(status).end(body));
-    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toContain(body);
     // The webhook URL is the credential; it must not end up in logs or the delivery ledger.
@@ -167,7 +142,7 @@ describe('slack notifier: failures', () => {
 
   it('treats 500 as retryable', async () => {
     receiver.respondWith((_, res) => res.writeHead(500).end('rollup_error'));
-    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
     expect(error.message).toContain('rollup_error');
@@ -175,21 +150,21 @@ describe('slack notifier: failures', () => {
 
   it('treats 429 as retryable with the Retry-After delay', async () => {
     receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '30' }).end('rate_limited'));
-    const error = await failure(deliver({ webhook_url: webhookUrl }));
+    const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(30_000);
   });
 
   it('treats a refused connection as retryable', async () => {
     const port = await closedPort();
-    const error = await failure(deliver({ webhook_url: `http://127.0.0.1:${port}/services/T/B/XXXXSECRETXXXX` }));
+    const error = await failureOf(deliver({ webhook_url: `http://127.0.0.1:${port}/services/T/B/XXXXSECRETXXXX` }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).not.toContain('XXXXSECRETXXXX');
   });
 
   it('gives up on a hanging webhook after timeout_ms', async () => {
     receiver.respondWith(() => {});
-    const error = await failure(deliver({ webhook_url: webhookUrl, timeout_ms: 200 }));
+    const error = await failureOf(deliver({ webhook_url: webhookUrl, timeout_ms: 200 }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('no response within 200 ms');
     await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
@@ -198,7 +173,7 @@ describe('slack notifier: failures', () => {
   it('stops the request when the host aborts', async () => {
     receiver.respondWith(() => {});
     const controller = new AbortController();
-    const sending = failure(deliver({ webhook_url: webhookUrl }, notification, controller.signal));
+    const sending = failureOf(deliver({ webhook_url: webhookUrl }, notification, controller.signal));
     await waitFor(() => receiver.received.length === 1, 'the request to arrive');
     controller.abort();
     expect(await sending).toBeInstanceOf(RetryableError);
@@ -254,7 +229,7 @@ describe('slack notifier: a bot token edits the alert’s message in place', () 
       expect(second).toEqual({ externalId: 'C123|1700000000.000100', detail: 'updated in place' });
       expect(api.received.map((r) => r.path)).toEqual(['/chat.postMessage', '/chat.update']);
       expect(JSON.parse(api.received[1]!.body)).toMatchObject({ channel: 'C123', ts: '1700000000.000100' });
-      const refused = await failure(deliver({ ...config, bot_token: 'xoxb-wrong' }));
+      const refused = await failureOf(deliver({ ...config, bot_token: 'xoxb-wrong' }));
       expect(isPermanentError(refused)).toBe(true);
     } finally {
       await api.close();

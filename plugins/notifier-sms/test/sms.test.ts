@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
 import { ConfigError, loadConfig } from '@vigia/config';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger, type Notifier } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import smsNotifier from '../src/index.ts';
 import { SMS_MAX } from '../src/sms-body.ts';
@@ -15,31 +15,16 @@ const FROM = '+15005550006';
 const ANA = '+5511999990001';
 const BRUNO = '+351912345678';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-sms-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  unit: '%',
-  labels: { host: 'a' },
   value: 93.5,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
   durationSeconds: 312,
-  summary: 'CPU usage above 90% on a',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: { alert: 'https://vigia.example.com/alerts/alt-42', acknowledge: 'https://vigia.example.com/act/ack-ana', silence: 'https://vigia.example.com/act/sil-ana' },
   channel: 'oncall-sms',
-  vigiaUrl: 'https://vigia.example.com',
   recipient: ANA,
-};
+  description: undefined,
+});
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = smsNotifier() as Notifier<unknown>;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 
@@ -53,15 +38,6 @@ const twilioError = (status: number, code: number, message: string, headers: Rec
 const configFor = (extra: Record<string, unknown> = {}) => notifier.configSchema!.parse({ url: receiver.url, account_sid: SID, auth_token: AUTH, from: FROM, to: [ANA, BRUNO], ...extra });
 const deliver = (n: AlertNotification = notification, extra: Record<string, unknown> = {}) => notifier.send(n, { config: configFor(extra), logger: quietLogger, signal: new AbortController().signal });
 const forms = () => receiver.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
-}
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
@@ -139,7 +115,7 @@ describe('sms notifier: messages', () => {
 describe('sms notifier: provider errors', () => {
   it('429: retryable after Retry-After, naming the code; the next attempt delivers', async () => {
     receiver.setResponder((_, i) => (i === 0 ? twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '12' }) : created('SM0002')));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(12_000);
     expect(error.message).toBe(`SMS to ${ANA}: HTTP 429, code 20429: Too Many Requests (https://www.twilio.com/docs/errors/20429)`);
@@ -149,11 +125,11 @@ describe('sms notifier: provider errors', () => {
 
   it('400 / 401: permanent, naming the provider’s code and message, never the token', async () => {
     receiver.setResponder(() => twilioError(400, 21211, `The 'To' number ${ANA} is not a valid phone number.`));
-    const invalid = await failure(deliver());
+    const invalid = await failureOf(deliver());
     expect(isPermanentError(invalid)).toBe(true);
     expect(invalid.message).toBe(`SMS to ${ANA}: HTTP 400, code 21211: The 'To' number ${ANA} is not a valid phone number. (https://www.twilio.com/docs/errors/21211)`);
     receiver.setResponder(() => twilioError(401, 20003, 'Authenticate'));
-    const unauthorised = await failure(deliver());
+    const unauthorised = await failureOf(deliver());
     expect(isPermanentError(unauthorised)).toBe(true);
     expect(unauthorised.message).toContain('code 20003: Authenticate');
     expect(unauthorised.message).not.toContain(AUTH);
@@ -161,7 +137,7 @@ describe('sms notifier: provider errors', () => {
 
   it('5xx: retryable', async () => {
     receiver.setResponder(() => twilioError(503, 20500, 'Service Unavailable'));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
     expect(error.message).toContain('code 20500');

@@ -1,35 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver, type Responder } from '@vigia/testing';
 import teamsNotifier from '../src/index.ts';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-teams-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
-  unit: '%',
   labels: { host: 'a', note: '[click](https://evil.example)' },
-  value: 93.456789,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
-  durationSeconds: 3725,
-  summary: 'CPU usage above 90% on a',
-  description: 'Sustained CPU load; check the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/act/ack-token',
     silence: 'https://vigia.example.com/act/silence-token',
   },
   channel: 'team-teams',
-  vigiaUrl: 'https://vigia.example.com',
-};
+});
 
 interface TextBlock {
   type: string;
@@ -52,7 +35,6 @@ interface TeamsPayload {
   attachments: { contentType: string; contentUrl: null; content: Card }[];
 }
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = teamsNotifier();
 const SIG = 'XXXXsigSECRETXXXX';
 const PATH = `/workflows/0a1b2c/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIG}`;
@@ -81,16 +63,7 @@ const teamsLike: Responder = (req) => {
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: `${receiver.url}${PATH}`, ...config }), logger: quietLogger, signal: new AbortController().signal });
-}
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
-}
-const card = () => (JSON.parse(receiver.requests.at(-1)!.body) as TeamsPayload).attachments[0]!.content;
+}const card = () => (JSON.parse(receiver.requests.at(-1)!.body) as TeamsPayload).attachments[0]!.content;
 const header = () => card().body[0]!;
 const texts = () => card().body.filter((b) => b.type === 'TextBlock').map((b) => b.text);
 const fact = (title: string) => card().body.find((b) => b.type === 'FactSet')!.facts!.find((f) => f.title === title)?.value;
@@ -190,7 +163,7 @@ describe('teams notifier: failures', () => {
         ? { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '7' }, body: JSON.stringify({ error: { code: 'WorkflowRequestsThrottled', message: 'Rate limit is exceeded.' } }) }
         : teamsLike(req, i),
     );
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(7000);
     expect(error.message).toBe('Teams: HTTP 429 WorkflowRequestsThrottled: Rate limit is exceeded.');
@@ -198,21 +171,21 @@ describe('teams notifier: failures', () => {
   });
 
   it('stops at once on a wrong sig (401), a deleted workflow (404) and a refused body (400)', async () => {
-    const wrongSig = await failure(deliver({ url: `${receiver.url}${PATH.replace(SIG, 'wrong')}` }));
+    const wrongSig = await failureOf(deliver({ url: `${receiver.url}${PATH.replace(SIG, 'wrong')}` }));
     expect(isPermanentError(wrongSig)).toBe(true);
     expect(wrongSig.message).toMatch(/^Teams: HTTP 401 DirectApiAuthorizationRequired/);
-    const gone = await failure(deliver({ url: `${receiver.url}${PATH.replace('0a1b2c', 'deleted')}` }));
+    const gone = await failureOf(deliver({ url: `${receiver.url}${PATH.replace('0a1b2c', 'deleted')}` }));
     expect(isPermanentError(gone)).toBe(true);
     expect(gone.message).toMatch(/^Teams: HTTP 404 WorkflowNotFound/);
     receiver.setResponder(() => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'InvalidRequestContent', message: 'bad' } }) }));
-    const refused = await failure(deliver());
+    const refused = await failureOf(deliver());
     expect(isPermanentError(refused)).toBe(true);
     for (const error of [wrongSig, gone, refused]) expect(error.message).not.toContain(SIG);
   });
 
   it('retries a 5xx', async () => {
     receiver.setResponder(() => ({ status: 503, body: '' }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toBe('Teams: HTTP 503');
   });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import telegramNotifier from '../src/index.ts';
-import { failure, notification, quietLogger } from './fixtures.ts';
 import { CHAT_ID, TOKEN, telegramLike, telegramRefusal } from './telegram-like.ts';
+
+const notification = sampleNotification({
+  notificationId: 'ntf-ep7-new-tg-1',
+  labels: { host: 'a', note: '<b>x</b> & "co"' },
+  channel: 'tg',
+});
 
 interface SentMessage {
   chat_id: number;
@@ -119,7 +124,7 @@ describe('telegram notifier: the message', () => {
 describe('telegram notifier: failures', () => {
   it('waits what flood control says (parameters.retry_after), then delivers', async () => {
     server.setResponder((req, index) => (index === 0 ? telegramRefusal(429, 'Too Many Requests: retry after 7', { retry_after: 7 }) : telegramLike(req)));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(7000);
     expect(error.message).toContain('Too Many Requests: retry after 7');
@@ -129,7 +134,7 @@ describe('telegram notifier: failures', () => {
 
   it('treats 5xx as retryable', async () => {
     server.setResponder(() => telegramRefusal(502, 'Bad Gateway'));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
   });
@@ -138,7 +143,7 @@ describe('telegram notifier: failures', () => {
     ['a wrong token (401)', { token: '987654321:WRONGtokenWRONG' }, 'Unauthorized'],
     ['an unknown chat (400)', { chat_id: -42 }, 'chat not found'],
   ])('stops at once on %s, never showing the token', async (_, overrides, said) => {
-    const error = await failure(deliver(notification, overrides));
+    const error = await failureOf(deliver(notification, overrides));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toContain(said);
     expect(error.message).not.toContain('AAtestTOKENsecretXYZ');
@@ -148,7 +153,7 @@ describe('telegram notifier: failures', () => {
 
   it('says which chat_id to use when the group became a supergroup', async () => {
     server.setResponder(() => telegramRefusal(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1009999 }));
-    const error = await failure(deliver());
+    const error = await failureOf(deliver());
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toContain('set chat_id to -1009999');
   });

@@ -1,52 +1,29 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPermanentError, RetryableError, type AlertNotification, type Logger } from '@vigia/plugin-sdk';
+import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import webhookNotifier from '../src/index.ts';
 import { labelsFingerprint } from '../src/fingerprint.ts';
 import { closedPort, startReceiver, waitFor } from './receiver.ts';
 
-const notification: AlertNotification = {
+const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-webhook-1',
-  reason: 'new',
-  status: 'firing',
-  alertId: 'alt-42',
-  episodeId: 'ep-7',
-  rule: 'High CPU Usage',
-  severity: 'critical',
-  metric: 'cpu_usage',
   labels: { host: 'a', region: 'eu-west' },
   value: 93.5,
-  threshold: 90,
-  operator: '>',
-  startedAt: '2026-01-15T10:00:00.000Z',
   durationSeconds: 312,
-  summary: 'CPU usage above 90% on a',
-  description: 'Sustained CPU load; check the batch jobs.',
-  runbookUrl: 'https://runbooks.example.com/cpu',
   links: {
     alert: 'https://vigia.example.com/alerts/alt-42',
     acknowledge: 'https://vigia.example.com/alerts/alt-42/ack?token=t',
     silence: 'https://vigia.example.com/silences/new?alert=alt-42',
   },
   channel: 'webhook',
-  vigiaUrl: 'https://vigia.example.com',
-};
+  unit: undefined,
+});
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const notifier = webhookNotifier();
 
 /** Validates the config with the plugin's schema and sends, the way the worker does. */
 function deliver(config: Record<string, unknown>, n: AlertNotification = notification, signal = new AbortController().signal) {
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the send to fail');
 }
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -172,19 +149,19 @@ describe('webhook notifier: alertmanager format', () => {
 describe('webhook notifier: failures', () => {
   it('treats 500 as retryable', async () => {
     receiver.respondWith((_, res) => res.writeHead(500).end('boom'));
-    const error = await failure(deliver({ url: receiver.url }));
+    const error = await failureOf(deliver({ url: receiver.url }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('HTTP 500');
   });
 
   it('treats 408 as retryable', async () => {
     receiver.respondWith((_, res) => res.writeHead(408).end());
-    expect(await failure(deliver({ url: receiver.url }))).toBeInstanceOf(RetryableError);
+    expect(await failureOf(deliver({ url: receiver.url }))).toBeInstanceOf(RetryableError);
   });
 
   it('treats 429 as retryable and honours Retry-After', async () => {
     receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down'));
-    const error = await failure(deliver({ url: receiver.url }));
+    const error = await failureOf(deliver({ url: receiver.url }));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(7000);
   });
@@ -192,7 +169,7 @@ describe('webhook notifier: failures', () => {
   it('reads a Retry-After date', async () => {
     const at = new Date(Date.now() + 120_000).toUTCString();
     receiver.respondWith((_, res) => res.writeHead(503, { 'retry-after': at }).end());
-    const error = (await failure(deliver({ url: receiver.url }))) as RetryableError;
+    const error = (await failureOf(deliver({ url: receiver.url }))) as RetryableError;
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.retryAfterMs).toBeGreaterThan(60_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
@@ -201,7 +178,7 @@ describe('webhook notifier: failures', () => {
   it('treats 400, 401 and 404 as permanent', async () => {
     for (const status of [400, 401, 404]) {
       receiver.respondWith((_, res) => res.writeHead(status).end('nope'));
-      const error = await failure(deliver({ url: receiver.url }));
+      const error = await failureOf(deliver({ url: receiver.url }));
       expect(isPermanentError(error), `HTTP ${status}`).toBe(true);
       expect(error.message).toContain(`HTTP ${status}`);
     }
@@ -209,20 +186,20 @@ describe('webhook notifier: failures', () => {
 
   it('does not follow redirects', async () => {
     receiver.respondWith((_, res) => res.writeHead(301, { location: 'http://127.0.0.1:1/elsewhere' }).end());
-    expect(isPermanentError(await failure(deliver({ url: receiver.url })))).toBe(true);
+    expect(isPermanentError(await failureOf(deliver({ url: receiver.url })))).toBe(true);
     expect(receiver.received).toHaveLength(1);
   });
 
   it('treats a refused connection as retryable', async () => {
     const port = await closedPort();
-    const error = await failure(deliver({ url: `http://127.0.0.1:${port}/hook` }));
+    const error = await failureOf(deliver({ url: `http://127.0.0.1:${port}/hook` }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('ECONNREFUSED');
   });
 
   it('gives up on a receiver that never answers after timeout_ms', async () => {
     receiver.respondWith(() => {});
-    const error = await failure(deliver({ url: receiver.url, timeout_ms: 200 }));
+    const error = await failureOf(deliver({ url: receiver.url, timeout_ms: 200 }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('no response within 200 ms');
     await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
@@ -231,7 +208,7 @@ describe('webhook notifier: failures', () => {
   it('stops the request when the host aborts', async () => {
     receiver.respondWith(() => {});
     const controller = new AbortController();
-    const sending = failure(deliver({ url: receiver.url }, notification, controller.signal));
+    const sending = failureOf(deliver({ url: receiver.url }, notification, controller.signal));
     await waitFor(() => receiver.received.length === 1, 'the request to arrive');
     controller.abort();
     const error = await sending;

@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   /** The status answered, or null when the request was left hanging. */
   status: number | null;
   at: number;
+  /** Set when the client went away before an answer was sent (its timeout or abort). */
+  abandoned: boolean;
 }
 
 /** A scripted answer with the service's own headers (Retry-After…) and body (its error JSON…). */
@@ -33,7 +35,10 @@ export async function startHttpReceiver(respond: Responder = () => 200) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const record: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: null, at: Date.now() };
+      const record: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: null, at: Date.now(), abandoned: false };
+      res.on('close', () => {
+        if (!res.writableEnded) record.abandoned = true;
+      });
       requests.push(record);
       const answer = await responder(record, requests.length - 1);
       if (answer === 'hang') {

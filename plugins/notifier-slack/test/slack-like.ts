@@ -1,12 +1,12 @@
-import type { Responder } from './receiver.ts';
+import type { Responder } from '@vigia/testing';
 
 /**
  * Answers the way Slack's incoming webhook does: `ok` with 200 for a message it accepts,
  * `invalid_payload` for a body that is not JSON, `invalid_blocks` for blocks over Block Kit limits,
  * `no_text` when there is neither text nor blocks.
  */
-export const slackLike: Responder = (request, response) => {
-  const answer = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/html' }).end(body);
+export const slackLike: Responder = (request) => {
+  const answer = (status: number, body: string) => ({ status, headers: { 'content-type': 'text/html' }, body });
   let payload: { text?: unknown; blocks?: { type: string; text?: { text: string }; fields?: unknown[]; elements?: unknown[] }[] };
   try {
     payload = JSON.parse(request.body);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import slackNotifier from '../src/index.ts';
-import { closedPort, startReceiver, waitFor } from './receiver.ts';
+import { freePort, startHttpReceiver, waitFor } from '@vigia/testing';
 import { slackLike } from './slack-like.ts';
 
 const notification = sampleNotification({
@@ -36,28 +36,28 @@ function deliver(config: Record<string, unknown>, n: AlertNotification = notific
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
 }
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 let webhookUrl: string;
-const lastPayload = () => JSON.parse(receiver.received.at(-1)!.body) as SlackPayload;
+const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as SlackPayload;
 const buttons = (p: SlackPayload) => p.blocks.find((b) => b.type === 'actions')?.elements ?? [];
 const fieldTexts = (p: SlackPayload) => p.blocks.flatMap((b) => b.fields ?? []).map((f) => f.text);
 
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startHttpReceiver();
   // Shaped like a real hook URL: the path is the credential.
-  webhookUrl = receiver.url.replace('/hook', '/services/T000/B000/XXXXSECRETXXXX');
+  webhookUrl = `${receiver.url}/services/T000/B000/XXXXSECRETXXXX`;
 });
 afterAll(() => receiver.close());
 beforeEach(() => {
-  receiver.received.length = 0;
-  receiver.respondWith(slackLike);
+  receiver.requests.length = 0;
+  receiver.setResponder(slackLike);
 });
 
 describe('slack notifier: message', () => {
   it('posts a Block Kit message Slack accepts', async () => {
     const receipt = await deliver({ webhook_url: webhookUrl, channel: '#alerts', icon_emoji: ':bell:' });
     expect(receipt).toEqual({ detail: 'ok' });
-    const [req] = receiver.received;
+    const [req] = receiver.requests;
     expect(req!.method).toBe('POST');
     expect(req!.headers['content-type']).toContain('application/json');
     const payload = lastPayload();
@@ -118,7 +118,7 @@ describe('slack notifier: message', () => {
   it('leaves out links that are not http(s) and keeps the header within limits', async () => {
     await deliver({ webhook_url: webhookUrl }, { ...notification, rule: 'R'.repeat(400), runbookUrl: 'javascript:alert(1)', value: null });
     const payload = lastPayload();
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(1);
     expect(payload.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
     expect(buttons(payload).map((b) => b.action_id)).not.toContain('vigia_runbook');
     expect(fieldTexts(payload)).toContain('*Value*\nno data');
@@ -132,7 +132,7 @@ describe('slack notifier: failures', () => {
     [404, 'channel_not_found'],
     [410, 'channel_is_archived'],
   ])('treats %i %s as permanent', async (status, body) => {
-    receiver.respondWith((_, res) => res.writeHead(status).end(body));
+    receiver.setResponder(() => ({ status, body }));
     const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toContain(body);
@@ -141,7 +141,7 @@ describe('slack notifier: failures', () => {
   });
 
   it('treats 500 as retryable', async () => {
-    receiver.respondWith((_, res) => res.writeHead(500).end('rollup_error'));
+    receiver.setResponder(() => ({ status: 500, body: 'rollup_error' }));
     const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(isPermanentError(error)).toBe(false);
@@ -149,35 +149,35 @@ describe('slack notifier: failures', () => {
   });
 
   it('treats 429 as retryable with the Retry-After delay', async () => {
-    receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '30' }).end('rate_limited'));
+    receiver.setResponder(() => ({ status: 429, headers: { 'retry-after': '30' }, body: 'rate_limited' }));
     const error = await failureOf(deliver({ webhook_url: webhookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(30_000);
   });
 
   it('treats a refused connection as retryable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await failureOf(deliver({ webhook_url: `http://127.0.0.1:${port}/services/T/B/XXXXSECRETXXXX` }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).not.toContain('XXXXSECRETXXXX');
   });
 
   it('gives up on a hanging webhook after timeout_ms', async () => {
-    receiver.respondWith(() => {});
+    receiver.setResponder(() => 'hang');
     const error = await failureOf(deliver({ webhook_url: webhookUrl, timeout_ms: 200 }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('no response within 200 ms');
-    await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
+    await waitFor(() => receiver.requests[0]?.abandoned, { what: 'the client to drop the request' });
   });
 
   it('stops the request when the host aborts', async () => {
-    receiver.respondWith(() => {});
+    receiver.setResponder(() => 'hang');
     const controller = new AbortController();
     const sending = failureOf(deliver({ webhook_url: webhookUrl }, notification, controller.signal));
-    await waitFor(() => receiver.received.length === 1, 'the request to arrive');
+    await waitFor(() => receiver.requests.length === 1, { what: 'the request to arrive' });
     controller.abort();
     expect(await sending).toBeInstanceOf(RetryableError);
-    await waitFor(() => receiver.received[0]!.abandoned, 'the client to drop the request');
+    await waitFor(() => receiver.requests[0]!.abandoned, { what: 'the client to drop the request' });
   });
 });
 
@@ -212,23 +212,23 @@ describe('slack notifier: interactive buttons', () => {
 
 describe('slack notifier: a bot token edits the alert’s message in place', () => {
   it('posts the first message and updates it on every later one, with the bearer token', async () => {
-    const api = await startReceiver();
-    api.respondWith((req, res) => {
+    const api = await startHttpReceiver();
+    api.setResponder((req) => {
       const body = JSON.parse(req.body) as { channel: string; ts?: string };
-      res.writeHead(200, { 'content-type': 'application/json' });
-      if (req.headers.authorization !== 'Bearer xoxb-test') return res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
-      if (req.path.endsWith('/chat.postMessage')) return res.end(JSON.stringify({ ok: true, channel: 'C123', ts: '1700000000.000100' }));
-      if (req.path.endsWith('/chat.update')) return res.end(JSON.stringify({ ok: true, channel: body.channel, ts: body.ts }));
-      res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
+      const answer = (json: object) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      if (req.headers.authorization !== 'Bearer xoxb-test') return answer({ ok: false, error: 'invalid_auth' });
+      if (req.path.endsWith('/chat.postMessage')) return answer({ ok: true, channel: 'C123', ts: '1700000000.000100' });
+      if (req.path.endsWith('/chat.update')) return answer({ ok: true, channel: body.channel, ts: body.ts });
+      return answer({ ok: false, error: 'unknown_method' });
     });
     try {
-      const config = { bot_token: 'xoxb-test', channel: '#alerts', api_url: api.url.replace('/hook', '') };
+      const config = { bot_token: 'xoxb-test', channel: '#alerts', api_url: api.url };
       const first = await deliver(config);
       expect(first).toEqual({ externalId: 'C123|1700000000.000100', detail: 'posted' });
       const second = await deliver(config, { ...notification, status: 'acknowledged', reason: 'acknowledged', previousExternalId: first!.externalId });
       expect(second).toEqual({ externalId: 'C123|1700000000.000100', detail: 'updated in place' });
-      expect(api.received.map((r) => r.path)).toEqual(['/chat.postMessage', '/chat.update']);
-      expect(JSON.parse(api.received[1]!.body)).toMatchObject({ channel: 'C123', ts: '1700000000.000100' });
+      expect(api.requests.map((r) => r.path)).toEqual(['/chat.postMessage', '/chat.update']);
+      expect(JSON.parse(api.requests[1]!.body)).toMatchObject({ channel: 'C123', ts: '1700000000.000100' });
       const refused = await failureOf(deliver({ ...config, bot_token: 'xoxb-wrong' }));
       expect(isPermanentError(refused)).toBe(true);
     } finally {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import webhookNotifier from '../src/index.ts';
 import { labelsFingerprint } from '../src/fingerprint.ts';
-import { closedPort, startReceiver, waitFor } from './receiver.ts';
+import { freePort, startHttpReceiver, waitFor } from '@vigia/testing';
 
 const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-webhook-1',
@@ -26,22 +26,24 @@ function deliver(config: Record<string, unknown>, n: AlertNotification = notific
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
 }
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let hookUrl: string;
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startHttpReceiver();
+  hookUrl = `${receiver.url}/hook`;
 });
 afterAll(() => receiver.close());
 beforeEach(() => {
-  receiver.received.length = 0;
-  receiver.respondWith((_, res) => res.writeHead(200).end('{"ok":true}'));
+  receiver.requests.length = 0;
+  receiver.setResponder(() => ({ status: 200, body: '{"ok":true}' }));
 });
 
 describe('webhook notifier: vigia format', () => {
   it('posts the notification as JSON with the bearer token and notification id', async () => {
-    const receipt = await deliver({ url: receiver.url, auth_token: 's3cret', headers: { 'X-Team': 'ops', 'Content-Type': 'text/plain' } });
+    const receipt = await deliver({ url: hookUrl, auth_token: 's3cret', headers: { 'X-Team': 'ops', 'Content-Type': 'text/plain' } });
     expect(receipt).toEqual({ detail: 'HTTP 200' });
-    expect(receiver.received).toHaveLength(1);
-    const [req] = receiver.received;
+    expect(receiver.requests).toHaveLength(1);
+    const [req] = receiver.requests;
     expect(req!.method).toBe('POST');
     expect(req!.path).toBe('/hook');
     expect(req!.headers['content-type']).toBe('application/json');
@@ -75,14 +77,14 @@ describe('webhook notifier: vigia format', () => {
   });
 
   it('sends no Authorization header without a token', async () => {
-    await deliver({ url: receiver.url });
-    expect(receiver.received[0]!.headers.authorization).toBeUndefined();
+    await deliver({ url: hookUrl });
+    expect(receiver.requests[0]!.headers.authorization).toBeUndefined();
   });
 
   it('signs "<timestamp>.<body>" with HMAC-SHA256 so the receiver can verify it', async () => {
     const secret = 'whsec-test-key';
-    await deliver({ url: receiver.url, signing_secret: secret });
-    const [req] = receiver.received;
+    await deliver({ url: hookUrl, signing_secret: secret });
+    const [req] = receiver.requests;
     const timestamp = req!.headers['x-vigia-timestamp'] as string;
     const signature = req!.headers['x-vigia-signature'] as string;
     expect(timestamp).toMatch(/^\d+$/);
@@ -96,8 +98,8 @@ describe('webhook notifier: vigia format', () => {
 
 describe('webhook notifier: alertmanager format', () => {
   it('sends an Alertmanager v4 payload while firing', async () => {
-    await deliver({ url: receiver.url, format: 'alertmanager' });
-    const body = JSON.parse(receiver.received[0]!.body);
+    await deliver({ url: hookUrl, format: 'alertmanager' });
+    const body = JSON.parse(receiver.requests[0]!.body);
     const labels = { alertname: 'High CPU Usage', host: 'a', region: 'eu-west', severity: 'critical' };
     const annotations = { summary: notification.summary, description: notification.description, runbook_url: notification.runbookUrl };
     expect(body).toEqual({
@@ -122,14 +124,14 @@ describe('webhook notifier: alertmanager format', () => {
         },
       ],
     });
-    expect(receiver.received[0]!.headers['x-vigia-notification-id']).toBe(notification.notificationId);
+    expect(receiver.requests[0]!.headers['x-vigia-notification-id']).toBe(notification.notificationId);
   });
 
   it('maps acknowledged to firing and resolved to resolved with endsAt', async () => {
-    await deliver({ url: receiver.url, format: 'alertmanager' }, { ...notification, reason: 'acknowledged', status: 'acknowledged', acknowledgedBy: 'ana' });
+    await deliver({ url: hookUrl, format: 'alertmanager' }, { ...notification, reason: 'acknowledged', status: 'acknowledged', acknowledgedBy: 'ana' });
     const resolvedAt = '2026-01-15T10:20:00.000Z';
-    await deliver({ url: receiver.url, format: 'alertmanager' }, { ...notification, reason: 'resolved', status: 'resolved', resolvedAt });
-    const [acked, resolved] = receiver.received.map((r) => JSON.parse(r.body));
+    await deliver({ url: hookUrl, format: 'alertmanager' }, { ...notification, reason: 'resolved', status: 'resolved', resolvedAt });
+    const [acked, resolved] = receiver.requests.map((r) => JSON.parse(r.body));
     expect(acked.status).toBe('firing');
     expect(acked.alerts[0].status).toBe('firing');
     expect(acked.alerts[0].endsAt).toBe('0001-01-01T00:00:00Z');
@@ -148,28 +150,28 @@ describe('webhook notifier: alertmanager format', () => {
 
 describe('webhook notifier: failures', () => {
   it('treats 500 as retryable', async () => {
-    receiver.respondWith((_, res) => res.writeHead(500).end('boom'));
-    const error = await failureOf(deliver({ url: receiver.url }));
+    receiver.setResponder(() => ({ status: 500, body: 'boom' }));
+    const error = await failureOf(deliver({ url: hookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('HTTP 500');
   });
 
   it('treats 408 as retryable', async () => {
-    receiver.respondWith((_, res) => res.writeHead(408).end());
-    expect(await failureOf(deliver({ url: receiver.url }))).toBeInstanceOf(RetryableError);
+    receiver.setResponder(() => ({ status: 408 }));
+    expect(await failureOf(deliver({ url: hookUrl }))).toBeInstanceOf(RetryableError);
   });
 
   it('treats 429 as retryable and honours Retry-After', async () => {
-    receiver.respondWith((_, res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down'));
-    const error = await failureOf(deliver({ url: receiver.url }));
+    receiver.setResponder(() => ({ status: 429, headers: { 'retry-after': '7' }, body: 'slow down' }));
+    const error = await failureOf(deliver({ url: hookUrl }));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(7000);
   });
 
   it('reads a Retry-After date', async () => {
     const at = new Date(Date.now() + 120_000).toUTCString();
-    receiver.respondWith((_, res) => res.writeHead(503, { 'retry-after': at }).end());
-    const error = (await failureOf(deliver({ url: receiver.url }))) as RetryableError;
+    receiver.setResponder(() => ({ status: 503, headers: { 'retry-after': at } }));
+    const error = (await failureOf(deliver({ url: hookUrl }))) as RetryableError;
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.retryAfterMs).toBeGreaterThan(60_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
@@ -177,44 +179,44 @@ describe('webhook notifier: failures', () => {
 
   it('treats 400, 401 and 404 as permanent', async () => {
     for (const status of [400, 401, 404]) {
-      receiver.respondWith((_, res) => res.writeHead(status).end('nope'));
-      const error = await failureOf(deliver({ url: receiver.url }));
+      receiver.setResponder(() => ({ status, body: 'nope' }));
+      const error = await failureOf(deliver({ url: hookUrl }));
       expect(isPermanentError(error), `HTTP ${status}`).toBe(true);
       expect(error.message).toContain(`HTTP ${status}`);
     }
   });
 
   it('does not follow redirects', async () => {
-    receiver.respondWith((_, res) => res.writeHead(301, { location: 'http://127.0.0.1:1/elsewhere' }).end());
-    expect(isPermanentError(await failureOf(deliver({ url: receiver.url })))).toBe(true);
-    expect(receiver.received).toHaveLength(1);
+    receiver.setResponder(() => ({ status: 301, headers: { location: 'http://127.0.0.1:1/elsewhere' } }));
+    expect(isPermanentError(await failureOf(deliver({ url: hookUrl })))).toBe(true);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('treats a refused connection as retryable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await failureOf(deliver({ url: `http://127.0.0.1:${port}/hook` }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('ECONNREFUSED');
   });
 
   it('gives up on a receiver that never answers after timeout_ms', async () => {
-    receiver.respondWith(() => {});
-    const error = await failureOf(deliver({ url: receiver.url, timeout_ms: 200 }));
+    receiver.setResponder(() => 'hang');
+    const error = await failureOf(deliver({ url: hookUrl, timeout_ms: 200 }));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('no response within 200 ms');
-    await waitFor(() => receiver.received[0]?.abandoned, 'the client to drop the request');
+    await waitFor(() => receiver.requests[0]?.abandoned, { what: 'the client to drop the request' });
   });
 
   it('stops the request when the host aborts', async () => {
-    receiver.respondWith(() => {});
+    receiver.setResponder(() => 'hang');
     const controller = new AbortController();
-    const sending = failureOf(deliver({ url: receiver.url }, notification, controller.signal));
-    await waitFor(() => receiver.received.length === 1, 'the request to arrive');
+    const sending = failureOf(deliver({ url: hookUrl }, notification, controller.signal));
+    await waitFor(() => receiver.requests.length === 1, { what: 'the request to arrive' });
     controller.abort();
     const error = await sending;
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toContain('aborted');
-    await waitFor(() => receiver.received[0]!.abandoned, 'the client to drop the request');
+    await waitFor(() => receiver.requests[0]!.abandoned, { what: 'the client to drop the request' });
   });
 });
 

@@ -1,3 +1,5 @@
+/// <reference path="./snappyjs.d.ts" />
+// Referenced, not just present: the client's and the dashboard's type checks compile this file too.
 import snappy from 'snappyjs';
 import { WriteRequest, type DecodedWriteRequest } from './remote-write-proto.ts';
 import type { ReceivedSample } from './received-sample.ts';

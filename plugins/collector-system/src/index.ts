@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { cpuUsage, readCpuTimes, type CpuTimes } from './cpu-times.ts';
+import { readHostFacts } from './host-facts.ts';
 import { readDiskUsage, type DiskUsage } from './disk-usage.ts';
 import { networkRates, readNetDev, type InterfaceRate, type NetReading } from './net-dev.ts';
 import si from 'systeminformation';
@@ -31,6 +32,8 @@ export default function systemCollector() {
   let disks: Sample[] = [];
   let disksReadAt = 0;
   let infoPublished = false;
+  let facts: Record<string, unknown> | undefined;
+  let readingFacts = false;
   let lastCpu: CpuTimes | undefined;
   let lastNet: NetReading | undefined;
 
@@ -107,7 +110,7 @@ export default function systemCollector() {
       if (!lastNet) await readNetwork();
     },
 
-    async collect({ config, now, publishInfo }) {
+    async collect({ config, now, publishInfo, logger }) {
       const [mem, net, disk] = await Promise.all([si.mem(), readNetwork(), readDisks(config, now)]);
       const cpuNow = readCpuTimes();
       const cpu = lastCpu ? cpuUsage(lastCpu, cpuNow) : null;
@@ -130,21 +133,16 @@ export default function systemCollector() {
           { name: 'network_tx_bytes_per_sec', value: round(n.tx), labels, unit: 'bytes/s' },
         );
       }
-      if (!infoPublished) {
-        const [os, cpu] = await Promise.all([si.osInfo(), si.cpu()]);
-        publishInfo({
-          hostname: os.hostname,
-          os: `${os.distro} ${os.release}`.trim(),
-          platform: os.platform,
-          kernel: os.kernel,
-          arch: os.arch,
-          cpuModel: `${cpu.manufacturer} ${cpu.brand}`.trim(),
-          cpuCores: cpu.cores,
-          cpuPhysicalCores: cpu.physicalCores,
-          memoryTotalBytes: mem.total,
-          bootTime: Date.now() - si.time().uptime * 1000,
-        });
+      // Host facts are read in the background (see host-facts.ts); a later tick publishes them.
+      if (facts && !infoPublished) {
+        publishInfo(facts);
         infoPublished = true;
+      } else if (!facts && !readingFacts) {
+        readingFacts = true;
+        readHostFacts()
+          .then((read) => (facts = read))
+          .catch((error: Error) => logger.warn('host facts could not be read; trying again next tick', { error: error.message }))
+          .finally(() => (readingFacts = false));
       }
       return samples;
     },

@@ -29,6 +29,15 @@ alerts:
     - { name: ${RULE}, metric: test_value, operator: ">", threshold: 10, severity: critical, channels: [hook] }
 channels:
   hook: { type: webhook, url: "${hookUrl}/hook" }
+slos:
+  - { name: test-availability, objective: 99.9, window: 30d, sli: { errors: api_errors_total, total: api_requests_total } }
+oncall:
+  users:
+    ana: { email: ana@example.com, rules: [{ after: 0m, channel: hook }] }
+  schedules:
+    Primary:
+      time_zone: Europe/Lisbon
+      layers: [{ rotation: weekly, handoff: "09:00", participants: [ana], start: 2026-01-05 }]
 `;
 
 /** The dashboard's route patterns, read from its router so a new page cannot escape this test. */
@@ -136,6 +145,8 @@ describe('security headers', () => {
       '/activity': { path: '/activity', testid: 'activity-chart' },
       '/audit': { path: '/audit', testid: 'audit-page' },
       '/account': { path: '/account', testid: 'account-page' },
+      '/slos': { path: '/slos', testid: 'slo-table' },
+      '/oncall': { path: '/oncall', testid: 'oncall-schedule' },
       '/login': { path: '/login', testid: 'login-form' },
     };
     const routes = dashboardRoutes();

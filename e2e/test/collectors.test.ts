@@ -52,6 +52,9 @@ alerts:
 
   it('turns traffic through the middleware into request rate, error rate and P95', async () => {
     const { port } = server.address() as AddressInfo;
+    // Rates are deltas between two ticks: traffic that all came before the collector's first tick
+    // has no interval to be a rate of. Its first tick (counters never written) exports 0 rates.
+    await waitFor(() => find('api_request_rate'), { what: "the api collector's first tick" });
     for (let i = 0; i < 200; i++) await fetch(`http://127.0.0.1:${port}/`);
     const total = await waitFor(async () => ((await find('api_requests_total'))?.value === 200 ? find('api_errors_total') : null), { what: 'the api collector to count every request' });
     expect(total!.value).toBe(20);

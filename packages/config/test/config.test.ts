@@ -1,25 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../src/index.ts';
-
-function fileWith(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-config-'));
-  const file = join(dir, 'monitoring.yaml');
-  writeFileSync(file, text);
-  return file;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../src/index.ts';
+import { fileWith, problemsOf } from './config-files.ts';
 
 describe('loadConfig', () => {
   it('loads the shipped defaults with the seed rules', () => {

@@ -1,15 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/index.ts';
-
-function fileWith(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-limits-'));
-  const file = join(dir, 'monitoring.yaml');
-  writeFileSync(file, text);
-  return file;
-}
+import { fileWith } from './config-files.ts';
 
 describe('limits', () => {
   it('has documented defaults, the same in the shipped file', () => {

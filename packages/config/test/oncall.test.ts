@@ -1,25 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/index.ts';
-
-function fileWith(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-oncall-'));
-  const file = join(dir, 'monitoring.yaml');
-  writeFileSync(file, text);
-  return file;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../src/index.ts';
+import { fileWith, problemsOf } from './config-files.ts';
 
 const USERS = `
   users:

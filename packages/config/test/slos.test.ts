@@ -1,26 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/index.ts';
-
-function load(yaml: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-slos-'));
-  const file = join(dir, 'monitoring.yaml');
-  writeFileSync(file, yaml);
-  return loadConfig({ env: {}, file });
-}
-
-function problemsOf(yaml: string): string[] {
-  try {
-    load(yaml);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toContain('monitoring.yaml');
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadYaml as load, yamlProblems as problemsOf } from './config-files.ts';
 
 describe('slos: in monitoring.yaml', () => {
   it('reads the example of the README, and every kind of SLI', () => {

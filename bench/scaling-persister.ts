@@ -100,7 +100,7 @@ export async function persisterRun(workers: number, env: { databaseUrl: string; 
     }
     // Redis 7.0 lists a consumer only once it has been handed an entry, so readiness is read off
     // BullMQ's named connections instead; each worker starts its persister right after them.
-    const collectQueue = openQueue(QUEUES.collect.name, redis, keys, () => {});
+    const collectQueue = openQueue(QUEUES.evaluate.name, redis, keys, () => {});
     try {
       await pollUntil(async () => {
         const dead = apps.find((a) => a.exited());

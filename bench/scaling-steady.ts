@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { seriesKey } from '@vigia/core';
-import { QUEUES, redisKeys } from '@vigia/live';
+import { COLLECT_JOBS, redisKeys } from '@vigia/live';
 import { freePort, spawnApp, tempConfig, waitHealthy, type AppProcess } from './app-process.ts';
 import { benchSeries } from './bench-series.ts';
 import { pollUntil, sleep } from './poll.ts';
@@ -129,7 +129,7 @@ export async function steadyRun(env: { databaseUrl: string; redisUrl: string; pr
     const stepMs = STEADY_INTERVAL_S * 1000;
     await alignTo(stepMs, stepMs / 2);
     const windowSeconds = TICKS * STEADY_INTERVAL_S;
-    const jobsKey = `jobs:${QUEUES.collect.name}`;
+    const jobsKey = `jobs:${COLLECT_JOBS}`;
     const [callsBefore, netBefore, statsBefore, jobsBefore, cpuBefore] = await Promise.all([commandCalls(redis), netBytes(redis), tableStats(db), redis.hget(keys.counters, jobsKey), redisCpuSeconds(redis)]);
     log(`measuring ${TICKS} ticks of ${STEADY_SERIES.toLocaleString('en-US')} series every ${STEADY_INTERVAL_S} s (${windowSeconds} s)`);
     const [workerUsage, apiUsage] = await Promise.all([sampleProcess(worker.pid, windowSeconds), sampleProcess(api.pid, windowSeconds)]);

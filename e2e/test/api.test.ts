@@ -116,7 +116,7 @@ describe('the API of a running Vigia', () => {
     expect(text).toMatch(/^disk_usage\{[^}]*mount="\/"/m);
     expect(text).toMatch(new RegExp(`^vigia_collector_up\\{collector="system@${host}"\\} 1$`, 'm'));
     expect(text).toMatch(new RegExp(`^vigia_collector_runs_total\\{collector="system@${host}"\\} \\d+`, 'm'));
-    expect(text).toMatch(/^vigia_queue_jobs\{queue="collect",state="delayed"\} \d+/m);
+    expect(text).toMatch(/^vigia_queue_jobs\{queue="notify",state="delayed"\} \d+/m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(promtool.error, 'promtool is installed (apt-get install -y prometheus)').toBeUndefined();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { REPO_ROOT } from '@vigia/config';
-import { QUEUES, compareStreamIds, hostCollectQueueName, openQueue, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, compareStreamIds, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createPostgresDatabase, redisPrefix, startHttpReceiver, waitFor } from '@vigia/testing';
 import { trpcClient } from '../src/index.ts';
 
@@ -81,14 +81,12 @@ describe('two APIs and three workers on one Redis and one PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let db: pg.Client;
   let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
-  const collectQueue = openQueue(QUEUES.collect.name, redis, keys, () => {});
   // The workers run on this machine and name no host of their own: the system collector's ticks
-  // are in this machine's queue, and its series are labelled with this machine's name.
-  const hostQueue = openQueue(hostCollectQueueName(hostname()), redis, keys, () => {});
+  // are claimed as this machine's, and its series are labelled with this machine's name.
+  const systemHealth = () => new CollectorHealthBoard(redis, keys).get(`system@${hostname()}`);
   // What the ticks are counted by: the system collector emits it on every run (a CPU figure
   // needs a full window since the last one, which a late tick followed by a punctual one lacks).
   const memorySeries = `memory_usage{host="${hostname()}"}`;
-  const consumers = async () => [await hostQueue.getWorkersCount()];
   const everyOutput = () => [...apis, ...workers].map((a) => `--- ${a.name}\n${a.output()}`).join('\n');
 
   beforeAll(async () => {
@@ -149,10 +147,7 @@ channels:
         alive();
         const healthy = await Promise.all(apis.map((a) => fetch(`${a.url}/healthz`).then((r) => r.ok, () => false)));
         const persisting = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist').catch(() => [])) as unknown[];
-        // Only the system collector runs: every worker consumes its host's queue and none the
-        // shared one (a queue is consumed only by workers with collectors to run from it).
-        const idleShared = (await collectQueue.getWorkersCount()) === 0;
-        return healthy.every(Boolean) && persisting.length === WORKERS && idleShared && (await consumers()).every((n) => n === WORKERS);
+        return healthy.every(Boolean) && persisting.length === WORKERS;
       },
       { timeoutMs: 100_000, intervalMs: 250, what: 'both APIs healthy and three workers consuming' },
     ).catch((error) => {
@@ -163,7 +158,6 @@ channels:
   afterAll(async () => {
     await Promise.all([...apis, ...workers].map(stopApp));
     await db?.end();
-    await Promise.all([collectQueue.close(), hostQueue.close()]);
     await hook?.close();
     await database?.drop();
     await prefix.cleanup();
@@ -181,51 +175,43 @@ channels:
     return rows.map((r) => Number(r.ms));
   }
 
-  /** The system collector's ticks in [from, to) that a worker ran to the end (job ids end with the planned time). */
-  async function ticksRun(from: number, to: number): Promise<number[]> {
-    const jobs = await hostQueue.getJobs(['completed']);
-    const ticks = jobs.flatMap((job) => /^repeat:collect:system:(\d+)$/.exec(job.id ?? '')?.slice(1).map(Number) ?? []);
-    return ticks.filter((t) => t >= from && t < to).sort((a, b) => a - b);
-  }
-
   /**
-   * Watches `seconds` planned ticks of the system collector (1 s): the ticks the workers ran
-   * against the memory_usage samples in Redis' live window and in PostgreSQL history. Each sample
-   * carries its tick's planned time, so the comparison is exact whatever the workers' delays.
+   * Watches `seconds` planned ticks of the system collector (1 s): the memory_usage samples of
+   * those ticks in Redis' live window and in PostgreSQL history. Each sample carries its tick's
+   * planned time, so the comparison is exact whatever the workers' delays.
    */
   async function watchCollection(seconds: number) {
     const from = Math.ceil(Date.now() / 1_000) * 1_000 + 1_000;
     const to = from + seconds * 1_000;
-    // Every tick of the span is over once a later one has finished and none is still running.
-    await waitFor(
-      async () => {
-        const later = (await ticksRun(to, Number.MAX_SAFE_INTEGER)).length > 0;
-        const running = (await hostQueue.getJobs(['active'])).some((job) => Number(/:(\d+)$/.exec(job.id ?? '')?.[1]) < to);
-        return later && !running;
-      },
-      { timeoutMs: seconds * 1_000 + 30_000, intervalMs: 200, what: `the system collector's ticks up to ${new Date(to).toISOString()}` },
-    );
-    const ticks = await ticksRun(from, to);
+    // Every tick of the span is over once two later ones have run (a run takes milliseconds).
+    await waitFor(async () => ((await systemHealth())?.lastRunAt ?? 0) >= to + 1_000, {
+      timeoutMs: seconds * 1_000 + 30_000,
+      intervalMs: 200,
+      what: `the system collector's ticks up to ${new Date(to).toISOString()}`,
+    });
     const inRedis = ((await redis.zrangebyscore(keys.window(memorySeries), from, `(${to}`, 'WITHSCORES')) as string[]).filter((_, i) => i % 2 === 1).map(Number);
     // Three persisters write in parallel: wait until history has what Redis holds.
     const inHistory = await waitFor(async () => {
       const stamps = await historyStamps(from, to);
       return stamps.length >= inRedis.length ? stamps : null;
     }, { timeoutMs: 15_000, what: `the ${inRedis.length} memory_usage samples of the span in history` });
-    return { from, to, ticks, inRedis: inRedis.sort((a, b) => a - b), inHistory };
+    return { from, to, inRedis: inRedis.sort((a, b) => a - b), inHistory };
   }
 
-  /** One sample per tick run, stamped with that tick (a whole second), in Redis and in history alike. */
-  function expectOneSamplePerTick(w: Awaited<ReturnType<typeof watchCollection>>) {
+  /**
+   * One sample per tick, stamped with that tick (a whole second), in Redis and in history alike.
+   * A tick may be lost to a machine too busy to time it within its second, never run twice.
+   */
+  function expectOneSamplePerTick(w: Awaited<ReturnType<typeof watchCollection>>, seconds: number) {
     const detail = JSON.stringify(w);
-    expect(w.ticks.length, `no tick ran: ${detail}`).toBeGreaterThan(0);
     expect(w.inRedis.filter((t) => t % 1_000 !== 0), `samples off the 1 s grid: ${detail}`).toEqual([]);
-    expect(w.inRedis, `Redis against the ticks run: ${detail}`).toEqual(w.ticks);
-    expect(w.inHistory, `history against the ticks run: ${detail}`).toEqual(w.ticks);
+    expect(new Set(w.inRedis).size, `two samples for one tick: ${detail}`).toBe(w.inRedis.length);
+    expect(w.inRedis.length, `ticks lost: ${detail}`).toBeGreaterThanOrEqual(seconds - 2);
+    expect(w.inHistory, `history against Redis: ${detail}`).toEqual(w.inRedis);
   }
 
   it('collects once per tick: one sample per planned tick, stamped with it, in Redis and in PostgreSQL', async () => {
-    expectOneSamplePerTick(await watchCollection(8));
+    expectOneSamplePerTick(await watchCollection(8), 8);
   });
 
   it('delivers the same live batches to the clients of both APIs', async () => {
@@ -308,9 +294,8 @@ channels:
     const consumersBefore = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist')) as [string, string, string, number][];
     victim.child.kill('SIGKILL');
     await victim.exited;
-    await waitFor(async () => (await consumers()).every((n) => n === WORKERS - 1), { what: 'Redis to see the dead worker gone' });
 
-    expectOneSamplePerTick(await watchCollection(6));
+    expectOneSamplePerTick(await watchCollection(6), 6);
 
     episodes.push(await episode('c'));
     await new Promise((r) => setTimeout(r, 2_500));

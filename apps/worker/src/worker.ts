@@ -1,15 +1,15 @@
-import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
-import { CollectorHealthBoard, JobCounters, SampleReader, SampleWriter, SeriesGuard, connectRedis, openQueue, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, JobCounters, RETENTION_EVERY_MS, SampleReader, SampleWriter, SeriesGuard, TickClaims, connectRedis, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
-import { plannedTick, upsertAlignedScheduler } from './collect-schedule.ts';
+import { startCollectTicks } from './collect-ticks.ts';
+import { GridTimer } from './grid-timer.ts';
+import { removeLegacySchedulers } from './legacy-schedulers.ts';
 import { loadPlugins, type PluginSet } from './plugin-loader.ts';
 import { Persister } from './persister.ts';
-import { QUEUES, RETENTION_EVERY_MS, hostCollectQueueName, type CollectPayload, type MaintenancePayload } from '@vigia/live';
 import { startAlerting, type RunningAlerting } from './alerting.ts';
 import { runRetention } from './jobs/retention.job.ts';
 
@@ -65,8 +65,8 @@ function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: Constructor
 }
 
 /**
- * The worker: loads plugins, schedules one BullMQ job scheduler per collector (so several
- * workers still collect once per tick), and moves samples from Redis to PostgreSQL history.
+ * The worker: loads plugins, runs each collector once per tick across all workers (claimed in
+ * Redis), evaluates and delivers alerts, and moves samples from Redis to PostgreSQL history.
  */
 export async function startWorker({ config, store, logger, keyPrefix, claimIdleMs }: WorkerDeps): Promise<RunningWorker> {
   const keys = redisKeys(keyPrefix ?? config.redis.keyPrefix);
@@ -86,79 +86,35 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
   );
   const runners = buildRunners(config, plugins, { writer, guard, rejections, health, redis, keys, host: config.collection.host, logger: logger.child('collect') });
-  const byScope = (scope: CollectorRunner['scope']) => new Map([...runners].filter(([, r]) => r.scope === scope));
-  const sharedRunners = byScope('shared');
-  const hostRunners = byScope('host');
+  const hostRunners = [...runners.values()].filter((r) => r.scope === 'host');
   logger.info('collectors ready', {
     collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none',
-    ...(hostRunners.size ? { host: config.collection.host } : {}),
+    ...(hostRunners.length ? { host: config.collection.host } : {}),
   });
 
   // BullMQ defines its ~50 scripts on the connection a queue is given, and ioredis copies every
   // script onto each MULTI or pipeline made from that connection: shared with the per-collection
-  // writes, that copying was a tenth of the worker's CPU. Queues and alerting get their own.
+  // writes, that copying was a tenth of the worker's CPU. Alerting's queues get their own.
   const connection = connectRedis(config.redis.url, { onError });
-  const collectQueue = openQueue<CollectPayload>(QUEUES.collect.name, connection, keys, onError);
-  const hostQueueName = hostCollectQueueName(config.collection.host);
-  const hostQueue = hostRunners.size ? openQueue<CollectPayload>(hostQueueName, connection, keys, onError) : undefined;
-  const maintenanceQueue = openQueue<MaintenancePayload>(QUEUES.maintenance.name, connection, keys, onError);
-  // Removing the schedulers that are not ours is how a disabled collector stops, and how one that
-  // became host-scoped leaves the shared queue, where its old scheduler would tick on any machine.
-  const keepOnly = async (queue: Queue<CollectPayload>, wanted: Map<string, CollectorRunner>) => {
-    for (const runner of wanted.values()) {
-      await upsertAlignedScheduler(queue, `collect:${runner.collector.name}`, runner.intervalMs, {
-        name: 'collect',
-        data: { collector: runner.collector.name },
-        opts: QUEUES.collect.jobOptions,
-      });
-    }
-    for (const scheduler of await queue.getJobSchedulers()) {
-      if (!wanted.has(scheduler.key.replace(/^collect:/, ''))) await queue.removeJobScheduler(scheduler.key);
-    }
-  };
-  const schedule = async () => {
-    await keepOnly(collectQueue, sharedRunners);
-    if (hostQueue) await keepOnly(hostQueue, hostRunners);
-    await maintenanceQueue.upsertJobScheduler('retention', { every: RETENTION_EVERY_MS }, { name: 'retention', data: { task: 'retention' }, opts: QUEUES.maintenance.jobOptions });
-  };
-  await schedule();
+  const legacy = await removeLegacySchedulers(connection, keys, config.collection.host);
+  if (legacy) logger.info('removed the job schedulers an earlier Vigia ticked collectors with', { schedulers: legacy });
   // Before it was host-scoped a collector reported under its bare name; left there, that entry
   // would look like a collector gone silent and raise Collector Not Reporting for good.
-  await Promise.all([...hostRunners.values()].map((r) => health.forget(r.collector.name)));
+  await Promise.all(hostRunners.map((r) => health.forget(r.collector.name)));
 
-  const workerOptions = { connection: connectRedis(config.redis.url, { onError }), prefix: keys.queues };
-  // A job for a collector this worker does not run from that queue can only come from a stale
-  // scheduler (another configuration, or from before the collector became host-scoped): running
-  // it would collect twice in one tick.
-  const collect = (mine: Map<string, CollectorRunner>) => async (job: Job<CollectPayload>) => {
-    const started = performance.now();
-    const { collector } = QUEUES.collect.payload.parse(job.data);
-    const runner = mine.get(collector);
-    if (!runner) return { skipped: 'not run from this queue by this worker' };
-    // Stamped with the tick it was planned for, not when a worker got to it: one timestamp per
-    // tick however late the run, on the interval's grid.
-    const outcome = await runner.run(plannedTick(job));
-    // Host ticks count as collect jobs too: the count is of collections, whatever queue held them.
-    counters.record(QUEUES.collect.name, (performance.now() - started) / 1000);
-    return outcome;
-  };
-  // A queue is consumed only by a worker with collectors to run from it: an idle BullMQ worker
-  // still polls Redis.
-  const collectWorker = sharedRunners.size
-    ? new Worker<CollectPayload>(QUEUES.collect.name, collect(sharedRunners), { ...workerOptions, concurrency: Math.max(2, Math.min(sharedRunners.size, 8)) })
-    : undefined;
-  // Every host runner may run at once: probes (a runner each) mostly wait on the network, and a few
-  // hanging until their timeout must not hold back the other probes' ticks.
-  const hostWorker = hostQueue
-    ? new Worker<CollectPayload>(hostQueueName, collect(hostRunners), { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: Math.min(hostRunners.size, 256) })
-    : undefined;
-  const maintenanceWorker = new Worker<MaintenancePayload>(
-    QUEUES.maintenance.name,
-    async () => runRetention(history, new SampleReader(redis, keys), guard, config.retention, logger.child('retention')),
-    { ...workerOptions, connection: connectRedis(config.redis.url, { onError }), concurrency: 1 },
-  );
-  const queueWorkers = [collectWorker, maintenanceWorker, hostWorker].filter((w) => w !== undefined);
-  for (const w of queueWorkers) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
+  // Every worker times every collector and retention itself; a claim per tick in Redis makes each
+  // run once (per cluster, or per machine for host-scoped collectors).
+  const claims = new TickClaims(redis, keys, `${hostname()}:${process.pid}`);
+  const ticks = startCollectTicks(runners.values(), claims, counters, logger.child('collect'));
+  let retentionRun: Promise<unknown> = Promise.resolve();
+  const retention = new GridTimer(RETENTION_EVERY_MS, (tick) => {
+    retentionRun = claims
+      .claim('retention', tick, RETENTION_EVERY_MS)
+      .then(async (mine) => {
+        if (mine) await runRetention(history, new SampleReader(redis, keys), guard, config.retention, logger.child('retention'));
+      })
+      .catch((error) => logger.warn('retention failed; tried again at the next period', { error: (error as Error).message }));
+  }).start();
 
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs, batchSize: config.storage.batchSize });
   await persister.start();
@@ -170,7 +126,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   connection.on('ready', () => {
     if (!connectedOnce) return void (connectedOnce = true);
     logger.info('redis is back; restoring job schedulers');
-    void Promise.all([schedule(), alerting.reschedule()]).catch((error) => logger.warn('could not restore schedulers', { error: (error as Error).message }));
+    void alerting.reschedule().catch((error) => logger.warn('could not restore schedulers', { error: (error as Error).message }));
   });
   if (connection.status === 'ready') connectedOnce = true;
 
@@ -180,11 +136,12 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     persister,
     alerting,
     async stop() {
-      await Promise.allSettled([...queueWorkers.map((w) => w.close()), alerting.stop()]);
+      retention.stop();
+      await Promise.allSettled([ticks.stop(), retentionRun, alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));
-      await Promise.allSettled([collectQueue.close(), hostQueue?.close(), maintenanceQueue.close(), counters.stop(), rejections.stop()]);
-      for (const c of [redis, connection, blocking, workerOptions.connection, ...[maintenanceWorker, hostWorker].map((w) => w?.opts.connection as Redis | undefined)]) c?.disconnect();
+      await Promise.allSettled([counters.stop(), rejections.stop()]);
+      for (const c of [redis, connection, blocking]) c.disconnect();
     },
   };
 }

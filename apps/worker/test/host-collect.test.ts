@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { CollectorHealthBoard, QUEUES, SampleReader, hostCollectQueueName, openQueue, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, SampleReader, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, waitFor } from '@vigia/testing';
 import { workerHarness, writePlugin, type WorkerHarness } from './harness.ts';
 
@@ -16,23 +16,17 @@ afterAll(() => redis.disconnect());
 
 const SYSTEM_EVERY_SECOND = 'collectors:\n  system:\n    interval: 1s\n';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const queue = (name: string, prefix: string) => openQueue(name, redis, redisKeys(prefix), () => {});
 
 describe('host-scoped collection', () => {
-  it('gives every worker machine its own series, health and facts, and drops the scheduler from before', async () => {
+  it('gives every worker machine its own series, health and facts, and drops the entry from before', async () => {
     harness = await workerHarness(SYSTEM_EVERY_SECOND);
     const keys = redisKeys(harness.prefix);
     const board = new CollectorHealthBoard(redis, keys);
-    // What a worker from before host scoping left: the system collector ticking in the shared
-    // queue, its health under the bare name, and a host-queue scheduler for nothing that exists.
-    const shared = queue(QUEUES.collect.name, harness.prefix);
-    const alphaQueue = queue(hostCollectQueueName('alpha'), harness.prefix);
-    await shared.upsertJobScheduler('collect:system', { every: 1_000 }, { name: 'collect', data: { collector: 'system' }, opts: QUEUES.collect.jobOptions });
-    await alphaQueue.upsertJobScheduler('collect:gone', { every: 1_000 }, { name: 'collect', data: { collector: 'gone' }, opts: QUEUES.collect.jobOptions });
+    // What a worker from before host scoping left: the system collector's health under the bare name.
     await board.record('system', 1_000, { ok: true, durationMs: 1, samples: 1, at: Date.now() - 3_600_000 });
     await board.publishInfo('system', { hostname: 'old' });
 
-    const [alpha] = await Promise.all([harness.start({ VIGIA_HOSTNAME: 'alpha' }), harness.start({ VIGIA_HOSTNAME: 'beta' })]);
+    await Promise.all([harness.start({ VIGIA_HOSTNAME: 'alpha' }), harness.start({ VIGIA_HOSTNAME: 'beta' })]);
 
     const reader = new SampleReader(redis, keys);
     const cpu = await waitFor(async () => {
@@ -63,12 +57,6 @@ describe('host-scoped collection', () => {
     expect(Object.keys(info).filter((k) => k.startsWith('system')).sort()).toEqual(['system@alpha', 'system@beta']);
     expect(info['system@alpha']).toMatchObject({ cpuCores: expect.any(Number) });
 
-    // The shared queue holds the shared collectors (the built-in ones that read over the network), and those alone.
-    const sharedNames = [...alpha.runners.values()].filter((r) => r.scope === 'shared').map((r) => `collect:${r.collector.name}`);
-    expect(sharedNames).not.toContain('collect:system');
-    expect((await shared.getJobSchedulers()).map((s) => s.key).sort()).toEqual(sharedNames.sort());
-    expect((await alphaQueue.getJobSchedulers()).map((s) => s.key)).toEqual(['collect:system']);
-    expect((await queue(hostCollectQueueName('beta'), harness.prefix).getJobSchedulers()).map((s) => s.key)).toEqual(['collect:system']);
   });
 
   it('collects once per tick on a host however many workers share it', async () => {
@@ -76,10 +64,6 @@ describe('host-scoped collection', () => {
     await Promise.all([harness.start(), harness.start()]);
     const keys = redisKeys(harness.prefix);
     const board = new CollectorHealthBoard(redis, keys);
-    // Both consume this machine's queue (Redis lists a BullMQ worker once its connection is up).
-    const hostQueue = queue(hostCollectQueueName('gamma'), harness.prefix);
-    await waitFor(async () => (await hostQueue.getWorkersCount()) === 2, { what: 'two consumers of the gamma queue' });
-
     const first = await waitFor(() => board.get('system@gamma'), { what: 'the first tick on gamma' });
     const from = Date.now();
     await sleep(6_000);
@@ -96,7 +80,7 @@ describe('host-scoped collection', () => {
     expect((await new SampleReader(redis, keys).current({ name: 'cpu_usage' })).map((s) => s.key)).toEqual(['cpu_usage{host="gamma"}']);
   });
 
-  it('keeps a host label the collector set itself, and opens no host queue without host-scoped collectors', async () => {
+  it('keeps a host label the collector set itself', async () => {
     const plugins = join(tmpdir(), `vigia-plugins-${Math.random().toString(36).slice(2)}`);
     // Not "probe": that is the name of the bundled probe collector.
     writePlugin(plugins, 'router', `export default { name: 'router', scope: 'host', interval: '1s', collect: () => [{ name: 'probe_value', value: 1 }, { name: 'probe_value', value: 2, labels: { host: 'router-7' } }] };`);
@@ -113,20 +97,5 @@ describe('host-scoped collection', () => {
     }, { what: 'both probe samples' });
     expect(Object.fromEntries(samples.map((s) => [s.labels.host, s.value]))).toEqual({ delta: 1, 'router-7': 2 });
     expect(await new CollectorHealthBoard(redis, keys).get('router@delta')).toMatchObject({ status: 'ok' });
-
-    // A worker whose collectors are all shared keeps no consumer on a host queue.
-    const other = await workerHarness(`plugin_dirs: []\ncollectors:\n  system: { enabled: false }\n`, 'postgres', { VIGIA_HOSTNAME: 'epsilon' });
-    try {
-      await other.start();
-      await waitFor(async () => (await queue(QUEUES.collect.name, other.prefix).getWorkersCount()) === 1, { what: 'the shared queue consumer' });
-      expect(await queue(hostCollectQueueName('epsilon'), other.prefix).getWorkersCount()).toBe(0);
-    } finally {
-      await other.cleanup();
-    }
-  });
-
-  it('names the host queue with what BullMQ and Redis keys accept', () => {
-    expect(hostCollectQueueName('web-1.example.com')).toBe('collect-host.web-1.example.com');
-    expect(hostCollectQueueName('web 1:prod/α')).toBe('collect-host.web_1_prod__');
   });
 });

@@ -9,3 +9,4 @@ export * from './queues.ts';
 export * from './open-queue.ts';
 export * from './job-counters.ts';
 export * from './series-guard.ts';
+export * from './tick-claims.ts';

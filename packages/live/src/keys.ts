@@ -36,6 +36,8 @@ export function redisKeys(prefix: string) {
     newSeries: (minute: number) => `${prefix}:new-series:${minute}`,
     /** hash: series key → running total of the OTLP delta sums and histograms received for it (expires when unused) */
     otlpDeltaTotals: `${prefix}:otlp-delta-totals`,
+    /** string with expiry: the worker that claimed tick `tick` of a periodic task (a collector, retention), so it runs once across workers */
+    tickClaim: (task: string, tick: number) => `${prefix}:tick:${task}:${tick}`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { STATUS_CODES, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { STATUS_CODES } from 'node:http';
+import { rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ScrapeFailure, type ScrapeTarget } from './spec.ts';
@@ -96,11 +96,8 @@ export async function fetchPage(target: ScrapeTarget, signal: AbortSignal): Prom
         key: await readOptional(target.tls.keyFile, 'tls.key_file'),
       }
     : {};
-  if (tls.ca) {
-    // `ca` replaces the system's CAs; a private CA is meant in addition to them.
-    const { rootCertificates } = await import('node:tls');
-    tls.ca = [...rootCertificates, ...(tls.ca as Buffer[])];
-  }
+  // `ca` replaces the system's CAs; a private CA is meant in addition to them.
+  if (tls.ca) tls.ca = [...rootCertificates, ...(tls.ca as Buffer[])];
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const request = (https ? httpsRequest : httpRequest)(url, { method: 'GET', headers, signal, agent: false, ...tls }, resolve);
     request.once('error', reject);

@@ -17,6 +17,8 @@ export interface StackOptions {
   api?: boolean;
   claimIdleMs?: number;
   logLevel?: LogLevel;
+  /** The API's port, when the configuration must name it (a scrape of Vigia's own /metrics); a free one by default. */
+  apiPort?: number;
 }
 
 export interface Stack {
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (options.worker !== false) stack.worker = await stack.startWorker();
   if (options.api !== false) {
-    stack.api = await startApi({ config, store, logger: logger.child('api'), keyPrefix: redis.prefix, port: 0 });
+    stack.api = await startApi({ config, store, logger: logger.child('api'), keyPrefix: redis.prefix, port: options.apiPort ?? 0 });
     stack.url = stack.api.url;
   }
   return stack;

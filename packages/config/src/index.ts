@@ -2,5 +2,6 @@ export * from './env.ts';
 export * from './schema.ts';
 export * from './load.ts';
 export * from './probes.ts';
+export * from './scrape.ts';
 export * from './oncall.ts';
 export * from './slos.ts';

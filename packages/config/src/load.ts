@@ -8,6 +8,7 @@ import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
 import { escalationTargetProblems, toOncallConfig, type OncallConfig } from './oncall.ts';
 import type { SloConfig } from './slos.ts';
+import { resolveScrapeFiles, type ScrapeTargetConfig } from './scrape.ts';
 
 /**
  * The install's root: the nearest folder up holding config/monitoring.yaml. Found by looking,
@@ -58,6 +59,8 @@ export interface VigiaConfig {
   channels: ConfigFile['channels'];
   maintenanceWindows: ConfigFile['maintenance_windows'];
   probes: ConfigFile['probes'];
+  /** `scrape:` targets, their files resolved against the config file's folder. */
+  scrape: ScrapeTargetConfig[];
   oncall: OncallConfig;
   slos: SloConfig[];
   env: EnvSettings;
@@ -189,6 +192,9 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
   applyCollectorEnv(collectors, env, redisUrl);
   // The probe collector runs one part per probe; `collectors.probe.enabled: false` pauses them all.
   (collectors.probe ??= { enabled: true, options: {} }).options.probes = parsed.probes;
+  // Likewise one part per scrape target; `collectors.scrape.enabled: false` pauses them all.
+  const scrape = parsed.scrape.map((t) => resolveScrapeFiles(t, baseDir));
+  (collectors.scrape ??= { enabled: true, options: {} }).options.targets = scrape;
   const channels = applyChannelEnv(parsed.channels, env);
 
   const dataDir = resolve(env.dataDir ?? join(REPO_ROOT, '.data'));
@@ -223,6 +229,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     channels,
     maintenanceWindows: parsed.maintenance_windows,
     probes: parsed.probes,
+    scrape,
     oncall: toOncallConfig(parsed.oncall),
     slos: parsed.slos as SloConfig[],
     env,

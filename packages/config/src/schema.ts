@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '@vigia/core';
 import { probesSchema } from './probes.ts';
+import { scrapeSchema } from './scrape.ts';
 import { oncallSchema } from './oncall.ts';
 import { slosSchema } from './slos.ts';
 
@@ -175,6 +176,8 @@ export const fileSchema = z.strictObject({
   oncall: oncallSchema,
   /** Checks from outside (HTTP, TCP, DNS, TLS, PostgreSQL, Redis), run by the probe collector. */
   probes: probesSchema,
+  /** Prometheus exporters scraped by the scrape collector (scrape.ts). */
+  scrape: scrapeSchema,
   /** Service level objectives, alerted on by error-budget burn rate (slos.ts). */
   slos: slosSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
-import { redisKeys, type CollectorHealth } from '@vigia/live';
+import { CollectorHealthBoard, redisKeys } from '@vigia/live';
 import { REPO_ROOT } from './app-process.ts';
 import type { Benchmark } from './benchmark.ts';
 import { builtInCollectors } from './collector-plugins.ts';
@@ -109,7 +109,8 @@ export const collectorsBenchmark: Benchmark = {
         log(`worker pid ${worker.app.pid}: ${collectors.join(', ')} at ${INTERVAL}, all ran once after ${readySeconds.toFixed(1)} s; warming up ${WARM_UP_SECONDS} s, then measuring ${WINDOW_SECONDS} s`);
         traffic = apiTraffic(redis, seedPrefix, Date.now() + (WARM_UP_SECONDS + WINDOW_SECONDS + 1) * 1000, trafficStop);
         await sleep(WARM_UP_SECONDS * 1000);
-        const healthBefore = await redis.hgetall(keys.collectors);
+        const board = new CollectorHealthBoard(redis, keys);
+        const healthBefore = await board.list();
 
         const windowStart = Date.now();
         const usage = await sampleProcess(worker.app.pid, WINDOW_SECONDS);
@@ -117,10 +118,10 @@ export const collectorsBenchmark: Benchmark = {
         if (worker.app.exited()) throw new Error(`the worker exited during the window:\n${worker.app.output()}`);
         const apiRequests = await traffic;
 
-        const health = Object.values(await redis.hgetall(keys.collectors)).map((raw) => JSON.parse(raw) as CollectorHealth);
-        const runsBefore = Object.fromEntries(Object.values(healthBefore).map((raw) => JSON.parse(raw) as CollectorHealth).map((h) => [h.name, h]));
-        // The persister flushes every second; a little longer before counting history.
-        await sleep(3_000);
+        const health = await board.list();
+        const runsBefore = Object.fromEntries(healthBefore.map((h) => [h.name, h]));
+        // The persister writes at most every storage.flush_interval (5 s); a little longer before counting history.
+        await sleep(7_000);
         const history = await samplesInHistory(databaseUrl, windowStart, windowEnd);
         const warnings = troubleLines(worker.app);
         const exitCode = await worker.stop();

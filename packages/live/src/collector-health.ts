@@ -36,39 +36,53 @@ export class CollectorHealthBoard {
     private readonly keys: RedisKeys,
   ) {}
 
+  /**
+   * One round trip for a collection that went well (most of them): its entry does not depend on
+   * the one before. The run and error counts live in the counters hash, where HINCRBY keeps them
+   * exact across workers, and are read back into the entry by `get` and `list`.
+   */
   async record(name: string, intervalMs: number, outcome: { ok: boolean; durationMs: number; samples: number; error?: string; at: number }): Promise<CollectorHealth> {
-    // The last entry rides in the same round trip: a collection costs two, not three.
-    const [[, runs], [, errors], [, raw]] = (await this.redis
-      .multi()
-      .hincrby(this.keys.counters, `collector_runs:${name}`, 1)
-      .hincrby(this.keys.counters, `collector_errors:${name}`, outcome.ok ? 0 : 1)
-      .hget(this.keys.collectors, name)
-      .exec()) as [[null, number], [null, number], [null, string | null]];
-    const previous = !outcome.ok && raw ? (JSON.parse(raw) as CollectorHealth) : undefined;
-    const health: CollectorHealth = {
+    const runsField = `collector_runs:${name}`;
+    const errorsField = `collector_errors:${name}`;
+    const entry = {
       name,
-      status: outcome.ok ? 'ok' : 'error',
+      status: outcome.ok ? ('ok' as const) : ('error' as const),
       intervalMs,
       lastRunAt: outcome.at,
-      lastSuccessAt: outcome.ok ? outcome.at : previous?.lastSuccessAt,
+      lastSuccessAt: outcome.ok ? outcome.at : undefined,
       lastDurationMs: Math.round(outcome.durationMs * 10) / 10,
       lastError: outcome.ok ? undefined : outcome.error,
       samples: outcome.samples,
-      errorsTotal: errors,
-      runsTotal: runs,
     };
-    await this.redis.hset(this.keys.collectors, name, JSON.stringify(health));
-    return health;
+    if (outcome.ok) {
+      const [[, runs], [, errors]] = (await this.redis.multi().hincrby(this.keys.counters, runsField, 1).hget(this.keys.counters, errorsField).hset(this.keys.collectors, name, JSON.stringify(entry)).exec()) as [[null, number], [null, string | null]];
+      return { ...entry, runsTotal: runs, errorsTotal: Number(errors ?? 0) };
+    }
+    // A failure keeps the time of the last success from the entry before.
+    const [[, runs], [, errors], [, raw]] = (await this.redis
+      .multi()
+      .hincrby(this.keys.counters, runsField, 1)
+      .hincrby(this.keys.counters, errorsField, 1)
+      .hget(this.keys.collectors, name)
+      .exec()) as [[null, number], [null, number], [null, string | null]];
+    if (raw) entry.lastSuccessAt = (JSON.parse(raw) as CollectorHealth).lastSuccessAt;
+    await this.redis.hset(this.keys.collectors, name, JSON.stringify(entry));
+    return { ...entry, runsTotal: runs, errorsTotal: errors };
   }
 
   async get(name: string): Promise<CollectorHealth | undefined> {
-    const raw = await this.redis.hget(this.keys.collectors, name);
-    return raw ? (JSON.parse(raw) as CollectorHealth) : undefined;
+    const [[, raw], [, counts]] = (await this.redis.multi().hget(this.keys.collectors, name).hmget(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`).exec()) as [[null, string | null], [null, (string | null)[]]];
+    return raw ? { ...(JSON.parse(raw) as CollectorHealth), runsTotal: Number(counts[0] ?? 0), errorsTotal: Number(counts[1] ?? 0) } : undefined;
   }
 
   async list(): Promise<CollectorHealth[]> {
-    const all = await this.redis.hvals(this.keys.collectors);
-    return all.map((raw) => JSON.parse(raw) as CollectorHealth).sort((a, b) => a.name.localeCompare(b.name));
+    const [[, all], [, counters]] = (await this.redis.multi().hvals(this.keys.collectors).hgetall(this.keys.counters).exec()) as [[null, string[]], [null, Record<string, string>]];
+    return all
+      .map((raw) => {
+        const h = JSON.parse(raw) as CollectorHealth;
+        return { ...h, runsTotal: Number(counters[`collector_runs:${h.name}`] ?? 0), errorsTotal: Number(counters[`collector_errors:${h.name}`] ?? 0) };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Static facts a collector published (system info). */

@@ -17,6 +17,8 @@ export const MINUTE_MS = 60_000;
 export const WEEK_MS = 7 * 86_400_000;
 /** A line fitted to less than this share of `over` is not trusted yet (right after a metric appears). */
 const MIN_FIT_SHARE = 0.25;
+/** A forecast's target metric counts while its newest minute is at most this old. */
+export const TARGET_MAX_AGE_MS = 10 * 60_000;
 /** Past weeks with data a band needs: one week is no "usual". */
 const MIN_WEEKS = 2;
 
@@ -176,7 +178,7 @@ export function backtestHistoryRule(rule: HistoryRule, series: HistoryBacktestSe
       steps++;
       if (minuteEnd(now) !== minute) {
         minute = minuteEnd(now);
-        const target = s.target ? latestBefore(s.target, now, rule.predict?.overMs ?? 0) : null;
+        const target = s.target ? latestBefore(s.target, now, TARGET_MAX_AGE_MS) : null;
         current = historyValue(rule, s.minutes, target, now, '');
         compared = ruleFor(rule, current);
       }

@@ -212,3 +212,12 @@ describe('baseline rules on stored history', () => {
     expect(drop.episodes[0]!.firedAt).toBeGreaterThan(T);
   });
 });
+
+describe('history rules at start-up', () => {
+  it('refuses a rule that reads further back than the 1-minute rollups are kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigia-history-rules-'));
+    writeFileSync(join(dir, 'monitoring.yaml'), `retention: { 1m: 7d }\n${YAML}`);
+    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    expect(() => buildRules(config)).toThrow(/alerts\.rules\[2\]\.baseline\.weeks \(rule "Orders Below Usual"\): reads 4w10m of 1-minute history, but retention\.1m keeps 1w/);
+  });
+});

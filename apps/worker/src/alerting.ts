@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, Escalations, Evaluator, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep, warnSilentSlis } from '@vigia/alerting';
+import { AlertStore, Escalations, Evaluator, HistoryRuleObserver, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep, warnSilentSlis } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
@@ -39,7 +39,8 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const alertStore = new AlertStore(store.db, config.server.publicUrl);
   const slos = config.slos.length ? new SloObserver(config.slos, rules, store.sql, logger.child('slo')) : undefined;
   await warnSilentSlis(config.slos, store.sql, logger);
-  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, slos);
+  const forecasts = new HistoryRuleObserver(rules, store.sql, logger.child('history-rules'));
+  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, [...(slos ? [slos] : []), ...(forecasts.size ? [forecasts] : [])]);
   const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
   const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);

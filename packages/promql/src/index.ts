@@ -8,3 +8,5 @@ export * from './parse.ts';
 export * from './query.ts';
 export * from './source.ts';
 export * from './step-values.ts';
+export * from './history-source.ts';
+export * from './series-catalog.ts';

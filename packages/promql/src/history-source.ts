@@ -99,8 +99,9 @@ export class HistorySource implements SampleSource {
     const out = new Map<number, SampleArrays>();
     for (const id of ids) {
       const plan = plans.get(id)!;
-      const read = (r: CacheRead | undefined) => (r ? (byKey.get(`${r.after}:${r.to}:${r.inclusive}`)!.get(id) ?? empty) : undefined);
-      out.set(id, this.cache.merge(id, from, to, settled, read(plan.head), read(plan.tail)));
+      const read = (r: CacheRead) => byKey.get(`${r.after}:${r.to}:${r.inclusive}`)!.get(id) ?? empty;
+      const tail = plan.tail && { after: plan.tail.after, inclusive: plan.tail.inclusive, arrays: read(plan.tail) };
+      out.set(id, this.cache.merge(id, from, to, settled, plan.head && read(plan.head), tail));
     }
     return out;
   }

@@ -45,7 +45,7 @@ export class SampleCache {
    * Merges what was read and returns the samples in [from, to]. `settled`: samples up to this
    * time are complete in storage; the cache vouches only for those, later ones are read again.
    */
-  merge(id: number, from: number, to: number, settled: number, head: SampleArrays | undefined, tail: SampleArrays | undefined): SampleArrays {
+  merge(id: number, from: number, to: number, settled: number, head: SampleArrays | undefined, tail: { after: number; inclusive: boolean; arrays: SampleArrays } | undefined): SampleArrays {
     let e = this.entries.get(id);
     if (!e) {
       e = { lo: from, hi: from - 1, t: new Float64Array(0), v: new Float64Array(0), len: 0 };
@@ -56,15 +56,14 @@ export class SampleCache {
       this.entries.set(id, e);
     }
     this.size -= e.len;
+    // Another query may have merged since this one planned: keep what each read adds, once.
     if (head && head.t.length > 0) this.prepend(e, head);
     if (from < e.lo) e.lo = from;
     if (tail) {
-      // Samples after `hi` were only provisional: the tail read replaces them.
-      let keep = e.len;
-      while (keep > 0 && e.t[keep - 1]! > e.hi) keep--;
-      e.len = keep;
-      this.append(e, tail);
-      e.hi = Math.max(e.hi, Math.min(to, settled));
+      // Everything stored after the read's start came back: it replaces what the entry held there.
+      e.len = lowerBound(e.t, e.len, tail.inclusive ? tail.after : tail.after + 1e-3);
+      this.append(e, tail.arrays);
+      e.hi = Math.min(to, settled);
     }
     this.size += e.len;
     const result = this.slice(e, from, to);
@@ -72,7 +71,10 @@ export class SampleCache {
     return result;
   }
 
-  private prepend(e: Entry, head: SampleArrays): void {
+  private prepend(e: Entry, all: SampleArrays): void {
+    // Only what lies before the entry's own samples (a concurrent read may have prepended them).
+    const keep = e.len > 0 ? lowerBound(all.t, all.t.length, e.t[0]!) : all.t.length;
+    const head = { t: all.t.subarray(0, keep), v: all.v.subarray(0, keep) };
     const n = head.t.length + e.len;
     const t = new Float64Array(n);
     const v = new Float64Array(n);

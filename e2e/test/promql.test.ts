@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,4 +183,61 @@ describe("PromQL over Vigia's history, compared with a real Prometheus holding t
       expectSameAnswer(`${query} step 37`, await vigia('/api/v1/query_range', params), await real('/api/v1/query_range', params));
     }
   });
+
+  it("answers the requests Grafana's Prometheus data source sends", async () => {
+    const start = String(Math.floor((LAST - 3_600_000) / 1000));
+    const end = String(Math.floor(LAST / 1000));
+    const get = async (path: string) => {
+      const res = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${stack.apiToken}` } });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as { status: string; data: unknown };
+    };
+    // The data source's health check and version probe.
+    expect((await get('/api/v1/status/buildinfo')).data).toMatchObject({ version: expect.stringMatching(/^2\./) });
+    expect((await vigia('/api/v1/query', { query: '1+1', time: end })).data).toEqual({ resultType: 'scalar', result: [Number(end), '2'] });
+    // A panel: POST, form-encoded, seconds.
+    const panel = await vigia('/api/v1/query_range', { query: 'sum by (mode) (rate(node_cpu_seconds_total{job="node"}[1m]))', start, end, step: '60' });
+    expect((panel.data.result as MatrixRow[]).map((r) => r.metric.mode).sort()).toEqual(['idle', 'system', 'user']);
+    // The query editor's metric and label browser.
+    const match = encodeURIComponent('node_cpu_seconds_total');
+    expect((await get(`/api/v1/labels?start=${start}&end=${end}`)).data).toEqual(expect.arrayContaining(['__name__', 'cpu', 'handler', 'instance', 'job', 'le', 'mode', 'room']));
+    expect((await get(`/api/v1/labels?match[]=${match}&start=${start}&end=${end}`)).data).toEqual(['__name__', 'cpu', 'instance', 'job', 'mode']);
+    expect((await get(`/api/v1/label/__name__/values?start=${start}&end=${end}`)).data).toEqual(['http_request_duration_seconds_bucket', 'node_cpu_seconds_total', 'room_temperature_celsius', 'up']);
+    expect((await get(`/api/v1/label/job/values?match[]=${encodeURIComponent('up{job=~".+"}')}&start=${start}&end=${end}`)).data).toEqual(['db', 'node']);
+    const found = (await get(`/api/v1/series?match[]=${encodeURIComponent('room_temperature_celsius{room!="c"}')}&start=${start}&end=${end}`)).data;
+    expect(found).toEqual(expect.arrayContaining([{ __name__: 'room_temperature_celsius', room: 'a' }, { __name__: 'room_temperature_celsius', room: 'b' }]));
+    expect(found).toHaveLength(2);
+    // Long ago: no series had samples then.
+    expect((await get(`/api/v1/series?match[]=up&start=1000000&end=1000100`)).data).toEqual([]);
+    const metadata = (await get('/api/v1/metadata')).data as Record<string, { type: string }[]>;
+    expect(metadata.node_cpu_seconds_total).toEqual([{ type: 'counter', help: '', unit: '' }]);
+    expect(metadata.room_temperature_celsius![0]!.type).toBe('gauge');
+  });
+
+  it("answers errors in Prometheus' format", async () => {
+    const unsupported = await fetch(`${stack.url}/api/v1/query?query=${encodeURIComponent('predict_linear(up[5m], 60)')}`, { headers: { authorization: `Bearer ${stack.apiToken}` } });
+    expect(unsupported.status).toBe(400);
+    expect(await unsupported.json()).toEqual({ status: 'error', errorType: 'bad_data', error: expect.stringContaining('function "predict_linear" is not supported') });
+    const badTime = await vigia('/api/v1/query_range', { query: 'up', start: 'yesterday', end: '1', step: '60' });
+    expect(badTime).toMatchObject({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "start": cannot parse "yesterday" to a valid timestamp' });
+    const anonymous = await fetch(`${stack.url}/api/v1/query?query=up`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ status: 'error', errorType: 'unauthorized' });
+    const wrong = await fetch(`${stack.url}/api/v1/labels`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  // promtool runs beside the API in this process's event loop: asynchronously.
+  it('works with promtool query instant and range (token as the Basic auth password)', async () => {
+    const run = async (args: string[]) => (await promisify(execFile)(PROMTOOL, args, { encoding: 'utf8' })).stdout;
+    const server = stack.url.replace('http://', `http://promtool:${stack.apiToken}@`);
+    const time = String(LAST / 1000);
+    const instant = await run(['query', 'instant', '--time', time, server, 'sum by (job) (up)']);
+    expect(instant).toContain('{job="node"} => 1 @[');
+    expect(instant).toMatch(/\{job="db"\} => [01] @\[/);
+    const range = await run(['query', 'range', '--start', String((LAST - 600_000) / 1000), '--end', time, '--step', '1m', server, 'room_temperature_celsius{room="a"}']);
+    expect(range).toContain('room_temperature_celsius{room="a"} =>');
+    expect(range.match(/ @\[/g)).toHaveLength(11);
+  });
 });
+

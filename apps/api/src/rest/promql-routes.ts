@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HistorySource, PromqlError, instantQuery, parseTime, rangeQuery } from '@vigia/promql';
 import { authenticate, unauthenticatedMessage, presentedCredentials } from '../context.ts';
+import type { Principal } from '@vigia/auth';
 import type { ApiDeps } from '../deps.ts';
 import { RequestParams } from '../promql/request-params.ts';
 import { lookupSeries, metricType } from '../promql/series-lookup.ts';
@@ -30,7 +31,7 @@ export async function promqlRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         url: path,
         handler: async (req, reply) => {
           try {
-            if (!(await authenticate(deps, req))) return fail(reply, 401, 'unauthorized', unauthenticatedMessage(presentedCredentials(req)));
+            if (!(await promqlPrincipal(deps, req))) return fail(reply, 401, 'unauthorized', unauthenticatedMessage(presentedCredentials(req)));
             const data = await handler(new RequestParams(req), req);
             return reply.send({ status: 'success', data });
           } catch (error) {
@@ -96,4 +97,16 @@ export async function promqlRoutes(app: FastifyInstance, deps: ApiDeps): Promise
 
 function parseRequired(params: RequestParams, name: string): number {
   return parseTime(name, params.required(name));
+}
+
+/**
+ * A bearer token or session as everywhere else; and, for clients that can only send a user and a
+ * password (promtool, some Grafana setups), Basic auth with an API token as the password.
+ */
+async function promqlPrincipal(deps: ApiDeps, req: FastifyRequest): Promise<Principal | null> {
+  const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return authenticate(deps, req);
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const token = decoded.slice(decoded.indexOf(':') + 1);
+  return token ? deps.auth.fromBearer(token) : null;
 }

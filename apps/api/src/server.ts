@@ -12,6 +12,7 @@ import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
+import { promqlRoutes } from './rest/promql-routes.ts';
 import { receiveRoutes } from './rest/receive-routes.ts';
 import { slosRoutes } from './rest/slos-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
@@ -59,6 +60,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   app.addHook('onClose', () => prometheus.close());
   metricsRoutes(app, deps);
   await receiveRoutes(app, deps);
+  await promqlRoutes(app, deps);
   systemRoutes(app, deps);
   alertsRoutes(app, deps);
   oncallCalendarRoutes(app, deps);

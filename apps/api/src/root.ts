@@ -9,6 +9,7 @@ import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { slosRouter } from './routers/slos.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
+import { uptimeRouter } from './routers/uptime.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   audit: auditRouter,
   oncall: oncallRouter,
   slos: slosRouter,
+  uptime: uptimeRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

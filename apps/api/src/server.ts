@@ -15,6 +15,7 @@ import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
 import { receiveRoutes } from './rest/receive-routes.ts';
 import { slosRoutes } from './rest/slos-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
+import { uptimeRoutes } from './rest/uptime-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticSpa } from './static-spa.ts';
@@ -63,6 +64,7 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   alertsRoutes(app, deps);
   oncallCalendarRoutes(app, deps);
   slosRoutes(app, deps);
+  uptimeRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);
   slackActionRoutes(app, deps);
   await staticSpa(app, webDist);

@@ -4,3 +4,4 @@ export * from './resolution.ts';
 export * from './prometheus-name.ts';
 export * from './alerting/index.ts';
 export * from './slo.ts';
+export * from './uptime.ts';

@@ -4,3 +4,4 @@ export * from './client.ts';
 export * from './history-store.ts';
 export * from './rejection-counters.ts';
 export * from './window-sums.ts';
+export * from './uptime-history.ts';

@@ -5,3 +5,4 @@ export * from './probes.ts';
 export * from './scrape.ts';
 export * from './oncall.ts';
 export * from './slos.ts';
+export * from './status-page.ts';

@@ -5,3 +5,4 @@ export * from './prometheus-name.ts';
 export * from './alerting/index.ts';
 export * from './slo.ts';
 export * from './uptime.ts';
+export * from './status-page.ts';

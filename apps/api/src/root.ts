@@ -10,6 +10,7 @@ import { slosRouter } from './routers/slos.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
 import { uptimeRouter } from './routers/uptime.ts';
+import { statusPageRouter } from './routers/status-page.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   oncall: oncallRouter,
   slos: slosRouter,
   uptime: uptimeRouter,
+  statusPage: statusPageRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

@@ -10,6 +10,8 @@ import { countRefusedPush, isPush, refusalOf } from './push-refusals.ts';
 import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
+import { slackCommandRoutes } from './rest/slack-commands.ts';
+import { statusIncidentsRoutes } from './rest/status-incidents-routes.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
 import { receiveRoutes } from './rest/receive-routes.ts';
@@ -18,6 +20,7 @@ import { systemRoutes } from './rest/system-routes.ts';
 import { uptimeRoutes } from './rest/uptime-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
 import { securityHeaders } from './security-headers.ts';
+import { statusPageRoutes } from './status/status-routes.ts';
 import { staticSpa } from './static-spa.ts';
 
 /** One HTTP server: tRPC at /trpc, the seed's REST API at /api, /metrics, /healthz and the dashboard. */
@@ -67,6 +70,9 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   uptimeRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);
   slackActionRoutes(app, deps);
+  statusPageRoutes(app, deps);
+  statusIncidentsRoutes(app, deps);
+  slackCommandRoutes(app, deps);
   await staticSpa(app, webDist);
   return app;
 }

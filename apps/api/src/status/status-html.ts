@@ -38,7 +38,7 @@ export function statusHtml(s: PublicStatus): string {
   const components = s.components
     .map((c) => {
       const bar = c.uptime
-        ? `<div class="bar">${c.uptime.days.map((d) => `<span class="d-${d.status}" title="${d.day}: ${pct(d.ratio)}"></span>`).join('')}</div><div class="legend"><span>90 days ago</span><span>${pct(c.uptime.ratio90d)} uptime</span><span>Today</span></div>`
+        ? `<div class="bar">${c.uptime.days.map((d) => `<span class="d-${d.status}" title="${d.day}: ${pct(d.ratio)}"></span>`).join('')}</div><div class="legend"><span>90 days ago</span><span>${c.uptime.ratio90d === null ? "no data yet" : `${pct(c.uptime.ratio90d)} uptime`}</span><span>Today</span></div>`
         : '';
       return `<div class="card"><div class="row"><span>${esc(c.name)}</span><span class="state t-${c.state}">${STATE_TEXT[c.state]}</span></div>${c.description ? `<div class="desc">${esc(c.description)}</div>` : ''}${bar}</div>`;
     })

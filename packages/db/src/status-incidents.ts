@@ -83,10 +83,10 @@ export class StatusIncidents {
   }
 
   /** Links more episodes to an open automatic incident, raising its impact when they are worse. */
-  async extend(incidentId: number, alertIds: string[], impact: Impact): Promise<void> {
+  async extend(incidentId: number, alertIds: string[], impact: Impact, title?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.insert(statusIncidentAlerts).values(alertIds.map((alertId) => ({ incidentId, alertId }))).onConflictDoNothing();
-      await tx.update(statusIncidents).set({ impact, updatedAt: new Date() }).where(eq(statusIncidents.id, incidentId));
+      await tx.update(statusIncidents).set({ impact, ...(title ? { title } : {}), updatedAt: new Date() }).where(eq(statusIncidents.id, incidentId));
     });
   }
 

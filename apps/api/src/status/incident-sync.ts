@@ -45,7 +45,11 @@ export async function syncIncidents(incidents: StatusIncidents, components: ApiD
   for (const o of plan.open) {
     await incidents.open({ title: `${o.component}: ${TITLE[o.impact]}`, impact: o.impact, components: [o.component], automatic: true, createdBy: 'vigia', message: opening(o.component, o.impact), alertIds: o.alertIds, at: now });
   }
-  for (const e of plan.extend) await incidents.extend(e.incidentId, e.alertIds, e.impact);
+  for (const e of plan.extend) {
+    const was = open.find((i) => i.id === e.incidentId);
+    // A degraded incident that turns major is renamed: the title is what visitors read first.
+    await incidents.extend(e.incidentId, e.alertIds, e.impact, was && was.impact !== e.impact ? `${was.component}: ${TITLE[e.impact]}` : undefined);
+  }
   for (const id of plan.resolve) await incidents.postUpdate(id, { status: 'resolved', message: 'This incident has been resolved.', author: 'vigia', at: now });
   return plan.open.length + plan.extend.length + plan.resolve.length;
 }

@@ -78,6 +78,22 @@ status_page:
       return text.includes('A fix is out; payments are going through again.') ? text : null;
     }, { what: 'the update on /status' });
     expect(html).toContain('Card payments failing');
+
+    // An incident opened by hand from the dashboard goes on the page too.
+    await page.goto('/incidents');
+    await page.getByTestId('incident-new').click();
+    await page.getByTestId('incident-new-title').fill('Scheduled provider migration');
+    await page.getByTestId('incident-new-impact').selectOption('none');
+    await page.getByLabel('Website').check();
+    await page.getByTestId('incident-new-message').fill('Website may be slow for a few minutes.');
+    await page.getByTestId('incident-new-submit').click();
+    await page.getByTestId('incident-done').waitFor(WAIT);
+    const opened = await waitFor(async () => {
+      const s = (await (await fetch(`${stack.url}/status.json`)).json()) as { incidents: { title: string; impact: string; components: string[] }[] };
+      return s.incidents.find((i) => i.title === 'Scheduled provider migration') ?? null;
+    }, { what: 'the hand-opened incident on /status' });
+    expect(opened).toMatchObject({ impact: 'none', components: ['Website'] });
+
     await page.goto('/status');
     expect(await page.locator('h1').textContent()).toBe('Service status');
     await screenshot(page, 'public-status-page');

@@ -38,8 +38,6 @@ export function redisKeys(prefix: string) {
     otlpDeltaTotals: `${prefix}:otlp-delta-totals`,
     /** string with expiry: the worker that claimed tick `tick` of a periodic task (a collector, retention), so it runs once across workers */
     tickClaim: (task: string, tick: number) => `${prefix}:tick:${task}:${tick}`,
-    /** The last public status page built from PostgreSQL, served while it is unreachable. */
-    statusPage: `${prefix}:status-page`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

@@ -25,11 +25,17 @@ export function startIncidentSync(deps: ApiDeps, incidents: StatusIncidents, onC
     if ((await syncIncidents(incidents, components, new Date(now))) > 0) onChange();
     failing = false;
   };
+  let busy = false;
   const timer = setInterval(() => {
-    running = running.then(tick).catch((error: Error) => {
-      if (!failing) deps.logger.warn('status page incidents not synced with alerts; retrying every 2 s', { error: error.message });
-      failing = true;
-    });
+    // A pass stuck on an unreachable database is not queued behind: the next tick after it runs.
+    if (busy) return;
+    busy = true;
+    running = tick()
+      .finally(() => (busy = false))
+      .catch((error: Error) => {
+        if (!failing) deps.logger.warn('status page incidents not synced with alerts; retrying every 2 s', { error: error.message });
+        failing = true;
+      });
   }, EVERY_MS);
   return async () => {
     clearInterval(timer);

@@ -24,7 +24,6 @@ function render(status: PublicStatus): CachedPage {
 /**
  * /status answers from memory, never from the database: a rebuild every `status_page.refresh`
  * replaces the page, and a failed rebuild (PostgreSQL down) leaves the last good one in place.
- * Each good build is copied to Redis, so an API process started during an outage has a page too.
  */
 export class StatusPageCache {
   private page: CachedPage | null = null;
@@ -47,7 +46,6 @@ export class StatusPageCache {
 
   async start(): Promise<void> {
     await this.rebuild();
-    if (!this.page) await this.fromRedis();
     this.schedule();
   }
 
@@ -100,15 +98,5 @@ export class StatusPageCache {
     ]);
     if (uptimeStale) this.uptime = { at: now, report: uptime };
     this.page = render(publicStatus(config.statusPage, incidents, windows, uptime, now));
-    await this.deps.redis.set(this.deps.keys.statusPage, this.page.json).catch(() => undefined);
-  }
-
-  private async fromRedis(): Promise<void> {
-    try {
-      const json = await this.deps.redis.get(this.deps.keys.statusPage);
-      if (json && !this.page) this.page = render(JSON.parse(json) as PublicStatus);
-    } catch (error) {
-      this.deps.logger.warn('no status page in Redis either', { error: (error as Error).message });
-    }
   }
 }

@@ -9,6 +9,8 @@ import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { slosRouter } from './routers/slos.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
+import { uptimeRouter } from './routers/uptime.ts';
+import { statusPageRouter } from './routers/status-page.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -25,6 +27,8 @@ export const appRouter = router({
   audit: auditRouter,
   oncall: oncallRouter,
   slos: slosRouter,
+  uptime: uptimeRouter,
+  statusPage: statusPageRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

@@ -6,3 +6,4 @@ export * from './scrape.ts';
 export * from './oncall.ts';
 export * from './slos.ts';
 export * from './history-rules.ts';
+export * from './status-page.ts';

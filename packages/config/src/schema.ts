@@ -5,6 +5,7 @@ import { scrapeSchema } from './scrape.ts';
 import { oncallSchema } from './oncall.ts';
 import { slosSchema } from './slos.ts';
 import { baselineSchema, checkRuleKind, predictSchema } from './history-rules.ts';
+import { statusPageSchema } from './status-page.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -186,6 +187,8 @@ export const fileSchema = z.strictObject({
   scrape: scrapeSchema,
   /** Service level objectives, alerted on by error-budget burn rate (slos.ts). */
   slos: slosSchema,
+  /** The public status page at /status (status-page.ts). */
+  status_page: statusPageSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 

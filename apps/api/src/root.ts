@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
 import { oncallRouter } from './routers/oncall.ts';
+import { probesRouter } from './routers/probes.ts';
 import { rulesRouter } from './routers/rules.ts';
 import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { slosRouter } from './routers/slos.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   audit: auditRouter,
   oncall: oncallRouter,
   slos: slosRouter,
+  probes: probesRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

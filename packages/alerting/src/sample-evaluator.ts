@@ -8,10 +8,10 @@ import { COLLECTOR_UP_METRIC } from './rules.ts';
 
 /**
  * Rules that one newest sample decides. The rest wait for the tick: a window or an aggregate needs
- * more than the sample that arrived, and the collector series are made up at tick time.
+ * more than the sample that arrived (as does counting failing locations), and the collector series are made up at tick time.
  */
 export function evaluatesOnArrival(rule: RuleSpec): boolean {
-  return rule.reduce === 'last' && !rule.aggregate && rule.metric !== COLLECTOR_UP_METRIC && !rule.slo;
+  return rule.reduce === 'last' && !rule.aggregate && !rule.locations && rule.metric !== COLLECTOR_UP_METRIC && !rule.slo;
 }
 
 /** When the state changes by itself if nothing else happens: `for` runs out, or `keep_firing_for` does. */

@@ -4,3 +4,4 @@ export * from './rule.ts';
 export * from './alert-machine.ts';
 export * from './template.ts';
 export * from './backtest.ts';
+export * from './locations.ts';

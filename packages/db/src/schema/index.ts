@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './alerts.ts';
 export * from './counters.ts';
 export * from './oncall.ts';
+export * from './probes.ts';

@@ -50,3 +50,4 @@ export type AuditRow = Wire<Out['audit']['list'][number]>;
 export type ChannelPreview = Wire<Out['channels']['preview']>;
 export type Slo = Wire<Out['slos']['list'][number]>;
 export type SloBurnDown = Out['slos']['burnDown'];
+export type ProbeRow = Wire<Out['probes']['list'][number]>;

@@ -23,6 +23,7 @@ BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
 BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
 BENCHMARKS.push((await import('./status-page.bench.ts')).statusPageBenchmark);
+BENCHMARKS.push((await import('./probes.bench.ts')).probesBenchmark);
 
 function usage(): string {
   return `usage: npm run bench [-- <name> ...]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;

@@ -139,6 +139,7 @@ describe('security headers', () => {
       '/rules/:name': { path: `/rules/${encodeURIComponent(RULE)}`, testid: 'rule-chart' },
       '/silences': { path: '/silences', testid: 'silences-page' },
       '/maintenance': { path: '/maintenance', testid: 'maintenance-page' },
+      '/probes': { path: '/probes', testid: 'probes-page' },
       '/channels': { path: '/channels', testid: 'channel' },
       '/admin/users': { path: '/admin/users', testid: 'tokens-panel' },
       '/system-info': { path: '/system-info', testid: 'collectors-table' },

@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { channelsRouter } from './routers/channels.ts';
 import { metricsRouter } from './routers/metrics.ts';
 import { oncallRouter } from './routers/oncall.ts';
+import { probesRouter } from './routers/probes.ts';
 import { rulesRouter } from './routers/rules.ts';
 import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { slosRouter } from './routers/slos.ts';
@@ -29,6 +30,7 @@ export const appRouter = router({
   slos: slosRouter,
   uptime: uptimeRouter,
   statusPage: statusPageRouter,
+  probes: probesRouter,
 });
 
 /** The router's type is all the web app and the typed client import from the API. */

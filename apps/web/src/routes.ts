@@ -41,6 +41,7 @@ export const routes: RouteDef[] = [
   { path: '/incidents', title: 'Status page incidents', load: () => import('./pages/IncidentsPage.svelte') },
   { path: '/oncall', title: 'On call', load: () => import('./pages/OncallPage.svelte') },
   { path: '/silences', title: 'Silences', load: () => import('./pages/SilencesPage.svelte') },
+  { path: '/probes', title: 'Probes', load: () => import('./pages/ProbesPage.svelte') },
   { path: '/maintenance', title: 'Maintenance windows', load: () => import('./pages/MaintenancePage.svelte') },
   { path: '/channels', title: 'Channels', load: () => import('./pages/ChannelsPage.svelte') },
   { path: '/admin/users', title: 'Users and tokens', role: 'admin', load: () => import('./pages/AdminUsersPage.svelte') },

@@ -7,3 +7,5 @@ export * from './oncall.ts';
 export * from './slos.ts';
 export * from './history-rules.ts';
 export * from './status-page.ts';
+export * from './probe-secrets.ts';
+export * from './stored-probes.ts';

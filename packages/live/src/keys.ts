@@ -40,6 +40,8 @@ export function redisKeys(prefix: string) {
     otlpDeltaTotals: `${prefix}:otlp-delta-totals`,
     /** string with expiry: the worker that claimed tick `tick` of a periodic task (a collector, retention), so it runs once across workers */
     tickClaim: (task: string, tick: number) => `${prefix}:tick:${task}:${tick}`,
+    /** integer: bumped on every change to the probes stored in PostgreSQL; workers watch it to reload them without a restart */
+    probesVersion: `${prefix}:probes-version`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

@@ -4,3 +4,4 @@ export * from './alerts.ts';
 export * from './counters.ts';
 export * from './oncall.ts';
 export * from './status-page.ts';
+export * from './probes.ts';

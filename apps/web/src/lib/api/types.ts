@@ -53,3 +53,4 @@ export type SloBurnDown = Out['slos']['burnDown'];
 export type ProbeUptime = Out['uptime']['list'][number];
 export type StatusIncident = Wire<Out['statusPage']['incidents'][number]>;
 export type StatusPageSettings = Out['statusPage']['config'];
+export type ProbeRow = Wire<Out['probes']['list'][number]>;

@@ -49,4 +49,12 @@ describe('automatic status page incidents against PostgreSQL', () => {
     expect(await open()).toEqual([]);
     await expect(incidents.postUpdate(incident!.id, { status: 'monitoring', message: 'again', author: 'ana' })).rejects.toThrow(`incident ${incident!.id} is resolved already`);
   });
+
+  it('opens nothing for an episode inside a maintenance window', async () => {
+    await fire('w1', 'Probe Target Down', { probe: 'shop', host: 'z' }, 'critical');
+    expect(await syncIncidents(incidents, components, new Date(), (_rule, labels) => labels.probe === 'shop')).toBe(0);
+    expect(await open()).toEqual([]);
+    // Once the window is over, the episode still firing opens its incident.
+    expect(await syncIncidents(incidents, components, new Date())).toBe(1);
+  });
 });

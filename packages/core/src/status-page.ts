@@ -55,13 +55,22 @@ export interface IncidentPlan {
  * person may have resolved by hand) opens nothing again. An automatic incident none of whose
  * episodes is still active is resolved.
  *
- * `linked` holds `<alert id>|<component>` for every link ever made.
+ * `linked` holds `<alert id>|<component>` for every link ever made. Episodes in `planned` (inside a
+ * maintenance window) open nothing, since the page shows the maintenance, but still keep an
+ * incident they already belong to open.
  */
-export function planIncidents(components: readonly StatusComponent[], active: readonly ActiveAlert[], open: readonly OpenAutomaticIncident[], linked: ReadonlySet<string>): IncidentPlan {
+export function planIncidents(
+  components: readonly StatusComponent[],
+  active: readonly ActiveAlert[],
+  open: readonly OpenAutomaticIncident[],
+  linked: ReadonlySet<string>,
+  planned: ReadonlySet<string> = new Set(),
+): IncidentPlan {
   const plan: IncidentPlan = { open: [], extend: [], resolve: [] };
   const activeIds = new Set(active.map((a) => a.id));
   const fresh = new Map<string, { impact: Impact; alertIds: string[] }>();
   for (const alert of active) {
+    if (planned.has(alert.id)) continue;
     for (const component of componentsOf(components, alert.rule, alert.labels)) {
       if (linked.has(`${alert.id}|${component}`)) continue;
       const entry = fresh.get(component) ?? { impact: 'degraded' as Impact, alertIds: [] };

@@ -49,4 +49,11 @@ describe('status page components and incidents', () => {
     const stillFiring = [{ id: 'a1', rule: 'r', labels: { probe: 'web' }, severity: 'critical' }];
     expect(planIncidents(components, stillFiring, [], new Set(['a1|Website']))).toEqual({ open: [], extend: [], resolve: [] });
   });
+
+  it('opens nothing for an episode inside a maintenance window, yet keeps its incident open', () => {
+    const active = [{ id: 'm1', rule: 'r', labels: { probe: 'web' }, severity: 'critical' }];
+    expect(planIncidents(components, active, [], new Set(), new Set(['m1']))).toEqual({ open: [], extend: [], resolve: [] });
+    const open = [{ id: 7, component: 'Website', impact: 'major' as const, alertIds: ['m1'] }];
+    expect(planIncidents(components, active, open, new Set(['m1|Website']), new Set(['m1'])).resolve).toEqual([]);
+  });
 });

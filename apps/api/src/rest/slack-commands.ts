@@ -1,13 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
-import { INCIDENT_STATUSES, postIncidentUpdate } from '../status/incident-actions.ts';
+import { INCIDENT_STATUSES, postIncidentUpdate, updateInput } from '../status/incident-actions.ts';
 import { slackRefusal } from './slack-signature.ts';
 
 const HELP = [
   'Status page incidents:',
   '• `list`: open incidents',
-  '• `update <id> [investigating|identified|monitoring] <message>`: post to an incident (public)',
+  '• `update <id> [investigating|identified|monitoring|resolved] <message>`: post to an incident (public)',
   '• `resolve <id> [message]`: close it',
 ].join('\n');
 
@@ -40,13 +40,13 @@ export function slackCommandRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const id = Number(rest.shift()?.replace(/^#/, ''));
       if (!Number.isInteger(id) || id <= 0) return reply(`Which incident? ${HELP}`);
       let status: (typeof INCIDENT_STATUSES)[number] = 'resolved';
-      if (verb === 'update') {
-        status = (INCIDENT_STATUSES as readonly string[]).includes(rest[0] ?? '') && rest[0] !== 'resolved' ? (rest.shift() as typeof status) : 'investigating';
-      }
+      if (verb === 'update') status = (INCIDENT_STATUSES as readonly string[]).includes(rest[0] ?? '') ? (rest.shift() as typeof status) : 'investigating';
       const message = rest.join(' ').trim() || (verb === 'resolve' ? 'This incident has been resolved.' : '');
       if (!message) return reply('Write the message the public should read after the incident number.');
+      const input = updateInput.safeParse({ incidentId: id, status, message });
+      if (!input.success) return reply(`Not posted: ${input.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
       try {
-        await postIncidentUpdate(deps, actor, { incidentId: id, status, message });
+        await postIncidentUpdate(deps, actor, input.data);
       } catch (error) {
         if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return reply(error.message);
         throw error;

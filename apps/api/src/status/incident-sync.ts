@@ -1,3 +1,4 @@
+import { loadSuppressions } from '@vigia/alerting';
 import { planIncidents } from '@vigia/core';
 import type { StatusIncidents } from '@vigia/db';
 import { TickClaims } from '@vigia/live';
@@ -22,7 +23,9 @@ export function startIncidentSync(deps: ApiDeps, incidents: StatusIncidents, onC
   const tick = async () => {
     const now = Date.now();
     if (!(await claims.claim('status-incidents', Math.floor(now / EVERY_MS), EVERY_MS * 2))) return;
-    if ((await syncIncidents(incidents, components, new Date(now))) > 0) onChange();
+    const windows = await loadSuppressions(deps.store.db, deps.config.maintenanceWindows, now);
+    const inMaintenance = (rule: string, labels: Record<string, string>) => windows.match(rule, labels)?.kind === 'maintenance';
+    if ((await syncIncidents(incidents, components, new Date(now), inMaintenance)) > 0) onChange();
     failing = false;
   };
   let busy = false;
@@ -44,10 +47,16 @@ export function startIncidentSync(deps: ApiDeps, incidents: StatusIncidents, onC
 }
 
 /** One pass; returns how many incidents it changed. */
-export async function syncIncidents(incidents: StatusIncidents, components: ApiDeps['config']['statusPage']['components'], now: Date): Promise<number> {
+export async function syncIncidents(
+  incidents: StatusIncidents,
+  components: ApiDeps['config']['statusPage']['components'],
+  now: Date,
+  inMaintenance: (rule: string, labels: Record<string, string>) => boolean = () => false,
+): Promise<number> {
   const active = await incidents.activeAlerts();
   const [open, linked] = await Promise.all([incidents.openAutomatic(), incidents.linkedKeys(active.map((a) => a.id))]);
-  const plan = planIncidents(components, active, open, linked);
+  const planned = new Set(active.filter((a) => inMaintenance(a.rule, a.labels)).map((a) => a.id));
+  const plan = planIncidents(components, active, open, linked, planned);
   for (const o of plan.open) {
     await incidents.open({ title: `${o.component}: ${TITLE[o.impact]}`, impact: o.impact, components: [o.component], automatic: true, createdBy: 'vigia', message: opening(o.component, o.impact), alertIds: o.alertIds, at: now });
   }

@@ -6,7 +6,7 @@ import { QUEUES, type EscalatePayload } from '@vigia/live';
 import type { AlertEvent, AlertStore } from './alert-store.ts';
 import { buildNotification, notificationId } from './notification-payload.ts';
 import { loadSchedules } from './oncall-schedules.ts';
-import { describePage, pagedUsers, pagesFor, possiblyPaged, type Page } from './paging.ts';
+import { describePage, pagedUsers, pagesFor, possiblyPaged, shownAddress, type Page } from './paging.ts';
 
 const jobId = (alertId: string, step: number) => `${alertId}.esc.${step}`;
 /** A delayed notification rule of one paged person (user names may hold characters job ids may not). */
@@ -194,7 +194,7 @@ export async function runEscalationStep(
           action: p.problem ? 'oncall.page_skipped' : 'oncall.page',
           targetType: 'alert',
           targetId: alert.id,
-          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: p.recipient ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
+          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: shownAddress(p) ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
         })),
       );
     }

@@ -24,6 +24,25 @@ export const CONTACT_FOR_CHANNEL_TYPE: Record<string, ContactMethod> = {
 
 const HOUR = 3_600_000;
 
+/**
+ * What each contact looks like to the service that uses it: a typo stops the start here rather
+ * than turning into a page that goes nowhere at 3 a.m.
+ */
+export const CONTACT_FORMATS: Record<ContactMethod, { pattern: RegExp; hint: string }> = {
+  email: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, hint: 'an email address such as ana@example.com' },
+  slack: { pattern: /^[UW][A-Z0-9]{2,}$/, hint: 'a Slack member id such as U024BE7LH (profile → ⋮ → Copy member ID)' },
+  phone: { pattern: /^\+[1-9]\d{6,14}$/, hint: 'a phone number in international form such as "+351912345678" (quoted)' },
+  telegram: { pattern: /^-?\d{1,20}$/, hint: 'a numeric Telegram chat id such as "123456789" (quoted; the person must have started a chat with the bot)' },
+  ntfy: { pattern: /^[-_A-Za-z0-9]{1,64}$/, hint: 'an ntfy topic: 1 to 64 letters, digits, - or _' },
+  pushover: { pattern: /^[A-Za-z0-9]{30}$/, hint: 'a Pushover user key: 30 letters and digits' },
+};
+
+const contact = (method: ContactMethod) =>
+  z
+    .union([z.string(), z.number()], { error: `must be ${CONTACT_FORMATS[method].hint}` })
+    .transform((v) => String(v).trim())
+    .refine((v) => CONTACT_FORMATS[method].pattern.test(v), { error: `must be ${CONTACT_FORMATS[method].hint}` });
+
 const ruleDelay = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === null || ms < 0) {
@@ -46,7 +65,7 @@ const localDate = z
 const handoff = z.string({ error: 'must be a time written HH:MM (24 h), quoted' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time written HH:MM (24 h), such as "09:00"');
 
 export const oncallUserSchema = z.strictObject({
-  ...Object.fromEntries(CONTACT_METHODS.map((m) => [m, z.string().trim().min(1, 'must not be empty').optional()])),
+  ...Object.fromEntries(CONTACT_METHODS.map((m) => [m, contact(m).optional()])),
   /** "immediately by Slack, after 5 min by SMS": each rule, once its delay has passed since the user was paged. */
   rules: z.array(z.strictObject({ after: ruleDelay, channel: z.string().min(1, 'must name a channel') }), { error: 'needs at least one rule such as { after: 0m, channel: email }' }).min(1, 'needs at least one rule such as { after: 0m, channel: email }'),
 }) as z.ZodType<{ [K in ContactMethod]?: string } & { rules: { after: number; channel: string }[] }>;

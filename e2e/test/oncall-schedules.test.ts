@@ -68,7 +68,7 @@ oncall:
       { start: coverStart, end: coverEnd, user: 'bruno' },
       { start: coverEnd, end: coverEnd + DAY / 2, user: 'ana' },
     ]);
-    await expect(api.oncall.shifts.query({ schedule: 'Nope', from, to: from + DAY })).rejects.toThrow('no schedule named "Nope" under oncall.schedules');
+    await expect(api.oncall.shifts.query({ schedule: 'Nope', from, to: from + DAY })).rejects.toThrow('no schedule named "Nope" under oncall.schedules or added in the dashboard');
   });
 
   it('exports vigia_oncall_shift for the person on call', async () => {
@@ -126,7 +126,7 @@ oncall:
     const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Primary' });
     expect(audit[0]).toMatchObject({ action: 'oncall.override_add', detail: { user: 'bruno', comment: 'bruno covers ana' } });
 
-    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users (have: ana, bruno)');
+    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users or added in the dashboard (have: ana, bruno)');
     await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start - 1_000 })).rejects.toThrow('an override must end after it starts');
 
     const viewer = await stack.api!.deps.auth.createUser('oncall-viewer', 'viewer-password-1', 'viewer');

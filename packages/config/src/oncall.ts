@@ -104,6 +104,10 @@ const scheduleSchema = z.strictObject({
   overrides: z.array(overrideSchema).default([]),
 });
 
+/** A schedule added from the dashboard or API: written as under oncall.schedules, its overrides kept apart. */
+export const storedScheduleSchema = scheduleSchema.omit({ overrides: true });
+export type ScheduleLayersFile = z.output<typeof storedScheduleSchema>;
+
 export const oncallSchema = z
   .strictObject({
     users: z.record(z.string(), oncallUserSchema).default({}),
@@ -150,15 +154,7 @@ export function toOncallConfig(file: OncallFile): OncallConfig {
   );
   const schedules = Object.fromEntries(
     Object.entries(file.schedules).map(([name, s]) => {
-      const layers: Layer[] = s.layers.map((l) => ({
-        rotation: l.rotation,
-        length: l.rotation === 'custom' ? { hours: parseDuration(l.length!)! / HOUR } : undefined,
-        handoff: l.handoff,
-        timeZone: l.time_zone ?? s.time_zone,
-        participants: l.participants,
-        start: l.start,
-        end: l.end,
-      }));
+      const layers = toLayers(s);
       const overrides = s.overrides.map((o) => ({ user: o.user, start: parseLocalDateTime(o.start, s.time_zone)!, end: parseLocalDateTime(o.end, s.time_zone)! }));
       return [name, { name, timeZone: s.time_zone, layers, overrides } satisfies Schedule];
     }),
@@ -166,16 +162,32 @@ export function toOncallConfig(file: OncallFile): OncallConfig {
   return { users, schedules };
 }
 
-/** Escalation steps naming a schedule or user that `oncall:` does not have. */
-export function escalationTargetProblems(escalation: Partial<Record<string, { schedules: string[]; users: string[] }[]>>, oncall: OncallFile): string[] {
+/** A schedule's layers, as written in the file, in the form the rotation maths uses. */
+export function toLayers(s: ScheduleLayersFile): Layer[] {
+  return s.layers.map((l) => ({
+    rotation: l.rotation,
+    length: l.rotation === 'custom' ? { hours: parseDuration(l.length!)! / HOUR } : undefined,
+    handoff: l.handoff,
+    timeZone: l.time_zone ?? s.time_zone,
+    participants: l.participants,
+    start: l.start,
+    end: l.end,
+  }));
+}
+
+/**
+ * Escalation steps naming a schedule or user that neither `oncall:` nor the dashboard has: checked
+ * when the worker starts, once the schedules and people stored in PostgreSQL are known.
+ */
+export function escalationTargetProblems(escalation: Partial<Record<string, { schedules: string[]; users: string[] }[]>>, oncall: { schedules: Record<string, unknown>; users: Record<string, unknown> }): string[] {
   const problems: string[] = [];
   for (const [severity, steps] of Object.entries(escalation)) {
     steps?.forEach((step, i) => {
       for (const s of step.schedules) {
-        if (!Object.hasOwn(oncall.schedules, s)) problems.push(`alerts.escalation.${severity}[${i}].schedules: no schedule named "${s}" under oncall.schedules (have: ${Object.keys(oncall.schedules).join(', ') || 'none'})`);
+        if (!Object.hasOwn(oncall.schedules, s)) problems.push(`alerts.escalation.${severity}[${i}].schedules: no schedule named "${s}" under oncall.schedules or added in the dashboard (have: ${Object.keys(oncall.schedules).join(', ') || 'none'})`);
       }
       for (const u of step.users) {
-        if (!Object.hasOwn(oncall.users, u)) problems.push(`alerts.escalation.${severity}[${i}].users: no user named "${u}" under oncall.users (have: ${Object.keys(oncall.users).join(', ') || 'none'})`);
+        if (!Object.hasOwn(oncall.users, u)) problems.push(`alerts.escalation.${severity}[${i}].users: no user named "${u}" under oncall.users or added in the dashboard (have: ${Object.keys(oncall.users).join(', ') || 'none'})`);
       }
     });
   }

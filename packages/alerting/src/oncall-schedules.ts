@@ -16,7 +16,7 @@ export interface LoadedOncall extends OncallConfig {
  * the file has; a file that later gains the name takes it over).
  */
 export async function loadOncall(db: Database, config: VigiaConfig): Promise<LoadedOncall> {
-  const [userRows, scheduleRows] = await Promise.all([db.select().from(oncallUsers), db.select().from(oncallSchedules)]);
+  const [userRows, scheduleRows] = await Promise.all([db.select().from(oncallUsers).orderBy(oncallUsers.name), db.select().from(oncallSchedules).orderBy(oncallSchedules.name)]);
   const users: Record<string, OncallUser> = {};
   const schedules: Record<string, Schedule> = {};
   const stored = { users: new Set<string>(), schedules: new Set<string>() };
@@ -30,7 +30,8 @@ export async function loadOncall(db: Database, config: VigiaConfig): Promise<Loa
     schedules[row.name] = { name: row.name, timeZone: row.timeZone, layers: toLayers({ time_zone: row.timeZone, layers: row.layers }), overrides: [] };
     stored.schedules.add(row.name);
   }
-  return { users: { ...users, ...config.oncall.users }, schedules: { ...schedules, ...config.oncall.schedules }, stored };
+  // The file's first, in its order (clashing names were skipped above).
+  return { users: { ...config.oncall.users, ...users }, schedules: { ...config.oncall.schedules, ...schedules }, stored };
 }
 
 /** The configuration with `oncall` as loadOncall gives it: what escalation works from. */

@@ -70,7 +70,7 @@ oncall:
 
   it('once saved, they are merged with the file’s (marked as stored) and the start goes on', async () => {
     const { db } = database.store;
-    await db.insert(oncallUsers).values({ name: 'dora', contacts: { email: 'dora@example.com', pushover: PUSHOVER_KEY }, rules: [{ afterMs: 0, channel: 'push' }], updatedBy: 'admin' });
+    await db.insert(oncallUsers).values({ name: 'dora', contacts: { email: 'dora@example.com', pushover: PUSHOVER_KEY }, rules: [{ afterMs: 0, channel: 'push' }, { afterMs: 300_000, channel: 'mail' }], updatedBy: 'admin' });
     await db.insert(oncallSchedules).values({ name: 'Night', timeZone: 'America/Sao_Paulo', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['ana', 'dora'], start: '2026-06-09' }], updatedBy: 'admin' });
     await checkEscalationTargets(db, config);
     const oncall = await loadOncall(db, config);
@@ -90,10 +90,14 @@ oncall:
     // 2026-06-09 09:00 ana, 2026-06-10 09:00 dora (America/Sao_Paulo, 12:00Z).
     expect(early?.comment).toBe('unacknowledged after 120 s: step 1 notifies ana (on call in Night) by mail to ana@example.com');
     const [late] = await runEscalationStep(db, store, config, { alertId: 'after', step: 0 }, AFTER_HANDOFF, escalations);
-    expect(late?.comment).toBe('unacknowledged after 120 s: step 1 notifies dora (on call in Night) by push to gzn…');
+    expect(late?.comment).toBe('unacknowledged after 120 s: step 1 notifies dora (on call in Night) by push to gzn…; dora (on call in Night) by mail to dora@example.com (after 300 s) unless acknowledged');
     const [row] = await db.select().from(notifications).where(eq(notifications.alertId, 'after'));
     expect(row).toMatchObject({ channel: 'push', payload: expect.objectContaining({ recipient: PUSHOVER_KEY }) });
     const [audited] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, 'after'));
     expect(audited).toMatchObject({ action: 'oncall.page', detail: { user: 'dora', schedule: 'Night', channel: 'push', recipient: 'gzn…' } });
+    // Acknowledging stops her later rule too, though she is known only to PostgreSQL.
+    expect(await queue.getJob('after.esc.0.dora.1')).toBeTruthy();
+    await escalations.cancel('after', 'critical');
+    expect(await queue.getJob('after.esc.0.dora.1')).toBeUndefined();
   });
 });

@@ -167,6 +167,8 @@ oncall:
     const ics = await fetch(`${stack.url}/api/oncall/Secondary.ics?token=${stack.apiToken}`);
     expect(ics.status).toBe(200);
     expect(await ics.text()).toMatch(/SUMMARY:.*carla/);
+    const metrics = await (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${stack.apiToken}` } })).text();
+    expect(metrics).toContain('vigia_oncall_shift{schedule="Secondary",user="carla"} 1');
     const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Secondary' });
     expect(audit.map((a) => a.action)).toContain('oncall.schedule_add');
 

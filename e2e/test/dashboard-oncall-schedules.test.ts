@@ -129,6 +129,15 @@ oncall:
     expect(await primary.getByTestId('schedule-edit').count()).toBe(0);
     await screenshot(page, 'oncall-page-edited');
 
+    // Edited in place: the editor opens with the saved layers, and the calendar follows the change.
+    await card.getByTestId('schedule-edit').click();
+    const edit = page.getByTestId('oncall-schedule-editor');
+    await expect(edit.getByTestId('layer-participants').inputValue()).resolves.toBe('carla');
+    await edit.getByTestId('layer-participants').fill('carla, ana');
+    await edit.getByTestId('schedule-save').click();
+    await edit.waitFor({ state: 'detached', ...WAIT });
+    await card.getByTestId('oncall-calendar').getByText('ana').first().waitFor(WAIT);
+
     await card.getByTestId('schedule-remove').click();
     await card.waitFor({ state: 'detached', ...WAIT });
     await carla.getByTestId('person-remove').click();

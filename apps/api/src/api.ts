@@ -62,7 +62,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     rules: buildRules(config),
     notifyQueue,
     notifyEvents,
-    escalations: new Escalations(escalateQueue, config),
+    escalations: new Escalations(escalateQueue, config, store.db),
     auth,
     secretKey,
     loginLimiter: new LoginLimiter(redis, keys),

@@ -22,6 +22,7 @@ BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryB
 BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
 BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
+BENCHMARKS.push((await import('./history-rules.bench.ts')).historyRulesBenchmark);
 
 function usage(): string {
   return `usage: npm run bench [-- <name> ...]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;

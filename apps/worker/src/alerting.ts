@@ -146,6 +146,10 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   );
   for (const w of [evaluateWorker, notifyWorker, escalateWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
   relay.start();
+  // Commits made elsewhere (the API, another worker) wake this relay at once rather than at its poll.
+  const nudges = deps.connect();
+  nudges.on('message', () => relay.kick());
+  await nudges.subscribe(keys.outboxNudge);
   await lease.start();
 
   return {
@@ -155,6 +159,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     reschedule,
     async stop() {
       await lease.stop();
+      nudges.disconnect();
       await relay.stop();
       await Promise.allSettled([evaluateWorker.close(), notifyWorker.close(), escalateWorker.close()]);
       await Promise.allSettled([evaluateQueue.close(), notifyQueue.close(), escalateQueue.close()]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, SEVERITY_RANK, aggregate, hold, isHistoryRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, isHistoryRule, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
@@ -46,6 +46,8 @@ export class Evaluator {
   private readonly health: CollectorHealthBoard;
   private ticks = 0;
   private readonly rulesByName: Map<string, RuleSpec>;
+  /** Per N-of-M rule, the rule its location groups step with (see locationCountRule). */
+  private readonly countRules = new Map<string, RuleSpec>();
 
   constructor(
     private readonly rules: RuleSpec[],
@@ -59,6 +61,7 @@ export class Evaluator {
   ) {
     this.reader = new SampleReader(redis, keys);
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
+    for (const rule of rules) if (rule.locations) this.countRules.set(rule.name, locationCountRule({ ...rule, locations: rule.locations }));
     this.health = new CollectorHealthBoard(redis, keys);
   }
 
@@ -120,6 +123,12 @@ export class Evaluator {
         const key = seriesKey(rule.metric, { ...labels, __aggregate: rule.aggregate });
         seen.add(key);
         if (values.length || rule.noData === 'alerting' || states.has(`${rule.name}\u0000${key}`)) out.push({ rule, seriesKey: key, labels, value: aggregate(values, rule.aggregate), unit: series[0]?.unit });
+      } else if (rule.locations) {
+        const counting = this.countRules.get(rule.name)!;
+        for (const group of groupLocations({ ...rule, locations: rule.locations }, series, valueOf)) {
+          seen.add(group.seriesKey);
+          out.push({ rule: counting, seriesKey: group.seriesKey, labels: group.labels, value: group.reporting ? group.failing : null });
+        }
       } else {
         for (const s of series) {
           seen.add(s.key);
@@ -136,7 +145,7 @@ export class Evaluator {
       if (now - dataSince < rule.windowMs) return;
       for (const stored of states.values()) {
         if (stored.rule === rule.name && !seen.has(stored.seriesKey) && stored.state.status !== 'inactive') {
-          out.push({ rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null });
+          out.push({ rule: this.countRules.get(rule.name) ?? rule, seriesKey: stored.seriesKey, labels: stored.labels, value: null });
         }
       }
     });

@@ -18,6 +18,7 @@ export function toRuleSpec(r: AlertRuleConfig, alerts: VigiaConfig['alerts']): R
     severity: r.severity,
     labels: r.labels,
     aggregate: r.aggregate,
+    ...(r.locations ? { locations: { minFailing: r.locations.min_failing, by: r.locations.by } } : {}),
     reduce,
     windowMs: r.window ?? (reduce === 'last' ? alerts.stale_after : 5 * 60_000),
     clearThreshold: r.clear_threshold,
@@ -57,6 +58,7 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
   const rules: RuleSpec[] = alerts.rules.map((r, i) => {
     if (seen.has(r.name)) problems.push(`alerts.rules[${i}].name (rule "${r.name}"): two rules have this name; names identify alerts, so they must differ`);
     seen.add(r.name);
+    if (r.locations && r.aggregate) problems.push(`alerts.rules[${i}].locations (rule "${r.name}"): a rule counts failing locations or aggregates its series, not both; remove aggregate or locations`);
     for (const [key, template] of Object.entries(r.annotations)) {
       for (const error of templateErrors(template ?? '')) problems.push(`alerts.rules[${i}].annotations.${key} (rule "${r.name}"): ${error}`);
     }

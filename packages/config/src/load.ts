@@ -8,6 +8,7 @@ import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
 import { escalationTargetProblems, toOncallConfig, type OncallConfig } from './oncall.ts';
 import type { SloConfig } from './slos.ts';
+import type { StatusPageConfig } from './status-page.ts';
 import { resolveScrapeFiles, type ScrapeTargetConfig } from './scrape.ts';
 
 /**
@@ -63,6 +64,7 @@ export interface VigiaConfig {
   scrape: ScrapeTargetConfig[];
   oncall: OncallConfig;
   slos: SloConfig[];
+  statusPage: StatusPageConfig;
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -232,6 +234,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     scrape,
     oncall: toOncallConfig(parsed.oncall),
     slos: parsed.slos as SloConfig[],
+    statusPage: parsed.status_page,
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

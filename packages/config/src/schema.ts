@@ -5,6 +5,7 @@ import { scrapeSchema } from './scrape.ts';
 import { oncallSchema } from './oncall.ts';
 import { slosSchema } from './slos.ts';
 import { baselineSchema, checkRuleKind, predictSchema } from './history-rules.ts';
+import { statusPageSchema } from './status-page.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -40,6 +41,13 @@ export const ruleSchema = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
   /** Combine every matching series into one before comparing (e.g. connections summed over states). */
   aggregate: z.enum(['sum', 'avg', 'min', 'max']).optional(),
+  /** N of M: holds for a group of series (alike but for the `by` label) once `min_failing` of them hold. */
+  locations: z
+    .strictObject({
+      min_failing: z.number({ error: 'must be a whole number of locations, like 2' }).int('must be a whole number').min(1, 'must be at least 1'),
+      by: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name, like host').default('host'),
+    })
+    .optional(),
   reduce: z.enum(REDUCERS).optional(),
   window: positiveDuration.optional(),
   clear_threshold: z.number().optional(),
@@ -186,6 +194,8 @@ export const fileSchema = z.strictObject({
   scrape: scrapeSchema,
   /** Service level objectives, alerted on by error-budget burn rate (slos.ts). */
   slos: slosSchema,
+  /** The public status page at /status (status-page.ts). */
+  status_page: statusPageSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 

@@ -7,3 +7,4 @@ export * from './backtest.ts';
 export * from './forecast.ts';
 export * from './baseline.ts';
 export * from './history-rules.ts';
+export * from './locations.ts';

@@ -14,6 +14,11 @@ export interface RuleSpec {
   severity: Severity;
   labels?: Record<string, string>;
   aggregate?: Aggregate;
+  /**
+   * N of M locations: the series alike but for the `by` label (probes from each worker `host`) are
+   * one alert, which holds while at least `minFailing` of them meet the condition.
+   */
+  locations?: { minFailing: number; by: string };
   reduce: Reducer;
   /** Span of samples the reducer sees; for `last`, how old the newest sample may be before it counts as no data. */
   windowMs: number;

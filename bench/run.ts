@@ -25,6 +25,7 @@ BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
 BENCHMARKS.push((await import('./status-page.bench.ts')).statusPageBenchmark);
 BENCHMARKS.push((await import('./probes.bench.ts')).probesBenchmark);
+BENCHMARKS.push((await import('./history-rules.bench.ts')).historyRulesBenchmark);
 
 function usage(): string {
   return `usage: npm run bench [-- <name> ...]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;

@@ -2,7 +2,7 @@ import { TARGET_MAX_AGE_MS, backtestHistoryRule, historyRanges, historyReach, hi
 import { minuteMeans, type SqlClient } from '@vigia/db';
 import type { Logger } from '@vigia/plugin-sdk';
 import type { Observation, RuleObserver } from './evaluator.ts';
-import { MinuteCache } from './minute-cache.ts';
+import { MinuteCache, type MinuteNeed } from './minute-cache.ts';
 
 /** The target series of a forecast for one series: the one whose labels it carries most of (or the only one). */
 export function targetFor(labels: Labels, targets: Map<string, { labels: Labels; points: Point[] }>): Point[] | undefined {
@@ -17,26 +17,26 @@ export function targetFor(labels: Labels, targets: Map<string, { labels: Labels;
 
 /**
  * The forecast and baseline rules' observations on each tick. Their values come from the
- * 1-minute rollups, which change once a minute: each rule's history is brought up to date once
- * per minute (a MinuteCache reads only the new minutes) and the observations are reused by the
- * ticks within it. Never on the per-sample path (evaluatesOnArrival leaves these rules out).
+ * 1-minute rollups, which change once a minute: once per minute every rule's history is brought
+ * up to date (one query for all of them, reading only the new minutes) and the observations are
+ * reused by the ticks within that minute. Never on the per-sample path (evaluatesOnArrival
+ * leaves these rules out).
  */
 export class HistoryRuleObserver implements RuleObserver {
   private minute = -1;
   private observations: Observation[] = [];
-  private readonly rules: { rule: HistoryRule; cache: MinuteCache; target?: MinuteCache; seen: Map<string, Labels> }[];
+  private readonly rules: HistoryRule[];
+  private readonly cache: MinuteCache;
+  /** Per rule, the series seen at the last refresh. */
+  private readonly seen = new Map<string, Map<string, Labels>>();
 
   constructor(
     rules: RuleSpec[],
     sql: SqlClient,
     private readonly logger: Logger,
   ) {
-    this.rules = rules.filter(isHistoryRule).map((rule) => ({
-      rule,
-      cache: new MinuteCache(sql, rule.metric, rule.labels),
-      target: rule.predict && 'metric' in rule.predict.target ? new MinuteCache(sql, rule.predict.target.metric, undefined) : undefined,
-      seen: new Map(),
-    }));
+    this.rules = rules.filter(isHistoryRule);
+    this.cache = new MinuteCache(sql);
   }
 
   get size(): number {
@@ -45,10 +45,9 @@ export class HistoryRuleObserver implements RuleObserver {
 
   async observe(now: number): Promise<Observation[]> {
     const minute = minuteEnd(now);
-    if (minute === this.minute) return this.observations;
+    if (minute === this.minute || !this.rules.length) return this.observations;
     try {
-      const lists = await Promise.all(this.rules.map((r) => this.observeRule(r, now)));
-      this.observations = lists.flat();
+      this.observations = await this.read(now);
       this.minute = minute;
     } catch (error) {
       // Nothing is observed: these alerts keep their state until history can be read again.
@@ -58,20 +57,34 @@ export class HistoryRuleObserver implements RuleObserver {
     return this.observations;
   }
 
-  private async observeRule({ rule, cache, target, seen }: HistoryRuleObserver['rules'][number], now: number): Promise<Observation[]> {
+  private async read(now: number): Promise<Observation[]> {
     const end = minuteEnd(now);
-    const [series, targets] = await Promise.all([cache.refresh(historyRanges(rule, now)), target?.refresh([{ from: end - TARGET_MAX_AGE_MS, to: end }])]);
-    const out: Observation[] = [];
-    for (const [key, s] of series) {
-      const goal = targets ? targetFor(s.labels, targets) : undefined;
-      const v = historyValue(rule, s.points, goal ? latestBefore(goal, now, TARGET_MAX_AGE_MS) : null, now, key);
-      out.push({ rule: ruleFor(rule, v), seriesKey: key, labels: s.labels, value: v.value, summary: v.summary });
+    const needs: { id: string; need: MinuteNeed }[] = [];
+    const targetAt = new Map<string, number>();
+    for (const rule of this.rules) {
+      needs.push({ id: `rule\u0000${rule.name}`, need: { metric: rule.metric, labels: rule.labels, ranges: historyRanges(rule, now) } });
+      if (rule.predict && 'metric' in rule.predict.target) {
+        targetAt.set(rule.name, needs.length);
+        needs.push({ id: `target\u0000${rule.name}`, need: { metric: rule.predict.target.metric, ranges: [{ from: end - TARGET_MAX_AGE_MS, to: end }] } });
+      }
     }
-    // A series gone from history since the last minute: no data once, so its alert does not hang on.
-    for (const [key, labels] of seen) if (!series.has(key)) out.push({ rule, seriesKey: key, labels, value: null });
-    seen.clear();
-    for (const [key, s] of series) seen.set(key, s.labels);
-    if (!series.size && rule.noData === 'alerting') out.push({ rule, seriesKey: seriesKey(rule.metric, rule.labels), labels: rule.labels ?? {}, value: null });
+    const results = await this.cache.refresh(needs);
+    const out: Observation[] = [];
+    let i = 0;
+    for (const rule of this.rules) {
+      const series = results[i++]!;
+      const targets = targetAt.has(rule.name) ? results[i++] : undefined;
+      const seen = this.seen.get(rule.name) ?? new Map<string, Labels>();
+      for (const [key, s] of series) {
+        const goal = targets ? targetFor(s.labels, targets) : undefined;
+        const v = historyValue(rule, s.points, goal ? latestBefore(goal, now, TARGET_MAX_AGE_MS) : null, now, key);
+        out.push({ rule: ruleFor(rule, v), seriesKey: key, labels: s.labels, value: v.value, summary: v.summary });
+      }
+      // A series gone from history since the last minute: no data once, so its alert does not hang on.
+      for (const [key, labels] of seen) if (!series.has(key)) out.push({ rule, seriesKey: key, labels, value: null });
+      this.seen.set(rule.name, new Map([...series].map(([key, s]) => [key, s.labels])));
+      if (!series.size && rule.noData === 'alerting') out.push({ rule, seriesKey: seriesKey(rule.metric, rule.labels), labels: rule.labels ?? {}, value: null });
+    }
     return out;
   }
 }
@@ -83,8 +96,8 @@ export class HistoryRuleObserver implements RuleObserver {
 export async function backtestFromHistory(sql: SqlClient, rule: HistoryRule, range: { from: number; to: number; stepMs: number }): Promise<BacktestResult & { series: number; points: number }> {
   const read = { from: minuteEnd(range.from) - historyReach(rule), to: minuteEnd(range.to) };
   const [series, targets] = await Promise.all([
-    minuteMeans(sql, rule.metric, rule.labels, [read]),
-    rule.predict && 'metric' in rule.predict.target ? minuteMeans(sql, rule.predict.target.metric, undefined, [{ from: read.from - TARGET_MAX_AGE_MS, to: read.to }]) : undefined,
+    minuteMeans(sql, rule.metric, rule.labels, read.from, read.to),
+    rule.predict && 'metric' in rule.predict.target ? minuteMeans(sql, rule.predict.target.metric, undefined, read.from - TARGET_MAX_AGE_MS, read.to) : undefined,
   ]);
   const targetMap = targets ? new Map(targets.map((t) => [t.key, { labels: t.labels, points: t.points }])) : undefined;
   const result = backtestHistoryRule(

@@ -1,58 +1,72 @@
 import type { Labels, Point } from '@vigia/core';
-import { minuteMeans, type SqlClient } from '@vigia/db';
+import { minuteMeansMany, type MinuteRead, type SqlClient } from '@vigia/db';
 
 /** Minutes read again on each refresh: the newest rollup rows may still grow (history is flushed every few seconds). */
 const REREAD_MS = 2 * 60_000;
 
-interface Track {
-  labels: Labels;
-  /** Per range (same index as the ranges asked for), oldest first. */
-  parts: Point[][];
+/** A selector and the ranges it needs now (same count and order on every refresh). */
+export interface MinuteNeed {
+  metric: string;
+  labels?: Labels;
+  ranges: { from: number; to: number }[];
+}
+
+export type MinuteSeriesMap = Map<string, { labels: Labels; points: Point[] }>;
+
+interface Entry {
+  /** Per series, per range (same index as the need's ranges), oldest first. */
+  tracks: Map<string, { labels: Labels; parts: Point[][] }>;
+  /** Per range: up to where it has been read. */
+  readTo: number[];
 }
 
 /**
- * Per-minute means of one metric selector over ranges that slide a minute at a time (a
- * forecast's `over`, a baseline's same span in each past week). Each refresh reads only the
- * minutes that came into the ranges since the last one, plus the newest two again, so a rule
- * costs one small query a minute instead of hours of rollups.
+ * Per-minute means for selectors whose ranges slide a minute at a time (a forecast's `over`, a
+ * baseline's same span in each past week). Each refresh reads only the minutes that came into
+ * the ranges since the last one, plus the newest two again, for every selector in one query: the
+ * forecast and baseline rules cost one small round trip a minute together.
  */
 export class MinuteCache {
-  private readonly tracks = new Map<string, Track>();
-  /** Per range: up to where it has been read. */
-  private readTo: number[] = [];
+  private readonly entries = new Map<string, Entry>();
 
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly metric: string,
-    private readonly labels: Labels | undefined,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  /** Brings every series up to `ranges` (same count and order on every call) and returns the series' points, oldest first. */
-  async refresh(ranges: { from: number; to: number }[]): Promise<Map<string, { labels: Labels; points: Point[] }>> {
-    const reads = ranges.map((r, i) => {
-      const known = this.readTo[i];
-      const from = known !== undefined && known > r.from ? Math.max(r.from, known - REREAD_MS) : r.from;
-      return { from, to: r.to };
-    });
-    const fresh = await minuteMeans(this.sql, this.metric, this.labels, reads.filter((r) => r.from < r.to));
-    const freshByKey = new Map(fresh.map((s) => [s.key, s]));
-    for (const s of fresh) if (!this.tracks.has(s.key)) this.tracks.set(s.key, { labels: s.labels, parts: ranges.map(() => []) });
-    for (const [key, track] of this.tracks) {
-      const points = freshByKey.get(key)?.points ?? [];
-      ranges.forEach((r, i) => {
-        const read = reads[i]!;
-        // Keep what is still in the range and was not read again; add what was.
-        const kept = track.parts[i]!.filter((p) => p.t >= r.from && p.t < read.from);
-        for (const p of points) if (p.t >= read.from && p.t < read.to) kept.push(p);
-        track.parts[i] = kept;
+  /** Brings every need up to date; result i is need i's series (points oldest first). */
+  async refresh(needs: { id: string; need: MinuteNeed }[]): Promise<MinuteSeriesMap[]> {
+    const reads: MinuteRead[] = [];
+    const plans = needs.map(({ id, need }) => {
+      const entry: Entry = this.entries.get(id) ?? { tracks: new Map(), readTo: [] };
+      this.entries.set(id, entry);
+      const ranges = need.ranges.map((r, k) => {
+        const known = entry.readTo[k];
+        const from = known !== undefined && known > r.from ? Math.max(r.from, known - REREAD_MS) : r.from;
+        const at = from < r.to ? reads.push({ metric: need.metric, labels: need.labels, from, to: r.to }) - 1 : -1;
+        return { from, at };
       });
-      if (track.parts.every((p) => !p.length)) this.tracks.delete(key);
-    }
-    this.readTo = ranges.map((r) => r.to);
-    const out = new Map<string, { labels: Labels; points: Point[] }>();
-    // Ranges further back come first, so the concatenation is oldest first.
-    const order = ranges.map((r, i) => i).sort((a, b) => ranges[a]!.from - ranges[b]!.from);
-    for (const [key, track] of this.tracks) out.set(key, { labels: track.labels, points: order.flatMap((i) => track.parts[i]!) });
-    return out;
+      return { entry, need, ranges };
+    });
+    const fresh = (await minuteMeansMany(this.sql, reads)).map((list) => new Map(list.map((s) => [s.key, s])));
+    return plans.map(({ entry, need, ranges }) => {
+      ranges.forEach(({ at }, k) => {
+        for (const s of at >= 0 ? fresh[at]!.values() : []) if (!entry.tracks.has(s.key)) entry.tracks.set(s.key, { labels: s.labels, parts: need.ranges.map(() => []) });
+      });
+      for (const [key, track] of entry.tracks) {
+        need.ranges.forEach((r, k) => {
+          const { from, at } = ranges[k]!;
+          // Keep what is still in the range and was not read again; add what was.
+          const kept = track.parts[k]!.filter((p) => p.t >= r.from && p.t < from);
+          const read = at >= 0 ? fresh[at]!.get(key) : undefined;
+          if (read) for (const p of read.points) kept.push(p);
+          track.parts[k] = kept;
+        });
+        if (track.parts.every((p) => !p.length)) entry.tracks.delete(key);
+      }
+      entry.readTo = need.ranges.map((r) => r.to);
+      // Ranges further back come first, so the concatenation is oldest first.
+      const order = need.ranges.map((_, k) => k).sort((a, b) => need.ranges[a]!.from - need.ranges[b]!.from);
+      const out: MinuteSeriesMap = new Map();
+      for (const [key, track] of entry.tracks) out.set(key, { labels: track.labels, points: order.flatMap((k) => track.parts[k]!) });
+      return out;
+    });
   }
 }

@@ -9,7 +9,7 @@ import { loadConfig, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, silences, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
-import { AlertStore, Evaluator, HistoryRuleObserver, actOnAlert, backtestFromHistory, buildRules } from '../src/index.ts';
+import { AlertStore, Evaluator, HistoryRuleObserver, actOnAlert, backtestFromHistory, buildRules, runEscalationStep } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const SEC = 1_000;
@@ -23,6 +23,8 @@ const SLOW = { timeout: 240_000 };
 const YAML = `alerts:
   collector_down: { enabled: false }
   default_cooldown: 1h
+  escalation:
+    critical: [{ after: 5m, channels: [hook] }]
   rules:
     - name: Disk Full Soon
       metric: disk_usage_percent
@@ -198,6 +200,11 @@ describe('baseline rules on stored history', () => {
     expect(upper).toBeGreaterThan(median);
     const usual = orders(T);
     expect(Math.abs(median - usual) / usual).toBeLessThan(0.05);
+
+    // Unacknowledged after 5 minutes, it escalates like any critical alert.
+    const escalated = await runEscalationStep(db, new AlertStore(db, 'http://vigia'), env.config, { alertId: alert!.id, step: 0 }, firedAt! + 6 * MIN);
+    expect(escalated).toMatchObject([{ type: 'escalated', alertId: alert!.id }]);
+    expect((await db.select().from(notifications)).map((n) => n.reason).sort()).toEqual(['escalated', 'new']);
   });
 
   it('backtest: four normal weeks replayed fire at most once a week, and the drop is caught', SLOW, async () => {

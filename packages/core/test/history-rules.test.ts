@@ -53,4 +53,20 @@ describe('baseline band', () => {
     const result = backtestHistoryRule(rule, [{ labels: {}, minutes }], { from: now - 10 * MIN, to: now, stepMs: MIN });
     expect(result.episodes).toHaveLength(1);
   });
+
+  it('clear_factor holds the alert until the value is back within that many spreads', () => {
+    const now = 5 * WEEK;
+    const minutes: { t: number; v: number }[] = [];
+    // Every past week 1000 at this time (spread: the 5 % floor, 50); now 500, then 900, then 1000.
+    for (let k = 4; k >= 1; k--) for (let m = -90; m < 90; m++) minutes.push({ t: now - k * WEEK + m * MIN, v: 1000 });
+    for (let m = 0; m < 90; m++) minutes.push({ t: now + m * MIN, v: m < 30 ? 500 : m < 60 ? 900 : 1000 });
+    const spec = { weeks: 4, windowMs: 10 * MIN, factor: 3, direction: 'below' as const, minSpreadRatio: 0.05 };
+    const run = (clearThreshold?: number) =>
+      backtestHistoryRule({ ...base, operator: '<', threshold: -3, clearThreshold, baseline: spec }, [{ labels: {}, minutes }], { from: now, to: now + 89 * MIN, stepMs: MIN }).episodes;
+    // 900 is 2 spreads below: inside the band, so without hysteresis it resolves once the window is all 900s.
+    expect(run()[0]!.end! - now).toBeLessThanOrEqual(41 * MIN);
+    // With clear_factor 1 it holds until 1000 (0 spreads) fills the window.
+    expect(run(-1)[0]!.end! - now).toBeGreaterThan(60 * MIN);
+  });
 });
+

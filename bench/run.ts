@@ -21,6 +21,7 @@ BENCHMARKS.push((await import('./alerting-rules.bench.ts')).alertingRulesBenchma
 BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryBenchmark);
 BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
 BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
+BENCHMARKS.push((await import('./promql.bench.ts')).promqlBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
 
 function usage(): string {

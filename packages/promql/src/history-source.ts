@@ -2,7 +2,7 @@ import type { RetentionMs } from '@vigia/core';
 import { readRawArrays, readRollupArrays, type SampleArrays, type SqlClient } from '@vigia/db';
 import type { Matcher } from './ast.ts';
 import { SampleCache, type CacheRead } from './sample-cache.ts';
-import { SeriesCatalog } from './series-catalog.ts';
+import { SeriesCatalog, type CatalogEntry } from './series-catalog.ts';
 import type { SampleSource, SelectHints } from './source.ts';
 import type { RawSeries } from './step-values.ts';
 
@@ -45,8 +45,18 @@ export class HistorySource implements SampleSource {
   }
 
   async select(matchers: Matcher[], from: number, to: number, hints: SelectHints): Promise<RawSeries[]> {
-    await this.catalog.refresh();
-    const series = this.catalog.select(matchers);
+    // The catalog's refresh and the sample reads go to PostgreSQL side by side: the series known
+    // already are read at once, any the refresh turns up are read after it.
+    const refreshed = this.catalog.refresh();
+    if (!this.catalog.loaded) await refreshed;
+    const known = this.catalog.select(matchers);
+    const [first] = await Promise.all([this.samplesOf(known, from, to, hints), refreshed]);
+    const knownIds = new Set(known.map((s) => s.id));
+    const added = this.catalog.select(matchers).filter((s) => !knownIds.has(s.id));
+    return added.length === 0 ? first : [...first, ...(await this.samplesOf(added, from, to, hints))];
+  }
+
+  private async samplesOf(series: CatalogEntry[], from: number, to: number, hints: SelectHints): Promise<RawSeries[]> {
     if (series.length === 0) return [];
     const ids = series.map((s) => s.id);
     const now = this.now();

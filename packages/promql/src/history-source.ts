@@ -102,7 +102,7 @@ export class HistorySource implements SampleSource {
       if (plan.tail) want(plan.tail, id);
     }
     const results = await Promise.all(
-      [...groups.values()].map(async ({ read, ids: groupIds }) => ({ key: `${read.after}:${read.to}:${read.inclusive}`, rows: await readRawArrays(this.sql, groupIds, read.after, read.to, read.inclusive) })),
+      [...groups.values()].map(async ({ read, ids: groupIds }) => ({ key: `${read.after}:${read.to}:${read.inclusive}`, rows: await sharedRead(this.sql, groupIds, read) })),
     );
     const byKey = new Map(results.map((r) => [r.key, r.rows]));
     const empty: SampleArrays = { t: new Float64Array(0), v: new Float64Array(0) };
@@ -115,6 +115,21 @@ export class HistorySource implements SampleSource {
     }
     return out;
   }
+}
+
+/** Identical reads in flight at once (one query naming a series twice, panels of one dashboard) share one. */
+const inFlight = new WeakMap<SqlClient, Map<string, Promise<Map<number, SampleArrays>>>>();
+
+function sharedRead(sql: SqlClient, ids: number[], read: CacheRead): Promise<Map<number, SampleArrays>> {
+  let pending = inFlight.get(sql);
+  if (!pending) inFlight.set(sql, (pending = new Map()));
+  const key = `${read.after}:${read.to}:${read.inclusive}:${ids.join(',')}`;
+  let promise = pending.get(key);
+  if (!promise) {
+    promise = readRawArrays(sql, ids, read.after, read.to, read.inclusive).finally(() => pending.delete(key));
+    pending.set(key, promise);
+  }
+  return promise;
 }
 
 function within(a: SampleArrays, from: number, to: number): SampleArrays {

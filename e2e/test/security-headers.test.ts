@@ -139,6 +139,7 @@ describe('security headers', () => {
       '/rules/:name': { path: `/rules/${encodeURIComponent(RULE)}`, testid: 'rule-chart' },
       '/silences': { path: '/silences', testid: 'silences-page' },
       '/maintenance': { path: '/maintenance', testid: 'maintenance-page' },
+      '/probes': { path: '/probes', testid: 'probes-page' },
       '/channels': { path: '/channels', testid: 'channel' },
       '/admin/users': { path: '/admin/users', testid: 'tokens-panel' },
       '/system-info': { path: '/system-info', testid: 'collectors-table' },
@@ -146,6 +147,8 @@ describe('security headers', () => {
       '/audit': { path: '/audit', testid: 'audit-page' },
       '/account': { path: '/account', testid: 'account-page' },
       '/slos': { path: '/slos', testid: 'slo-table' },
+      '/uptime': { path: '/uptime', testid: 'uptime-page' },
+      '/incidents': { path: '/incidents', testid: 'incidents-page' },
       '/oncall': { path: '/oncall', testid: 'oncall-schedule' },
       '/login': { path: '/login', testid: 'login-form' },
     };

@@ -59,6 +59,21 @@ config/prometheus/alerting_rules.yml is this command's output for config/monitor
     load: () => import('./commands/rules-export.ts'),
   },
   {
+    words: ['probes', 'export'],
+    summary: 'write the probes made in the dashboard or the API as a probes: block of monitoring.yaml',
+    positionals: [],
+    options: { out: { type: 'string' }, 'include-paused': { type: 'boolean' } },
+    help: `Prints every probe stored in Vigia's database (made in the dashboard or through probes.create)
+as YAML for the probes: list of monitoring.yaml, each as it was entered. Probes of monitoring.yaml
+itself are not repeated. Secrets (URL passwords, headers) are written in full.
+
+  --out <path>        write here (readable by its owner only) instead of standard output
+  --include-paused    also write paused probes (in a file they would run)
+
+${DATABASE_NOTE}`,
+    load: () => import('./commands/probes-export.ts'),
+  },
+  {
     words: ['user', 'add'],
     summary: 'create a user',
     positionals: ['username'],

@@ -4,7 +4,9 @@ import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
 import { CollectorHealthBoard, JobCounters, RETENTION_EVERY_MS, SampleReader, SampleWriter, SeriesGuard, TickClaims, connectRedis, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
-import { CollectorRunner } from './collector-runner.ts';
+import { CollectorRunner, type RunnerDeps } from './collector-runner.ts';
+import { partRunner, type PartRunner } from './collector-parts.ts';
+import { ProbeReloader } from './probe-reloader.ts';
 import { startCollectTicks } from './collect-ticks.ts';
 import { GridTimer } from './grid-timer.ts';
 import { removeLegacySchedulers } from './legacy-schedulers.ts';
@@ -31,7 +33,7 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: ConstructorParameters<typeof CollectorRunner>[4]): Map<string, CollectorRunner> {
+function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: RunnerDeps, parts: PartRunner[]): Map<string, CollectorRunner> {
   const runners = new Map<string, CollectorRunner>();
   const problems: string[] = [];
   for (const [name, loaded] of plugins.collectors) {
@@ -44,12 +46,10 @@ function buildRunners(config: VigiaConfig, plugins: PluginSet, deps: Constructor
       continue;
     }
     if (collector.parts) {
-      // Each part (one probe) is a collector of its own: its own scheduler, interval, timeout and health.
       for (const part of collector.parts(parsed.data)) {
-        const partName = `${name}:${part.key}`;
-        const intervalMs = parseDuration(part.interval) ?? config.collection.intervalMs;
-        const timeoutMs = (part.timeout !== undefined ? parseDuration(part.timeout) : null) ?? Math.min(intervalMs, config.collection.timeoutMs);
-        runners.set(partName, new CollectorRunner({ ...collector, name: partName } as never, part.config, intervalMs, timeoutMs, deps));
+        const made = partRunner(collector as never, part, config, deps);
+        runners.set(made.name, made.runner);
+        parts.push(made);
       }
       continue;
     }
@@ -85,7 +85,9 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type, name) =>
     type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
   );
-  const runners = buildRunners(config, plugins, { writer, guard, rejections, health, redis, keys, host: config.collection.host, logger: logger.child('collect') });
+  const runnerDeps: RunnerDeps = { writer, guard, rejections, health, redis, keys, host: config.collection.host, logger: logger.child('collect') };
+  const parts: PartRunner[] = [];
+  const runners = buildRunners(config, plugins, runnerDeps, parts);
   const hostRunners = [...runners.values()].filter((r) => r.scope === 'host');
   logger.info('collectors ready', {
     collectors: [...runners.values()].map((r) => `${r.collector.name}@${r.intervalMs}ms`).join(',') || 'none',
@@ -106,6 +108,12 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   // run once (per cluster, or per machine for host-scoped collectors).
   const claims = new TickClaims(redis, keys, `${hostname()}:${process.pid}`);
   const ticks = startCollectTicks(runners.values(), claims, counters, logger.child('collect'));
+  // Probes made in the dashboard or the API join (and leave) the ticking runners while it runs.
+  const probeCollector = config.collectors.probe?.enabled === false ? undefined : plugins.collectors.get('probe')?.plugin;
+  const probes = probeCollector?.parts
+    ? new ProbeReloader({ config, store, redis, keys, collector: probeCollector as never, runners, ticks, health, runnerDeps, logger: logger.child('probes') })
+    : undefined;
+  await probes?.start(parts.filter((p) => p.name.startsWith('probe:')));
   let retentionRun: Promise<unknown> = Promise.resolve();
   const retention = new GridTimer(RETENTION_EVERY_MS, (tick) => {
     retentionRun = claims
@@ -137,6 +145,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     alerting,
     async stop() {
       retention.stop();
+      await probes?.stop();
       await Promise.allSettled([ticks.stop(), retentionRun, alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));

@@ -22,6 +22,7 @@ BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryB
 BENCHMARKS.push((await import('./channel-fanout.bench.ts')).channelFanoutBenchmark);
 BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
 BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
+BENCHMARKS.push((await import('./promql.bench.ts')).promqlBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
 BENCHMARKS.push((await import('./status-page.bench.ts')).statusPageBenchmark);
 BENCHMARKS.push((await import('./probes.bench.ts')).probesBenchmark);

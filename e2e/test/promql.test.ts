@@ -1,11 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore, type StoredSample } from '@vigia/db';
+import { REPO_ROOT } from '@vigia/config';
 import { waitFor } from '@vigia/testing';
+import { parse as parseYaml } from 'yaml';
 import { startStack, type Stack } from '../src/index.ts';
 import { startPrometheus, type RunningPrometheus } from '../src/prometheus-server.ts';
 
@@ -241,3 +244,16 @@ describe("PromQL over Vigia's history, compared with a real Prometheus holding t
   });
 });
 
+
+describe('the Grafana provisioning example', () => {
+  it('points a Prometheus data source at the compose API with the token from the environment', () => {
+    const file = parseYaml(readFileSync(join(REPO_ROOT, 'config/grafana/provisioning/datasources/vigia.yml'), 'utf8')) as {
+      datasources: { type: string; url: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }[];
+    };
+    expect(file.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: 'http://vigia-api:5001', jsonData: expect.objectContaining({ httpMethod: 'POST', httpHeaderName1: 'Authorization' }), secureJsonData: { httpHeaderValue1: 'Bearer $VIGIA_API_TOKEN' } }),
+    ]);
+    const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
+    expect(compose.services.grafana!.environment!.VIGIA_API_TOKEN).toBe('${API_TOKEN:-}');
+  });
+});

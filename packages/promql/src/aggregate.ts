@@ -28,17 +28,52 @@ export function aggregate(node: Aggregate, input: StepSeries[], count: number, p
       out.push(...selectK(group.members, count, param!, node.op === 'topk'));
       continue;
     }
-    const result = emptySeries(group.labels, count);
-    for (let i = 0; i < count; i++) {
-      const present: number[] = [];
-      for (const m of group.members) if (m.has[i]) present.push(m.values[i]!);
-      if (present.length === 0) continue;
-      result.has[i] = 1;
-      result.values[i] = combine(node.op, present, param?.[i] ?? NaN);
-    }
+    const result = SIMPLE.has(node.op) ? simple(node.op, group.members, group.labels, count) : byStep(node.op, group.members, group.labels, count, param);
     if (result.has.includes(1)) out.push(result);
   }
   return out;
+}
+
+const SIMPLE = new Set<Aggregate['op']>(['sum', 'avg', 'count', 'group', 'min', 'max']);
+
+/** The aggregations that fold series one at a time, member by member over all steps: no per-step lists. */
+function simple(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['labels'], count: number): StepSeries {
+  const result = emptySeries(labels, count);
+  const n = new Float64Array(count);
+  const acc = result.values;
+  for (const m of members) {
+    const { has, values } = m;
+    for (let i = 0; i < count; i++) {
+      if (!has[i]) continue;
+      const v = values[i]!;
+      if (n[i] === 0) acc[i] = v;
+      else if (op === 'sum' || op === 'avg') acc[i] = acc[i]! + v;
+      // As Prometheus: a NaN gives way to any number.
+      else if (op === 'min') acc[i] = v < acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
+      else if (op === 'max') acc[i] = v > acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
+      n[i]!++;
+    }
+  }
+  for (let i = 0; i < count; i++) {
+    if (n[i] === 0) continue;
+    result.has[i] = 1;
+    if (op === 'avg') acc[i] = acc[i]! / n[i]!;
+    else if (op === 'count') acc[i] = n[i]!;
+    else if (op === 'group') acc[i] = 1;
+  }
+  return result;
+}
+
+function byStep(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['labels'], count: number, param: Float64Array | undefined): StepSeries {
+  const result = emptySeries(labels, count);
+  for (let i = 0; i < count; i++) {
+    const present: number[] = [];
+    for (const m of members) if (m.has[i]) present.push(m.values[i]!);
+    if (present.length === 0) continue;
+    result.has[i] = 1;
+    result.values[i] = combine(op, present, param?.[i] ?? NaN);
+  }
+  return result;
 }
 
 function combine(op: Aggregate['op'], values: number[], param: number): number {

@@ -2,7 +2,7 @@ import type { RetentionMs } from '@vigia/core';
 import { readRawArrays, readRollupArrays, type SampleArrays, type SqlClient } from '@vigia/db';
 import type { Matcher } from './ast.ts';
 import { SampleCache, type CacheRead } from './sample-cache.ts';
-import { SeriesCatalog } from './series-catalog.ts';
+import { SeriesCatalog, type CatalogEntry } from './series-catalog.ts';
 import type { SampleSource, SelectHints } from './source.ts';
 import type { RawSeries } from './step-values.ts';
 
@@ -45,8 +45,18 @@ export class HistorySource implements SampleSource {
   }
 
   async select(matchers: Matcher[], from: number, to: number, hints: SelectHints): Promise<RawSeries[]> {
-    await this.catalog.refresh();
-    const series = this.catalog.select(matchers);
+    // The catalog's refresh and the sample reads go to PostgreSQL side by side: the series known
+    // already are read at once, any the refresh turns up are read after it.
+    const refreshed = this.catalog.refresh();
+    if (!this.catalog.loaded) await refreshed;
+    const known = this.catalog.select(matchers);
+    const [first] = await Promise.all([this.samplesOf(known, from, to, hints), refreshed]);
+    const knownIds = new Set(known.map((s) => s.id));
+    const added = this.catalog.select(matchers).filter((s) => !knownIds.has(s.id));
+    return added.length === 0 ? first : [...first, ...(await this.samplesOf(added, from, to, hints))];
+  }
+
+  private async samplesOf(series: CatalogEntry[], from: number, to: number, hints: SelectHints): Promise<RawSeries[]> {
     if (series.length === 0) return [];
     const ids = series.map((s) => s.id);
     const now = this.now();
@@ -92,7 +102,7 @@ export class HistorySource implements SampleSource {
       if (plan.tail) want(plan.tail, id);
     }
     const results = await Promise.all(
-      [...groups.values()].map(async ({ read, ids: groupIds }) => ({ key: `${read.after}:${read.to}:${read.inclusive}`, rows: await readRawArrays(this.sql, groupIds, read.after, read.to, read.inclusive) })),
+      [...groups.values()].map(async ({ read, ids: groupIds }) => ({ key: `${read.after}:${read.to}:${read.inclusive}`, rows: await sharedRead(this.sql, groupIds, read) })),
     );
     const byKey = new Map(results.map((r) => [r.key, r.rows]));
     const empty: SampleArrays = { t: new Float64Array(0), v: new Float64Array(0) };
@@ -105,6 +115,21 @@ export class HistorySource implements SampleSource {
     }
     return out;
   }
+}
+
+/** Identical reads in flight at once (one query naming a series twice, panels of one dashboard) share one. */
+const inFlight = new WeakMap<SqlClient, Map<string, Promise<Map<number, SampleArrays>>>>();
+
+function sharedRead(sql: SqlClient, ids: number[], read: CacheRead): Promise<Map<number, SampleArrays>> {
+  let pending = inFlight.get(sql);
+  if (!pending) inFlight.set(sql, (pending = new Map()));
+  const key = `${read.after}:${read.to}:${read.inclusive}:${ids.join(',')}`;
+  let promise = pending.get(key);
+  if (!promise) {
+    promise = readRawArrays(sql, ids, read.after, read.to, read.inclusive).finally(() => pending.delete(key));
+    pending.set(key, promise);
+  }
+  return promise;
 }
 
 function within(a: SampleArrays, from: number, to: number): SampleArrays {

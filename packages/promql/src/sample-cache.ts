@@ -1,7 +1,7 @@
 import type { SampleArrays } from '@vigia/db';
 
 interface Entry {
-  /** samples with lo ≤ t ≤ hi are all here; later ones (up to `len`) may still be joined by late writes */
+  /** samples with lo ≤ t ≤ hi are all here; later ones (up to `len`) may still be joined by late writes; t[0, len) and v[0, len) are never rewritten in place */
   lo: number;
   hi: number;
   t: Float64Array;
@@ -60,9 +60,7 @@ export class SampleCache {
     if (head && head.t.length > 0) this.prepend(e, head);
     if (from < e.lo) e.lo = from;
     if (tail) {
-      // Everything stored after the read's start came back: it replaces what the entry held there.
-      e.len = lowerBound(e.t, e.len, tail.inclusive ? tail.after : tail.after + 1e-3);
-      this.append(e, tail.arrays);
+      this.mergeTail(e, tail.inclusive ? tail.after : tail.after + 1e-3, tail.arrays);
       e.hi = Math.min(to, settled);
     }
     this.size += e.len;
@@ -87,6 +85,32 @@ export class SampleCache {
     e.len = n;
   }
 
+  /**
+   * `read` holds every stored sample from `from` on. Usually the entry's samples from there are
+   * its first ones and only newer ones are added; otherwise (a sample arrived late, another query
+   * merged in between) the entry is rebuilt in new buffers. Either way no position an earlier
+   * answer may still view is overwritten.
+   */
+  private mergeTail(e: Entry, from: number, read: SampleArrays): void {
+    const start = lowerBound(e.t, e.len, from);
+    const held = e.len - start;
+    let same = read.t.length >= held;
+    for (let i = 0; same && i < held; i++) same = read.t[i] === e.t[start + i] && Object.is(read.v[i], e.v[start + i]);
+    if (same) {
+      this.append(e, { t: read.t.subarray(held), v: read.v.subarray(held) });
+      return;
+    }
+    const t = new Float64Array(start + read.t.length);
+    const v = new Float64Array(t.length);
+    t.set(e.t.subarray(0, start));
+    v.set(e.v.subarray(0, start));
+    t.set(read.t, start);
+    v.set(read.v, start);
+    e.t = t;
+    e.v = v;
+    e.len = t.length;
+  }
+
   private append(e: Entry, tail: SampleArrays): void {
     const n = e.len + tail.t.length;
     if (n > e.t.length) {
@@ -108,8 +132,8 @@ export class SampleCache {
     let lo = lowerBound(e.t, e.len, from);
     let hi = lowerBound(e.t, e.len, to + 1);
     if (lo > hi) lo = hi;
-    // Copies: the entry's buffer may be rewritten past `hi` by a later refresh.
-    return { t: e.t.slice(lo, hi), v: e.v.slice(lo, hi) };
+    // Views, not copies: filled positions of a buffer are never written again.
+    return { t: e.t.subarray(lo, hi), v: e.v.subarray(lo, hi) };
   }
 
   private evict(keep: number): void {

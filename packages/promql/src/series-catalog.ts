@@ -29,6 +29,10 @@ export class SeriesCatalog {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get loaded(): boolean {
+    return this.loadedAt > 0;
+  }
+
   /** Brings the catalog up to date; concurrent callers share one read. */
   refresh(): Promise<void> {
     this.pending ??= this.load().finally(() => (this.pending = undefined));

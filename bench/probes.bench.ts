@@ -100,8 +100,8 @@ export const probesBenchmark: Benchmark = {
           return s && s.value === 0 ? { seenAt: Date.now(), tick: s.timestamp } : null;
         }, 'probe_success 0 for the stopped server', { timeoutMs: 30_000, intervalMs: 25 });
         const fired = await worker.waitFor(async () => {
-          const { rows } = await db.query<{ fired_at: Date | null }>(`SELECT fired_at FROM alerts WHERE rule = 'Victim Down' AND fired_at IS NOT NULL`);
-          return rows[0]?.fired_at ?? null;
+          const { rows } = await db.query<{ started_at: Date }>(`SELECT started_at FROM alerts WHERE rule = 'Victim Down'`);
+          return rows[0]?.started_at ?? null;
         }, 'the for: 10s rule to fire', { timeoutMs: 40_000, intervalMs: 50 });
         const zeroAfterMs = zero.seenAt - stoppedAt;
         const fireAfterMs = fired.getTime() - zero.tick;

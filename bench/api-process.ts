@@ -13,8 +13,8 @@ export interface ApiProcess {
  * `apps/api/src/main.ts` in a process of its own, on a free loopback port, with a static bearer
  * token: the server's event loop is not the one running the benchmark's clients.
  */
-export async function startApiProcess(databaseUrl: string, prefix: string): Promise<ApiProcess> {
-  const config = tempConfig('collectors: {}\n');
+export async function startApiProcess(databaseUrl: string, prefix: string, yaml = 'collectors: {}\n'): Promise<ApiProcess> {
+  const config = tempConfig(yaml);
   const port = await freePort();
   const token = `bench-${randomBytes(12).toString('hex')}`;
   const app = spawnApp('api', {

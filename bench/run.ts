@@ -19,9 +19,11 @@ BENCHMARKS.push((await import('./remote-write.bench.ts')).remoteWriteBenchmark);
 BENCHMARKS.push((await import('./alerting-latency.bench.ts')).alertingLatencyBenchmark);
 BENCHMARKS.push((await import('./alerting-rules.bench.ts')).alertingRulesBenchmark);
 BENCHMARKS.push((await import('./alerting-delivery.bench.ts')).alertingDeliveryBenchmark);
+BENCHMARKS.push((await import('./channel-fanout.bench.ts')).channelFanoutBenchmark);
 BENCHMARKS.push((await import('./web.bench.ts')).webBenchmark);
 BENCHMARKS.push((await import('./backtest.bench.ts')).backtestBenchmark);
 BENCHMARKS.push((await import('./footprint.bench.ts')).footprintBenchmark);
+BENCHMARKS.push((await import('./status-page.bench.ts')).statusPageBenchmark);
 BENCHMARKS.push((await import('./probes.bench.ts')).probesBenchmark);
 
 function usage(): string {

@@ -25,11 +25,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real Prometheus with the given prometheus.yml, its own TSDB directory and a free port. */
-export async function startPrometheus(configYaml: string): Promise<RunningPrometheus> {
+/**
+ * A real Prometheus with the given prometheus.yml, its own TSDB directory and a free port.
+ * `prepare` may fill the TSDB directory first (blocks made with promtool).
+ */
+export async function startPrometheus(configYaml: string, prepare?: (dataDir: string) => void): Promise<RunningPrometheus> {
   if (!existsSync(PROMETHEUS)) throw new Error(`no ${PROMETHEUS}: run \`apt-get install -y prometheus\``);
   const dir = mkdtempSync(join(tmpdir(), 'vigia-prometheus-'));
   writeFileSync(join(dir, 'prometheus.yml'), configYaml);
+  prepare?.(join(dir, 'data'));
   const port = await freePort();
   let log = '';
   const child: ChildProcess = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -88,6 +88,14 @@ describe('vigia check-config', () => {
     expect(run.stdout).toContain(`${file}: valid: 2 rules, 0 channels, 6 collectors configured`);
   });
 
+  it('warns that an escalation step names a schedule or person not in the file (they may be added in the dashboard)', async () => {
+    const file = join(scratch, 'escalation.yaml');
+    writeFileSync(file, 'alerts:\n  escalation:\n    critical: [{ after: 5m, schedules: [Night] }]\n');
+    const run = await vigia(['check-config', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${file}: warning: alerts.escalation.critical[0].schedules: no schedule named "Night" under oncall.schedules (have: none); the worker will not start unless it was added in the dashboard`);
+  });
+
   it('counts the probe collector once probes exist, and names the key of a bad probe', async () => {
     const good = join(scratch, 'probes.yaml');
     writeFileSync(good, 'probes:\n  - name: web\n    http: { url: "http://127.0.0.1:9/" }\n');

@@ -94,6 +94,57 @@ oncall:
     expect(errors).toEqual([]);
   });
 
+  it('an operator adds a person and a schedule from the page; those of monitoring.yaml stay read-only', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    const people = page.getByTestId('oncall-people');
+    await people.getByTestId('oncall-person').first().waitFor(WAIT);
+    expect(await people.getByTestId('oncall-person').count()).toBe(2);
+    expect(await people.getByTestId('person-edit').count()).toBe(0);
+    await people.getByTestId('person-add').click();
+    const editor = people.getByTestId('oncall-person-editor');
+    await editor.getByTestId('person-name').fill('carla');
+    await editor.getByTestId('person-email').fill('carla@example.com');
+    await editor.getByTestId('person-phone').fill('912');
+    await editor.getByTestId('person-save').click();
+    await expect(editor.getByTestId('person-error').textContent(WAIT)).resolves.toContain('phone: must be a phone number in international form');
+    await editor.getByTestId('person-phone').fill('+351912345678');
+    await editor.getByTestId('person-save').click();
+    const carla = people.getByTestId('oncall-person').filter({ hasText: 'carla' });
+    await carla.waitFor(WAIT);
+    expect(await carla.textContent()).toContain('at once by mail');
+
+    await page.getByTestId('schedule-new').click();
+    const form = page.getByTestId('oncall-schedule-editor');
+    await form.getByTestId('schedule-name').fill('Secondary');
+    await form.getByTestId('schedule-time-zone').fill('Europe/Lisbon');
+    await form.getByTestId('layer-participants').fill('carla');
+    await form.getByTestId('layer-start').fill('2020-01-06');
+    await form.getByTestId('schedule-save').click();
+    const card = page.getByTestId('oncall-schedule').filter({ has: page.getByRole('heading', { name: 'Secondary' }) });
+    await card.waitFor(WAIT);
+    await expect(card.getByTestId('schedule-source').textContent()).resolves.toBe('added in the dashboard');
+    await expect(card.getByTestId('oncall-now').textContent()).resolves.toMatch(/^\s*carla until /);
+    const primary = page.getByTestId('oncall-schedule').filter({ has: page.getByRole('heading', { name: 'Primary' }) });
+    await expect(primary.getByTestId('schedule-source').textContent()).resolves.toBe('from monitoring.yaml');
+    expect(await primary.getByTestId('schedule-edit').count()).toBe(0);
+    await screenshot(page, 'oncall-page-edited');
+
+    // Edited in place: the editor opens with the saved layers, and the calendar follows the change.
+    await card.getByTestId('schedule-edit').click();
+    const edit = page.getByTestId('oncall-schedule-editor');
+    await expect(edit.getByTestId('layer-participants').inputValue()).resolves.toBe('carla');
+    await edit.getByTestId('layer-participants').fill('carla, ana');
+    await edit.getByTestId('schedule-save').click();
+    await edit.waitFor({ state: 'detached', ...WAIT });
+    await card.getByTestId('oncall-calendar').getByText('ana').first().waitFor(WAIT);
+
+    await card.getByTestId('schedule-remove').click();
+    await card.waitFor({ state: 'detached', ...WAIT });
+    await carla.getByTestId('person-remove').click();
+    await carla.waitFor({ state: 'detached', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await fitsWidth(page)).toBe(true);

@@ -68,7 +68,7 @@ oncall:
       { start: coverStart, end: coverEnd, user: 'bruno' },
       { start: coverEnd, end: coverEnd + DAY / 2, user: 'ana' },
     ]);
-    await expect(api.oncall.shifts.query({ schedule: 'Nope', from, to: from + DAY })).rejects.toThrow('no schedule named "Nope" under oncall.schedules');
+    await expect(api.oncall.shifts.query({ schedule: 'Nope', from, to: from + DAY })).rejects.toThrow('no schedule named "Nope" under oncall.schedules or added in the dashboard');
   });
 
   it('exports vigia_oncall_shift for the person on call', async () => {
@@ -126,7 +126,7 @@ oncall:
     const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Primary' });
     expect(audit[0]).toMatchObject({ action: 'oncall.override_add', detail: { user: 'bruno', comment: 'bruno covers ana' } });
 
-    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users (have: ana, bruno)');
+    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users or added in the dashboard (have: ana, bruno)');
     await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start - 1_000 })).rejects.toThrow('an override must end after it starts');
 
     const viewer = await stack.api!.deps.auth.createUser('oncall-viewer', 'viewer-password-1', 'viewer');
@@ -139,5 +139,49 @@ oncall:
     await api.oncall.removeOverride.mutate({ id: added.id });
     expect(await api.oncall.overrides.query({ schedule: 'Primary' })).toEqual([]);
     expect((await api.oncall.schedules.query()).schedules[0]).toMatchObject({ now: { user: 'ana' }, next: { user: 'bruno', start: coverStart } });
+  });
+  it('an operator adds people and schedules through the API beside monitoring.yaml’s, which stay read-only; a viewer cannot', async () => {
+    const api = trpcClient(stack.url, stack.apiToken);
+    const carla = await api.oncall.saveUser.mutate({ name: 'carla', contacts: { email: 'carla@example.com', ntfy: 'carla-pager-7f3k' }, rules: [{ after: '0m', channel: 'mail' }, { after: '5m', channel: 'team' }] });
+    expect(carla).toEqual({ name: 'carla', source: 'dashboard', contacts: { email: 'carla@example.com', ntfy: 'car…' }, rules: [{ afterMs: 0, channel: 'mail' }, { afterMs: 300_000, channel: 'team' }] });
+    expect((await api.oncall.people.query()).map((p) => [p.name, p.source])).toEqual([['ana', 'file'], ['bruno', 'file'], ['carla', 'dashboard']]);
+    await expect(api.oncall.saveUser.mutate({ name: 'ana', contacts: {}, rules: [{ after: '0m', channel: 'mail' }] })).rejects.toThrow('ana is defined in monitoring.yaml (oncall.users.ana); change it there');
+    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: { phone: '912' }, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow('phone: must be a phone number in international form');
+    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: {}, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow('rules[0].channel: no channel named "pager" (have: team, mail)');
+
+    // Sent back masked, the topic is kept as stored.
+    await api.oncall.saveUser.mutate({ name: 'carla', contacts: { email: 'carla@example.com', ntfy: 'car…' }, rules: [{ after: '0m', channel: 'mail' }] });
+    expect((await api.oncall.people.query()).find((p) => p.name === 'carla')).toMatchObject({ contacts: { ntfy: 'car…' }, rules: [{ afterMs: 0, channel: 'mail' }] });
+
+    await expect(api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'Europe/Lisbn', layers: [{ rotation: 'daily', handoff: '9am', participants: ['carla'], start: '2020-01-06' }] })).rejects.toThrow(
+      'time_zone: unknown time zone "Europe/Lisbn" (use an IANA name such as Europe/Lisbon or UTC); layers.0.handoff: must be a time written HH:MM (24 h), such as "09:00"',
+    );
+    await expect(api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'UTC', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['zoe'], start: '2020-01-06' }] })).rejects.toThrow('layers[0].participants[0]: no user named "zoe" (have: ana, bruno, carla)');
+    await expect(api.oncall.saveSchedule.mutate({ name: 'Primary', time_zone: 'UTC', layers: [] })).rejects.toThrow('Primary is defined in monitoring.yaml (oncall.schedules.Primary); change it there');
+    const saved = await api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'Europe/Lisbon', layers: [{ rotation: 'weekly', handoff: '09:00', participants: ['carla'], start: '2020-01-06' }] });
+    expect(saved).toMatchObject({ name: 'Secondary', source: 'dashboard' });
+    const { schedules, users } = await api.oncall.schedules.query();
+    expect(users).toEqual(['ana', 'bruno', 'carla']);
+    expect(schedules.map((s) => [s.name, s.source, s.now?.user])).toEqual([['Primary', 'file', 'ana'], ['Secondary', 'dashboard', 'carla']]);
+    expect((await api.oncall.scheduleDefinitions.query()).map((s) => [s.name, s.source, s.layers[0]!.participants])).toEqual([['Primary', 'file', ['ana']], ['Secondary', 'dashboard', ['carla']]]);
+    const ics = await fetch(`${stack.url}/api/oncall/Secondary.ics?token=${stack.apiToken}`);
+    expect(ics.status).toBe(200);
+    expect(await ics.text()).toMatch(/SUMMARY:.*carla/);
+    const metrics = await (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${stack.apiToken}` } })).text();
+    expect(metrics).toContain('vigia_oncall_shift{schedule="Secondary",user="carla"} 1');
+    const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Secondary' });
+    expect(audit.map((a) => a.action)).toContain('oncall.schedule_add');
+
+    await expect(api.oncall.removeUser.mutate({ name: 'carla' })).rejects.toThrow('carla is still named by schedule Secondary; take them out there first');
+    const viewer = await stack.api!.deps.auth.createUser('oncall-viewer-2', 'viewer-password-2', 'viewer');
+    const asViewer = trpcClient(stack.url, (await stack.api!.deps.auth.createToken(viewer.id, 'test')).token);
+    expect((await asViewer.oncall.people.query()).map((p) => p.name)).toEqual(['ana', 'bruno', 'carla']);
+    await expect(asViewer.oncall.saveUser.mutate({ name: 'eve', contacts: {}, rules: [{ after: '0m', channel: 'mail' }] })).rejects.toThrow('this needs the operator role');
+    await expect(asViewer.oncall.removeSchedule.mutate({ name: 'Secondary' })).rejects.toThrow('this needs the operator role');
+
+    await api.oncall.removeSchedule.mutate({ name: 'Secondary' });
+    await api.oncall.removeUser.mutate({ name: 'carla' });
+    expect((await api.oncall.schedules.query()).schedules.map((s) => s.name)).toEqual(['Primary']);
+    await expect(api.oncall.removeSchedule.mutate({ name: 'Primary' })).rejects.toThrow('Primary is defined in monitoring.yaml');
   });
 });

@@ -147,6 +147,8 @@ describe('security headers', () => {
       '/audit': { path: '/audit', testid: 'audit-page' },
       '/account': { path: '/account', testid: 'account-page' },
       '/slos': { path: '/slos', testid: 'slo-table' },
+      '/uptime': { path: '/uptime', testid: 'uptime-page' },
+      '/incidents': { path: '/incidents', testid: 'incidents-page' },
       '/oncall': { path: '/oncall', testid: 'oncall-schedule' },
       '/login': { path: '/login', testid: 'login-form' },
     };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
-import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
+import { HistoryStore, RejectionCounters, StatusIncidents, type Store } from '@vigia/db';
 import { AlertStore, Escalations, buildRules, type AlertEvent } from '@vigia/alerting';
 import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, SeriesGuard, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type EscalatePayload, type NotifyPayload } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
@@ -8,6 +8,8 @@ import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { ApiDeps } from './deps.ts';
 import { buildServer } from './server.ts';
+import { startIncidentSync } from './status/incident-sync.ts';
+import { StatusPageCache } from './status/status-page-cache.ts';
 
 export const WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
 
@@ -60,16 +62,25 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     rules: buildRules(config),
     notifyQueue,
     notifyEvents,
-    escalations: new Escalations(escalateQueue, config),
+    escalations: new Escalations(escalateQueue, config, store.db),
     auth,
     secretKey,
     loginLimiter: new LoginLimiter(redis, keys),
     logger,
     startedAt: Date.now(),
     liveSubscribers: { count: 0 },
+    statusIncidents: new StatusIncidents(store.db),
+    statusPage: null,
   };
   feed.start();
   alertFeed.start();
+  let stopIncidentSync = async () => {};
+  if (config.statusPage.enabled) {
+    const page = new StatusPageCache(deps, deps.statusIncidents);
+    deps.statusPage = page;
+    await page.start();
+    stopIncidentSync = startIncidentSync(deps, deps.statusIncidents, () => void page.rebuild());
+  }
   const app = await buildServer(deps, webDist ?? WEB_DIST);
   const address = await app.listen({ host: config.server.host, port: port ?? config.server.port });
   const url = address.replace('[::1]', '127.0.0.1');
@@ -79,6 +90,8 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     deps,
     async close() {
       await app.close();
+      await stopIncidentSync();
+      await deps.statusPage?.stop();
       await deps.rejections.stop();
       await Promise.all([feed.stop(), alertFeed.stop(), notifyQueue.close(), escalateQueue.close(), notifyEvents.close()]);
       redis.disconnect();

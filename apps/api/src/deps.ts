@@ -3,11 +3,12 @@ import type { Redis } from 'ioredis';
 import type { RuleSpec } from '@vigia/core';
 import type { AlertEvent, AlertStore, Escalations } from '@vigia/alerting';
 import type { VigiaConfig } from '@vigia/config';
-import type { HistoryStore, RejectionCounters, Store } from '@vigia/db';
+import type { HistoryStore, RejectionCounters, StatusIncidents, Store } from '@vigia/db';
 import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, SeriesGuard, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { AuthService } from '@vigia/auth';
 import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { StatusPageCache } from './status/status-page-cache.ts';
 
 /** What the API's procedures and routes use; built once in api.ts and handed to each request. */
 export interface ApiDeps {
@@ -38,4 +39,7 @@ export interface ApiDeps {
   startedAt: number;
   /** Live subscriptions open on this process, for /metrics. */
   liveSubscribers: { count: number };
+  statusIncidents: StatusIncidents;
+  /** The public page's cache; null while status_page.enabled is false. */
+  statusPage: StatusPageCache | null;
 }

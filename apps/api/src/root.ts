@@ -10,6 +10,8 @@ import { maintenanceRouter, silencesRouter } from './routers/silences.ts';
 import { slosRouter } from './routers/slos.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter, usersRouter } from './routers/users.ts';
+import { uptimeRouter } from './routers/uptime.ts';
+import { statusPageRouter } from './routers/status-page.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -26,6 +28,8 @@ export const appRouter = router({
   audit: auditRouter,
   oncall: oncallRouter,
   slos: slosRouter,
+  uptime: uptimeRouter,
+  statusPage: statusPageRouter,
   probes: probesRouter,
 });
 

@@ -10,13 +10,18 @@ import { countRefusedPush, isPush, refusalOf } from './push-refusals.ts';
 import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
 import { slackActionRoutes } from './rest/slack-actions.ts';
+import { slackCommandRoutes } from './rest/slack-commands.ts';
+import { statusIncidentsRoutes } from './rest/status-incidents-routes.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
+import { promqlRoutes } from './rest/promql-routes.ts';
 import { receiveRoutes } from './rest/receive-routes.ts';
 import { slosRoutes } from './rest/slos-routes.ts';
 import { systemRoutes } from './rest/system-routes.ts';
+import { uptimeRoutes } from './rest/uptime-routes.ts';
 import { appRouter, type AppRouter } from './root.ts';
 import { securityHeaders } from './security-headers.ts';
+import { statusPageRoutes } from './status/status-routes.ts';
 import { staticSpa } from './static-spa.ts';
 
 /** One HTTP server: tRPC at /trpc, the seed's REST API at /api, /metrics, /healthz and the dashboard. */
@@ -59,12 +64,17 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   app.addHook('onClose', () => prometheus.close());
   metricsRoutes(app, deps);
   await receiveRoutes(app, deps);
+  await promqlRoutes(app, deps);
   systemRoutes(app, deps);
   alertsRoutes(app, deps);
   oncallCalendarRoutes(app, deps);
   slosRoutes(app, deps);
+  uptimeRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);
   slackActionRoutes(app, deps);
+  statusPageRoutes(app, deps);
+  statusIncidentsRoutes(app, deps);
+  slackCommandRoutes(app, deps);
   await staticSpa(app, webDist);
   return app;
 }

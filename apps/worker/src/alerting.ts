@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, Escalations, Evaluator, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep, warnSilentSlis } from '@vigia/alerting';
+import { AlertStore, checkEscalationTargets, Escalations, Evaluator, HistoryRuleObserver, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep, warnSilentSlis } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
@@ -31,6 +31,8 @@ const ARRIVAL_LEASE_MS = 6_000;
 export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; counters: JobCounters; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
   const { config, store, redis, keys, logger, counters } = deps;
   const rules = buildRules(config);
+  // A step naming a schedule or person in neither monitoring.yaml nor PostgreSQL stops the start.
+  await checkEscalationTargets(store.db, config);
   const notifiers = new Map([...deps.plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
   const { channels, infos } = buildChannels(config, notifiers);
   for (const channel of channels.values()) await channel.notifier.init?.({ config: channel.config, logger: logger.child(channel.name) });
@@ -39,12 +41,13 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   const alertStore = new AlertStore(store.db, config.server.publicUrl);
   const slos = config.slos.length ? new SloObserver(config.slos, rules, store.sql, logger.child('slo')) : undefined;
   await warnSilentSlis(config.slos, store.sql, logger);
-  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, slos);
+  const forecasts = new HistoryRuleObserver(rules, store.sql, logger.child('history-rules'));
+  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, [...(slos ? [slos] : []), ...(forecasts.size ? [forecasts] : [])]);
   const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
   const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
   const escalateQueue = openQueue<EscalatePayload>(QUEUES.escalate.name, redis, keys, onQueueError);
-  const escalations = new Escalations(escalateQueue, config);
+  const escalations = new Escalations(escalateQueue, config, store.db);
   const reschedule = async () => {
     await evaluateQueue.upsertJobScheduler('evaluate', { every: config.alerts.evaluation_interval }, { name: 'evaluate', data: {}, opts: QUEUES.evaluate.jobOptions });
     await publishChannels(redis, keys, infos);
@@ -145,6 +148,10 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   );
   for (const w of [evaluateWorker, notifyWorker, escalateWorker]) w.on('error', (error) => logger.warn('queue worker problem', { error: error.message }));
   relay.start();
+  // Commits made elsewhere (the API, another worker) wake this relay at once rather than at its poll.
+  const nudges = deps.connect();
+  nudges.on('message', () => relay.kick());
+  await nudges.subscribe(keys.outboxNudge);
   await lease.start();
 
   return {
@@ -154,6 +161,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     reschedule,
     async stop() {
       await lease.stop();
+      nudges.disconnect();
       await relay.stop();
       await Promise.allSettled([evaluateWorker.close(), notifyWorker.close(), escalateWorker.close()]);
       await Promise.allSettled([evaluateQueue.close(), notifyQueue.close(), escalateQueue.close()]);

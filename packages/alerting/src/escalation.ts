@@ -5,8 +5,8 @@ import { alertEvents, alerts, auditEvents, notifications, type Database } from '
 import { QUEUES, type EscalatePayload } from '@vigia/live';
 import type { AlertEvent, AlertStore } from './alert-store.ts';
 import { buildNotification, notificationId } from './notification-payload.ts';
-import { loadSchedules } from './oncall-schedules.ts';
-import { describePage, pagedUsers, pagesFor, possiblyPaged, type Page } from './paging.ts';
+import { loadSchedules, withStoredOncall } from './oncall-schedules.ts';
+import { describePage, pagedUsers, pagesFor, possiblyPaged, shownAddress, type Page } from './paging.ts';
 
 const jobId = (alertId: string, step: number) => `${alertId}.esc.${step}`;
 /** A delayed notification rule of one paged person (user names may hold characters job ids may not). */
@@ -24,7 +24,13 @@ export class Escalations {
   constructor(
     private readonly queue: Queue<EscalatePayload>,
     private readonly config: VigiaConfig,
+    /** Where people and schedules added from the dashboard are read (without it, monitoring.yaml's only). */
+    private readonly db?: Database,
   ) {}
+
+  private async oncallConfig(db = this.db): Promise<VigiaConfig> {
+    return db ? withStoredOncall(db, this.config) : this.config;
+  }
 
   private steps(severity: string) {
     return this.config.alerts.escalation[severity as keyof VigiaConfig['alerts']['escalation']] ?? [];
@@ -43,6 +49,7 @@ export class Escalations {
   async restore(db: Database, now = Date.now()): Promise<number> {
     const severities = Object.keys(this.config.alerts.escalation).filter((s) => this.steps(s).length);
     if (!severities.length) return 0;
+    const config = await this.oncallConfig(db);
     const open = await db
       .select({
         id: alerts.id,
@@ -65,9 +72,9 @@ export class Escalations {
         // sms"): who it paged is worked out again for the moment it was taken.
         if (!s.schedules.length && !s.users.length) continue;
         const at = new Date(taken.at).getTime();
-        const { paged } = pagedUsers(s.schedules.length ? await loadSchedules(db, this.config, at, at + 1) : {}, s, at);
+        const { paged } = pagedUsers(s.schedules.length ? await loadSchedules(db, config, at, at + 1, config.oncall) : {}, s, at);
         for (const p of paged) {
-          (this.config.oncall.users[p.user]?.rules ?? []).forEach((rule, i) => {
+          (config.oncall.users[p.user]?.rules ?? []).forEach((rule, i) => {
             if (rule.afterMs <= 0 || a.taken.some((t) => t.comment.includes(ruleMarker(step, p.user, i)))) return;
             jobs.push(this.ruleJob(a.id, step, { user: p.user, rule: i, schedule: p.schedule, afterMs: Math.max(0, at + rule.afterMs - now) }));
           });
@@ -87,9 +94,11 @@ export class Escalations {
   }
 
   async cancel(alertId: string, severity: string): Promise<void> {
-    const ids = this.steps(severity).flatMap((s, step) => [
+    const steps = this.steps(severity);
+    const config = steps.some((s) => s.schedules.length || s.users.length) ? await this.oncallConfig() : this.config;
+    const ids = steps.flatMap((s, step) => [
       jobId(alertId, step),
-      ...possiblyPaged(this.config, s).flatMap((user) => (this.config.oncall.users[user]?.rules ?? []).map((_, rule) => ruleJobId(alertId, step, user, rule))),
+      ...possiblyPaged(config, s).flatMap((user) => (config.oncall.users[user]?.rules ?? []).map((_, rule) => ruleJobId(alertId, step, user, rule))),
     ]);
     await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
   }
@@ -126,6 +135,8 @@ export async function runEscalationStep(
 ): Promise<AlertEvent[]> {
   const found = await store.get(payload.alertId);
   if (!found || found.alert.status !== 'firing') return [];
+  // People and schedules saved from the dashboard count from the next step on, without a restart.
+  config = await withStoredOncall(db, config);
   const { alert } = found;
   const step = config.alerts.escalation[alert.severity as keyof VigiaConfig['alerts']['escalation']]?.[payload.step];
   if (!step) return [];
@@ -142,7 +153,7 @@ export async function runEscalationStep(
     comment = `unacknowledged after ${Math.round((step.after + (pages[0]?.afterMs ?? 0)) / 1000)} s${marker}${pages.map(describePage).join('; ') || 'nobody (the rule is gone)'}`;
   } else {
     channels = step.channels.filter((c) => config.channels[c] && config.channels[c]!.enabled !== false);
-    const people = pagedUsers(step.schedules.length ? await loadSchedules(db, config, now, now + 1) : {}, step, now);
+    const people = pagedUsers(step.schedules.length ? await loadSchedules(db, config, now, now + 1, config.oncall) : {}, step, now);
     nobody = people.nobody;
     pages = await pagesFor(db, config, people.paged);
     marker = stepMarker(payload.step);
@@ -194,7 +205,7 @@ export async function runEscalationStep(
           action: p.problem ? 'oncall.page_skipped' : 'oncall.page',
           targetType: 'alert',
           targetId: alert.id,
-          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: p.recipient ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
+          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: shownAddress(p) ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
         })),
       );
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, isHistoryRule, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
@@ -18,6 +18,14 @@ export interface Observation {
   /** The alert's words when its rule computes them itself (an SLO's burn rates and budget). */
   summary?: string;
 }
+
+/** Observes rules whose value does not come from the live window (SLOs, forecasts, baselines), once per tick. */
+export interface RuleObserver {
+  observe(now: number): Promise<Observation[]>;
+}
+
+/** Rules an observer gives values for: the live window never sees them. */
+export const observedElsewhere = (rule: RuleSpec) => rule.slo !== undefined || isHistoryRule(rule);
 
 export interface TickResult {
   rules: number;
@@ -48,8 +56,8 @@ export class Evaluator {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
-    /** Observes the SLO rules (sloRules) on each tick; without it they are never evaluated. */
-    private readonly slos?: { observe(now: number): Promise<Observation[]> },
+    /** Observe the SLO, forecast and baseline rules on each tick; without them those are never evaluated. */
+    private readonly observers: RuleObserver[] = [],
   ) {
     this.reader = new SampleReader(redis, keys);
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
@@ -67,12 +75,12 @@ export class Evaluator {
   }
 
   private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
-    const [current, up, , since, slos] = await Promise.all([
+    const [current, up, , since, ...observed] = await Promise.all([
       this.reader.current(),
       this.collectorUp(now),
       this.redis.set(this.keys.dataSince, String(now), 'NX'),
       this.redis.get(this.keys.dataSince),
-      this.slos?.observe(now) ?? [],
+      ...this.observers.map((o) => o.observe(now)),
     ]);
     const dataSince = Number(since ?? now);
     const byMetric = new Map<string, LiveSample[]>();
@@ -84,7 +92,7 @@ export class Evaluator {
     // Windows for every (rule, series) that needs more than the newest value, in one round trip.
     const windowed: { rule: RuleSpec; sample: LiveSample; index: number }[] = [];
     const pipeline = this.redis.pipeline();
-    const matches = this.rules.map((rule) => (rule.slo ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
+    const matches = this.rules.map((rule) => (observedElsewhere(rule) ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
     this.rules.forEach((rule, r) => {
       if (rule.reduce === 'last') return;
       for (const sample of matches[r]!) {
@@ -103,9 +111,9 @@ export class Evaluator {
       windowValue.set(`${rule.name}\u0000${sample.key}`, reduce(points, rule.reduce));
     });
 
-    const out: Observation[] = [...slos];
+    const out: Observation[] = (observed as Observation[][]).flat();
     this.rules.forEach((rule, r) => {
-      if (rule.slo) return;
+      if (observedElsewhere(rule)) return;
       const seen = new Set<string>();
       const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : windowValue.get(`${rule.name}\u0000${s.key}`) ?? null);
       const series = matches[r]!;

@@ -15,3 +15,4 @@ export * from './oncall-schedules.ts';
 export * from './slo-rules.ts';
 export * from './slo-status.ts';
 export * from './slo-backtest.ts';
+export * from './history-rules.ts';

@@ -10,8 +10,8 @@ import type { Logger } from '@vigia/plugin-sdk';
  * enqueued, so a crash before enqueueing loses nothing either. Several workers may relay at once.
  */
 /**
- * The poll's read, prepared once: it runs every second on every worker and almost always finds
- * nothing, so it should cost neither the ORM's query building nor a parse and plan each time.
+ * The poll's read, prepared once: it runs on every worker and almost always finds nothing, so it
+ * should cost neither the ORM's query building nor a parse and plan each time.
  */
 function pendingStatement(db: Database) {
   return db
@@ -37,9 +37,10 @@ export class OutboxRelay {
     private readonly db: Database,
     private readonly queue: Queue<NotifyPayload>,
     private readonly logger: Logger,
-    // The engine nudges the relay after every tick that wrote notifications (see kick()); the
-    // poll only picks up rows written elsewhere (a person's acknowledgement in the API).
-    private readonly intervalMs = 1_000,
+    // The engine kicks the relay after every commit that wrote notifications, and a commit
+    // anywhere else (a person's acknowledgement in the API) nudges it through Redis pub/sub (see
+    // publishAlertEvents). The poll is the safety net for a nudge lost while Redis was away.
+    private readonly intervalMs = 15_000,
   ) {}
 
   /** Moves every pending notification to the queue; returns how many. */

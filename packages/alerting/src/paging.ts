@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { CONTACT_FOR_CHANNEL_TYPE, type OncallUser, type VigiaConfig } from '@vigia/config';
+import { CONTACT_FOR_CHANNEL_TYPE, type ContactMethod, type OncallUser, type VigiaConfig } from '@vigia/config';
 import { users, type Database } from '@vigia/db';
 import { onCallAt, type Schedule } from '@vigia/oncall';
 
@@ -19,6 +19,8 @@ export interface Page extends PagedUser {
   afterMs: number;
   /** The address the channel reaches them at (their contact for the channel's type); undefined when the channel has no per-person address. */
   recipient?: string;
+  /** The kind of contact `recipient` is. */
+  method?: ContactMethod;
   /** Why nothing can be sent (no such contact, channel off). */
   problem?: string;
 }
@@ -68,14 +70,23 @@ export async function pagesFor(db: Database, config: VigiaConfig, paged: PagedUs
         const method = CONTACT_FOR_CHANNEL_TYPE[settings.type ?? rule.channel];
         if (!method) return page;
         const address = person.contacts[method] ?? (method === 'email' ? loginEmail.get(who.user) : undefined);
-        return address ? { ...page, recipient: address } : { ...page, problem: `${who.user} has no ${method} for channel ${rule.channel}` };
+        return address ? { ...page, recipient: address, method } : { ...page, problem: `${who.user} has no ${method} for channel ${rule.channel}` };
       }),
   );
+}
+
+/**
+ * The address as shown in the alert's history and the audit log: a Pushover user key and an ntfy
+ * topic are credentials (whoever knows them can push to the person), so only their start shows.
+ */
+export function shownAddress(page: Pick<Page, 'recipient' | 'method'>): string | undefined {
+  if (!page.recipient) return undefined;
+  return page.method === 'pushover' || page.method === 'ntfy' ? `${page.recipient.slice(0, 3)}…` : page.recipient;
 }
 
 /** How a page reads in the alert's history and the audit log: "ana (on call in Primary) by sms to +351…". */
 export function describePage(page: Page): string {
   const who = page.schedule ? `${page.user} (on call in ${page.schedule})` : page.user;
   if (page.problem) return `${who}: not paged, ${page.problem}`;
-  return `${who} by ${page.channel}${page.recipient ? ` to ${page.recipient}` : ''}${page.afterMs ? ` (after ${Math.round(page.afterMs / 1000)} s)` : ''}`;
+  return `${who} by ${page.channel}${page.recipient ? ` to ${shownAddress(page)}` : ''}${page.afterMs ? ` (after ${Math.round(page.afterMs / 1000)} s)` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { formatDuration, templateErrors, type RuleSpec } from '@vigia/core';
+import { baselineCondition, formatDuration, templateErrors, type RuleSpec } from '@vigia/core';
 import { ConfigError, type AlertRuleConfig, type VigiaConfig } from '@vigia/config';
 import { sloRules } from './slo-rules.ts';
 
@@ -7,18 +7,20 @@ export const COLLECTOR_UP_METRIC = 'vigia_collector_up';
 
 /** One rule of the file (or edited in the UI, for a backtest) as the engine runs it: defaults applied. */
 export function toRuleSpec(r: AlertRuleConfig, alerts: VigiaConfig['alerts']): RuleSpec {
+  const reduce = r.reduce ?? 'last';
   return {
     name: r.name,
     metric: r.metric,
-    operator: r.operator,
-    threshold: r.threshold,
+    // Plain rules always have both (checked by the schema); forecasts and baselines compare their own value.
+    operator: r.operator ?? '>=',
+    threshold: r.threshold ?? (r.predict && typeof r.predict.value === 'number' ? r.predict.value : 0),
     forMs: r.for,
     severity: r.severity,
     labels: r.labels,
     aggregate: r.aggregate,
     ...(r.locations ? { locations: { minFailing: r.locations.min_failing, by: r.locations.by } } : {}),
-    reduce: r.reduce,
-    windowMs: r.window ?? (r.reduce === 'last' ? alerts.stale_after : 5 * 60_000),
+    reduce,
+    windowMs: r.window ?? (reduce === 'last' ? alerts.stale_after : 5 * 60_000),
     clearThreshold: r.clear_threshold,
     keepFiringForMs: r.keep_firing_for,
     cooldownMs: r.cooldown ?? alerts.default_cooldown,
@@ -26,7 +28,22 @@ export function toRuleSpec(r: AlertRuleConfig, alerts: VigiaConfig['alerts']): R
     channels: r.channels,
     noData: r.no_data,
     annotations: r.annotations,
+    ...historyPart(r),
   };
+}
+
+/** A forecast's target and horizon, or a baseline's band and the condition its direction makes. */
+function historyPart(r: AlertRuleConfig): Partial<RuleSpec> {
+  if (r.predict) {
+    const { over, within, value } = r.predict;
+    return { predict: { overMs: over, withinMs: within, target: typeof value === 'number' ? { value } : { metric: value } } };
+  }
+  if (r.baseline) {
+    const { weeks, window, factor, direction, min_spread, clear_factor } = r.baseline;
+    const baseline = { weeks, windowMs: window, factor, direction, minSpreadRatio: min_spread / 100 };
+    return { baseline, ...baselineCondition(baseline, clear_factor) };
+  }
+  return {};
 }
 
 /**
@@ -48,6 +65,12 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
     return toRuleSpec(r, alerts);
   });
   for (const [i, r] of alerts.rules.entries()) {
+    // History rules read the 1-minute rollups: what retention has deleted, they cannot see.
+    const reach = r.predict ? r.predict.over : r.baseline ? r.baseline.weeks * 7 * 86_400_000 + r.baseline.window : 0;
+    if (reach > config.retention['1m']) {
+      const key = r.predict ? 'predict.over' : 'baseline.weeks';
+      problems.push(`alerts.rules[${i}].${key} (rule "${r.name}"): reads ${formatDuration(reach)} of 1-minute history, but retention.1m keeps ${formatDuration(config.retention['1m'])}; lower it or raise retention.1m`);
+    }
     for (const channel of r.channels ?? []) {
       if (!config.channels[channel]) problems.push(`alerts.rules[${i}].channels (rule "${r.name}"): no channel named "${channel}" under channels`);
     }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { INACTIVE, labelsMatch, step, type RuleSpec, type SeriesState } from '@vigia/core';
+import { INACTIVE, isHistoryRule, labelsMatch, step, type RuleSpec, type SeriesState } from '@vigia/core';
 import type { LiveSample, RedisKeys, SampleBatch } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
 import type { AlertEvent, AlertStore, StoredState } from './alert-store.ts';
@@ -8,10 +8,12 @@ import { COLLECTOR_UP_METRIC } from './rules.ts';
 
 /**
  * Rules that one newest sample decides. The rest wait for the tick: a window or an aggregate needs
- * more than the sample that arrived (as does counting failing locations), and the collector series are made up at tick time.
+ * more than the sample that arrived (as does counting failing locations), and the collector series
+ * are made up at tick time; SLOs, forecasts and baselines read history, which is no work for every
+ * sample (their observers, once a minute).
  */
 export function evaluatesOnArrival(rule: RuleSpec): boolean {
-  return rule.reduce === 'last' && !rule.aggregate && !rule.locations && rule.metric !== COLLECTOR_UP_METRIC && !rule.slo;
+  return rule.reduce === 'last' && !rule.aggregate && !rule.locations && rule.metric !== COLLECTOR_UP_METRIC && !rule.slo && !isHistoryRule(rule);
 }
 
 /** When the state changes by itself if nothing else happens: `for` runs out, or `keep_firing_for` does. */

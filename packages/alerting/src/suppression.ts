@@ -30,6 +30,12 @@ export function activeOccurrence(schedule: WindowSchedule, now: number): { start
   return { start, end: start + schedule.durationMs };
 }
 
+/** The first occurrence starting after `after`, if the schedule has one. */
+export function nextOccurrence(schedule: WindowSchedule, after: number): { start: number; end: number } | null {
+  const start = new Cron(cronOf(schedule), { timezone: schedule.timezone, paused: true }).nextRun(new Date(after))?.getTime();
+  return start === undefined ? null : { start, end: start + schedule.durationMs };
+}
+
 export function scheduleFromConfig(w: MaintenanceWindowConfig): WindowSchedule {
   return { every: w.every, at: w.at, days: w.days, cron: w.cron, durationMs: w.duration, timezone: w.timezone };
 }

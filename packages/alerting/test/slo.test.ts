@@ -97,7 +97,7 @@ describe('SLO burn-rate alerts on stored history', () => {
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const rules = buildRules(config);
-    evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, new SloObserver(config.slos, rules, database.store.sql, quiet));
+    evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [new SloObserver(config.slos, rules, database.store.sql, quiet)]);
     history = new HistoryStore(database.store.sql);
   }, 60_000);
   afterEach(async () => {

@@ -5,5 +5,7 @@ export * from './probes.ts';
 export * from './scrape.ts';
 export * from './oncall.ts';
 export * from './slos.ts';
+export * from './history-rules.ts';
+export * from './status-page.ts';
 export * from './probe-secrets.ts';
 export * from './stored-probes.ts';

@@ -6,8 +6,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { readEnv, type Env, type EnvSettings } from './env.ts';
-import { escalationTargetProblems, toOncallConfig, type OncallConfig } from './oncall.ts';
+import { toOncallConfig, type OncallConfig } from './oncall.ts';
 import type { SloConfig } from './slos.ts';
+import type { StatusPageConfig } from './status-page.ts';
 import { resolveScrapeFiles, type ScrapeTargetConfig } from './scrape.ts';
 
 /**
@@ -63,6 +64,7 @@ export interface VigiaConfig {
   scrape: ScrapeTargetConfig[];
   oncall: OncallConfig;
   slos: SloConfig[];
+  statusPage: StatusPageConfig;
   env: EnvSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -120,8 +122,6 @@ export function parseConfigFile(file: string): ConfigFile {
   const raw = readYaml(file);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues, raw));
-  const targets = escalationTargetProblems(parsed.data.alerts.escalation, parsed.data.oncall);
-  if (targets.length) throw new ConfigError(file, targets);
   return parsed.data;
 }
 
@@ -232,6 +232,7 @@ export function loadConfig(options: LoadOptions = {}): VigiaConfig {
     scrape,
     oncall: toOncallConfig(parsed.oncall),
     slos: parsed.slos as SloConfig[],
+    statusPage: parsed.status_page,
     env,
     logLevel: (env.logLevel as VigiaConfig['logLevel']) ?? parsed.log_level ?? 'info',
   };

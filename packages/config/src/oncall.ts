@@ -24,6 +24,25 @@ export const CONTACT_FOR_CHANNEL_TYPE: Record<string, ContactMethod> = {
 
 const HOUR = 3_600_000;
 
+/**
+ * What each contact looks like to the service that uses it: a typo stops the start here rather
+ * than turning into a page that goes nowhere at 3 a.m.
+ */
+export const CONTACT_FORMATS: Record<ContactMethod, { pattern: RegExp; hint: string }> = {
+  email: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, hint: 'an email address such as ana@example.com' },
+  slack: { pattern: /^[UW][A-Z0-9]{2,}$/, hint: 'a Slack member id such as U024BE7LH (profile → ⋮ → Copy member ID)' },
+  phone: { pattern: /^\+[1-9]\d{6,14}$/, hint: 'a phone number in international form such as "+351912345678" (quoted)' },
+  telegram: { pattern: /^-?\d{1,20}$/, hint: 'a numeric Telegram chat id such as "123456789" (quoted; the person must have started a chat with the bot)' },
+  ntfy: { pattern: /^[-_A-Za-z0-9]{1,64}$/, hint: 'an ntfy topic: 1 to 64 letters, digits, - or _' },
+  pushover: { pattern: /^[A-Za-z0-9]{30}$/, hint: 'a Pushover user key: 30 letters and digits' },
+};
+
+const contact = (method: ContactMethod) =>
+  z
+    .union([z.string(), z.number()], { error: `must be ${CONTACT_FORMATS[method].hint}` })
+    .transform((v) => String(v).trim())
+    .refine((v) => CONTACT_FORMATS[method].pattern.test(v), { error: `must be ${CONTACT_FORMATS[method].hint}` });
+
 const ruleDelay = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === null || ms < 0) {
@@ -46,7 +65,7 @@ const localDate = z
 const handoff = z.string({ error: 'must be a time written HH:MM (24 h), quoted' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time written HH:MM (24 h), such as "09:00"');
 
 export const oncallUserSchema = z.strictObject({
-  ...Object.fromEntries(CONTACT_METHODS.map((m) => [m, z.string().trim().min(1, 'must not be empty').optional()])),
+  ...Object.fromEntries(CONTACT_METHODS.map((m) => [m, contact(m).optional()])),
   /** "immediately by Slack, after 5 min by SMS": each rule, once its delay has passed since the user was paged. */
   rules: z.array(z.strictObject({ after: ruleDelay, channel: z.string().min(1, 'must name a channel') }), { error: 'needs at least one rule such as { after: 0m, channel: email }' }).min(1, 'needs at least one rule such as { after: 0m, channel: email }'),
 }) as z.ZodType<{ [K in ContactMethod]?: string } & { rules: { after: number; channel: string }[] }>;
@@ -84,6 +103,10 @@ const scheduleSchema = z.strictObject({
   layers: z.array(layerSchema).min(1, 'needs at least one layer'),
   overrides: z.array(overrideSchema).default([]),
 });
+
+/** A schedule added from the dashboard or API: written as under oncall.schedules, its overrides kept apart. */
+export const storedScheduleSchema = scheduleSchema.omit({ overrides: true });
+export type ScheduleLayersFile = z.output<typeof storedScheduleSchema>;
 
 export const oncallSchema = z
   .strictObject({
@@ -131,15 +154,7 @@ export function toOncallConfig(file: OncallFile): OncallConfig {
   );
   const schedules = Object.fromEntries(
     Object.entries(file.schedules).map(([name, s]) => {
-      const layers: Layer[] = s.layers.map((l) => ({
-        rotation: l.rotation,
-        length: l.rotation === 'custom' ? { hours: parseDuration(l.length!)! / HOUR } : undefined,
-        handoff: l.handoff,
-        timeZone: l.time_zone ?? s.time_zone,
-        participants: l.participants,
-        start: l.start,
-        end: l.end,
-      }));
+      const layers = toLayers(s);
       const overrides = s.overrides.map((o) => ({ user: o.user, start: parseLocalDateTime(o.start, s.time_zone)!, end: parseLocalDateTime(o.end, s.time_zone)! }));
       return [name, { name, timeZone: s.time_zone, layers, overrides } satisfies Schedule];
     }),
@@ -147,16 +162,32 @@ export function toOncallConfig(file: OncallFile): OncallConfig {
   return { users, schedules };
 }
 
-/** Escalation steps naming a schedule or user that `oncall:` does not have. */
-export function escalationTargetProblems(escalation: Partial<Record<string, { schedules: string[]; users: string[] }[]>>, oncall: OncallFile): string[] {
+/** A schedule's layers, as written in the file, in the form the rotation maths uses. */
+export function toLayers(s: ScheduleLayersFile): Layer[] {
+  return s.layers.map((l) => ({
+    rotation: l.rotation,
+    length: l.rotation === 'custom' ? { hours: parseDuration(l.length!)! / HOUR } : undefined,
+    handoff: l.handoff,
+    timeZone: l.time_zone ?? s.time_zone,
+    participants: l.participants,
+    start: l.start,
+    end: l.end,
+  }));
+}
+
+/**
+ * Escalation steps naming a schedule or user that neither `oncall:` nor the dashboard has: checked
+ * when the worker starts, once the schedules and people stored in PostgreSQL are known.
+ */
+export function escalationTargetProblems(escalation: Partial<Record<string, { schedules: string[]; users: string[] }[]>>, oncall: { schedules: Record<string, unknown>; users: Record<string, unknown> }): string[] {
   const problems: string[] = [];
   for (const [severity, steps] of Object.entries(escalation)) {
     steps?.forEach((step, i) => {
       for (const s of step.schedules) {
-        if (!Object.hasOwn(oncall.schedules, s)) problems.push(`alerts.escalation.${severity}[${i}].schedules: no schedule named "${s}" under oncall.schedules (have: ${Object.keys(oncall.schedules).join(', ') || 'none'})`);
+        if (!Object.hasOwn(oncall.schedules, s)) problems.push(`alerts.escalation.${severity}[${i}].schedules: no schedule named "${s}" under oncall.schedules or added in the dashboard (have: ${Object.keys(oncall.schedules).join(', ') || 'none'})`);
       }
       for (const u of step.users) {
-        if (!Object.hasOwn(oncall.users, u)) problems.push(`alerts.escalation.${severity}[${i}].users: no user named "${u}" under oncall.users (have: ${Object.keys(oncall.users).join(', ') || 'none'})`);
+        if (!Object.hasOwn(oncall.users, u)) problems.push(`alerts.escalation.${severity}[${i}].users: no user named "${u}" under oncall.users or added in the dashboard (have: ${Object.keys(oncall.users).join(', ') || 'none'})`);
       }
     });
   }

@@ -4,6 +4,8 @@ import { probesSchema } from './probes.ts';
 import { scrapeSchema } from './scrape.ts';
 import { oncallSchema } from './oncall.ts';
 import { slosSchema } from './slos.ts';
+import { baselineSchema, checkRuleKind, predictSchema } from './history-rules.ts';
+import { statusPageSchema } from './status-page.ts';
 
 /** A duration written as `30s`, `5m`, `1h`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -31,8 +33,9 @@ const collectorSettings = z
 export const ruleSchema = z.strictObject({
   name: z.string().min(1),
   metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric name like cpu_usage'),
-  operator: z.enum(OPERATORS, { error: (i) => `unknown operator ${JSON.stringify(i.input)} (use one of ${OPERATORS.join(' ')})` }),
-  threshold: z.number({ error: (i) => `threshold must be a number, got ${JSON.stringify(i.input)}` }),
+  // Required unless the rule is a forecast or a baseline (checkRuleKind).
+  operator: z.enum(OPERATORS, { error: (i) => `unknown operator ${JSON.stringify(i.input)} (use one of ${OPERATORS.join(' ')})` }).optional(),
+  threshold: z.number({ error: (i) => `threshold must be a number, got ${JSON.stringify(i.input)}` }).optional(),
   for: duration.default(0),
   severity: z.enum(SEVERITIES, { error: (i) => `unknown severity ${JSON.stringify(i.input)} (use one of ${SEVERITIES.join(', ')})` }),
   labels: z.record(z.string(), z.string()).optional(),
@@ -45,7 +48,7 @@ export const ruleSchema = z.strictObject({
       by: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name, like host').default('host'),
     })
     .optional(),
-  reduce: z.enum(REDUCERS).default('last'),
+  reduce: z.enum(REDUCERS).optional(),
   window: positiveDuration.optional(),
   clear_threshold: z.number().optional(),
   keep_firing_for: duration.default(0),
@@ -56,7 +59,11 @@ export const ruleSchema = z.strictObject({
   annotations: z
     .strictObject({ summary: z.string().optional(), description: z.string().optional(), runbook_url: z.string().optional() })
     .default({}),
-});
+  /** A forecast rule: holds when a line fitted over `over` reaches `value` within `within`. */
+  predict: predictSchema.optional(),
+  /** A baseline rule: holds when the value leaves its usual band for this time of week. */
+  baseline: baselineSchema.optional(),
+}).superRefine(checkRuleKind);
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
@@ -187,6 +194,8 @@ export const fileSchema = z.strictObject({
   scrape: scrapeSchema,
   /** Service level objectives, alerted on by error-budget burn rate (slos.ts). */
   slos: slosSchema,
+  /** The public status page at /status (status-page.ts). */
+  status_page: statusPageSchema,
   log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
 });
 

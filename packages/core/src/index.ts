@@ -4,3 +4,5 @@ export * from './resolution.ts';
 export * from './prometheus-name.ts';
 export * from './alerting/index.ts';
 export * from './slo.ts';
+export * from './uptime.ts';
+export * from './status-page.ts';

@@ -4,3 +4,7 @@ export * from './client.ts';
 export * from './history-store.ts';
 export * from './rejection-counters.ts';
 export * from './window-sums.ts';
+export * from './rollup-means.ts';
+export * from './sample-arrays.ts';
+export * from './uptime-history.ts';
+export * from './status-incidents.ts';

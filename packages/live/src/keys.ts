@@ -16,6 +16,8 @@ export function redisKeys(prefix: string) {
     live: `${prefix}:live`,
     /** capped stream of alert transitions for live subscribers */
     alertEvents: `${prefix}:alert-events`,
+    /** pub/sub channel: a transition was committed, so notifications may wait in the outbox (wakes every worker's relay) */
+    outboxNudge: `${prefix}:outbox-nudge`,
     /** string with expiry: the worker that evaluates rules as their samples arrive (one at a time) */
     alertingOwner: `${prefix}:alerting-owner`,
     /** string: when this Redis started holding Vigia's live data (reset when Redis lost it) */

@@ -39,7 +39,9 @@ export interface AlertNotification {
   vigiaUrl: string;
   /**
    * For notifiers that declare `recipients`: the one recipient this copy is for (its links are
-   * signed for them, so Vigia records who acted).
+   * signed for them, so Vigia records who acted). Also set when an escalation pages one on-call
+   * person through this channel: their address for its kind (email, phone number, Slack member
+   * id, Telegram chat id, ntfy topic, Pushover user key); the copy must reach only them.
    */
   recipient?: string;
   /**

@@ -63,7 +63,8 @@ export function ntfyMessage(n: AlertNotification, config: NtfyConfig) {
   const click = safeUrl(n.links.alert);
   const actions = actionsOf(n);
   return {
-    topic: config.topic,
+    // A page of one on-call person goes to their own topic.
+    topic: n.recipient ?? config.topic,
     title: title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title,
     message: clipBytes(body(n), MESSAGE_MAX_BYTES),
     priority: priorityOf(n),

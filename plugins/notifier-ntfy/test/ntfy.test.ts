@@ -171,6 +171,17 @@ describe('ntfy notifier: failures', () => {
   });
 });
 
+describe('ntfy notifier: paging one on-call person', () => {
+  it('publishes a page to the person’s own topic, with the channel’s server and credentials', async () => {
+    await deliver({ token: 'tk_abc' }, { ...notification, reason: 'escalated', recipient: 'ana-pager-7f3k' });
+    const [req] = receiver.requests;
+    expect(req!.path).toBe('/');
+    expect(req!.headers.authorization).toBe('Bearer tk_abc');
+    expect(lastPayload().topic).toBe('ana-pager-7f3k');
+    expect(lastPayload().priority).toBe(5);
+  });
+});
+
 describe('ntfy notifier: config', () => {
   const schema = notifier.configSchema!;
   const problems = (config: Record<string, unknown>) => schema.safeParse(config).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];

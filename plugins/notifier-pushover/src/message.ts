@@ -62,13 +62,14 @@ export function pushoverMessage(n: AlertNotification, config: PushoverConfig): R
   const alert = safeUrl(n.links.alert, URL_MAX);
   return {
     token: config.token,
-    user: config.user,
+    // A page of one on-call person goes to their own user key (all their devices).
+    user: n.recipient ?? config.user,
     title: clip(title, TITLE_MAX),
     message: htmlBody(n),
     html: 1,
     priority,
     ...(alert ? { url: alert, url_title: 'Open in Vigia' } : {}),
-    ...(config.device ? { device: config.device } : {}),
+    ...(config.device && !n.recipient ? { device: config.device } : {}),
     ...(config.sound ? { sound: config.sound } : {}),
     ...(priority === 2 ? { retry: config.retry, expire: config.expire, tags: alertTag(n.alertId) } : {}),
   };

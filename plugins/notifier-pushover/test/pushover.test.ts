@@ -131,6 +131,16 @@ describe('pushover notifier: messages', () => {
   });
 });
 
+describe('pushover notifier: paging one on-call person', () => {
+  it('sends a page to the person’s own user key (all their devices), with the channel’s application token', async () => {
+    const ANA = 'gznej3rKEVAvPUxu9vvNnqpmZpokzF';
+    await deliver({ ...notification, reason: 'escalated', recipient: ANA }, { device: 'team-phone' });
+    const [body] = bodies();
+    expect(body).toMatchObject({ token: TOKEN, user: ANA });
+    expect(body!.device).toBeUndefined();
+  });
+});
+
 describe('pushover notifier: failures', () => {
   it('answers 429 with the message-limit reset as the retry delay, then delivers on the next attempt', async () => {
     const reset = Math.floor(Date.now() / 1000) + 120;

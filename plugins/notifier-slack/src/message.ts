@@ -81,9 +81,11 @@ export function slackMessage(n: AlertNotification, config: SlackConfig) {
   const title = `${severity} ${headline[n.reason]}: ${n.rule}${labels ? ` (${labels})` : ''}`;
   const measured = `value ${formatValue(n.value)}, threshold ${n.operator} ${formatValue(n.threshold)}`;
 
+  // An incoming webhook cannot reach one person privately: a page of one names them in the channel.
+  const mention = n.recipient && !config.bot_token ? `<@${n.recipient}> ` : '';
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`${emoji} ${severity} · ${n.rule}`, HEADER_MAX), emoji: true } },
-    { type: 'section', text: mrkdwn(clip(n.message ? escapeMrkdwn(n.message) : `*${escapeMrkdwn(n.summary)}*\n${escapeMrkdwn(whySent(n))}`, SECTION_MAX)) },
+    { type: 'section', text: mrkdwn(mention + clip(n.message ? escapeMrkdwn(n.message) : `*${escapeMrkdwn(n.summary)}*\n${escapeMrkdwn(whySent(n))}`, SECTION_MAX)) },
     fields(n),
   ];
   if (n.description) blocks.push({ type: 'section', text: mrkdwn(clip(`*Description*\n${escapeMrkdwn(n.description)}`, SECTION_MAX)) });
@@ -92,7 +94,7 @@ export function slackMessage(n: AlertNotification, config: SlackConfig) {
   blocks.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(`Vigia · notification ${n.notificationId}`))] });
 
   return {
-    text: clip(`${emoji} ${escapeMrkdwn(title)}: ${escapeMrkdwn(whySent(n))} (${escapeMrkdwn(measured)})`, FALLBACK_MAX),
+    text: mention + clip(`${emoji} ${escapeMrkdwn(title)}: ${escapeMrkdwn(whySent(n))} (${escapeMrkdwn(measured)})`, FALLBACK_MAX),
     blocks,
     username: config.username,
     ...(config.channel ? { channel: config.channel } : {}),

@@ -30,7 +30,8 @@ async function call(config: SlackConfig, method: string, payload: Record<string,
 /**
  * With a bot token: the first message about an alert is posted (chat.postMessage) and its
  * channel and timestamp become the receipt; every later one edits it in place (chat.update),
- * so the channel shows each alert once, in its current state.
+ * so the channel shows each alert once, in its current state. A page of one on-call person names
+ * their Slack member id as recipient: chat.postMessage to a member id lands in their DM with the app.
  */
 export async function sendWithBot(n: AlertNotification, config: SlackConfig, signal: AbortSignal): Promise<{ externalId: string; detail: string }> {
   const { text, blocks } = slackMessage(n, config);
@@ -40,7 +41,7 @@ export async function sendWithBot(n: AlertNotification, config: SlackConfig, sig
     if (updated.ok === true) return { externalId: `${channel}|${ts}`, detail: 'updated in place' };
     // The message was deleted in Slack: post a new one.
   }
-  const posted = await call(config, 'chat.postMessage', { channel: config.channel, text, blocks, username: config.username, icon_emoji: config.icon_emoji }, signal);
+  const posted = await call(config, 'chat.postMessage', { channel: n.recipient ?? config.channel, text, blocks, username: config.username, icon_emoji: config.icon_emoji }, signal);
   if (posted.ok !== true) throw new PermanentError(`Slack chat.postMessage: ${String(posted.error)}`);
   return { externalId: `${String(posted.channel)}|${String(posted.ts)}`, detail: 'posted' };
 }

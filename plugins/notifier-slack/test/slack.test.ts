@@ -210,6 +210,33 @@ describe('slack notifier: interactive buttons', () => {
   });
 });
 
+describe('slack notifier: paging one on-call person', () => {
+  it('names the person (their member id) at the head of a webhook message', async () => {
+    await deliver({ webhook_url: webhookUrl }, { ...notification, reason: 'escalated', recipient: 'U024BE7LH' });
+    const payload = lastPayload();
+    expect(payload.text.startsWith('<@U024BE7LH> ')).toBe(true);
+    expect(payload.blocks[1]!.text!.text.startsWith('<@U024BE7LH> ')).toBe(true);
+  });
+
+  it('with a bot token, posts the page to the person’s member id (their DM with the app), unmentioned', async () => {
+    const api = await startHttpReceiver();
+    api.setResponder((req) => {
+      const body = JSON.parse(req.body) as { channel: string };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true, channel: body.channel === 'U024BE7LH' ? 'D0DM' : body.channel, ts: '1700000000.000200' }) };
+    });
+    try {
+      const receipt = await deliver({ bot_token: 'xoxb-test', channel: '#alerts', api_url: api.url }, { ...notification, reason: 'escalated', recipient: 'U024BE7LH' });
+      expect(receipt).toEqual({ externalId: 'D0DM|1700000000.000200', detail: 'posted' });
+      const body = JSON.parse(api.requests[0]!.body) as SlackPayload;
+      expect(api.requests[0]!.path).toBe('/chat.postMessage');
+      expect(body.channel).toBe('U024BE7LH');
+      expect(body.text).not.toContain('<@');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('slack notifier: a bot token edits the alert’s message in place', () => {
   it('posts the first message and updates it on every later one, with the bearer token', async () => {
     const api = await startHttpReceiver();

@@ -1,7 +1,7 @@
 import { defineNotifier } from '@vigia/plugin-sdk';
 import { ButtonRefused, callBotApi } from './bot-api.ts';
 import { configSchema, type TelegramConfig } from './config.ts';
-import { sendMessageBody } from './message.ts';
+import { chatOf, sendMessageBody } from './message.ts';
 
 /** Posts each notification to a Telegram chat through a bot (Bot API sendMessage). */
 export default function telegramNotifier() {
@@ -26,7 +26,7 @@ export default function telegramNotifier() {
         detail = `sent without buttons (${error.message})`;
       }
       const messageId = answer.result?.message_id;
-      return { externalId: messageId === undefined ? undefined : `${answer.result?.chat?.id ?? config.chat_id}:${messageId}`, detail };
+      return { externalId: messageId === undefined ? undefined : `${answer.result?.chat?.id ?? chatOf(notification, config)}:${messageId}`, detail };
     },
   });
 }

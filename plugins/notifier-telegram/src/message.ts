@@ -62,6 +62,15 @@ export function messageText(n: AlertNotification, withLinks: boolean): string {
 }
 
 /**
+ * Where the copy goes: a page of one on-call person names their chat id (their private chat with
+ * the bot) as its recipient; otherwise the channel's chat.
+ */
+export function chatOf(n: AlertNotification, config: TelegramConfig): number | string {
+  if (!n.recipient) return config.chat_id;
+  return /^-?\d+$/.test(n.recipient) ? Number(n.recipient) : n.recipient;
+}
+
+/**
  * The sendMessage body. Resolved, acknowledged and info messages arrive silently: they need no
  * one woken up. A later message about an alert replies to the first, so the chat threads them.
  */
@@ -69,12 +78,12 @@ export function sendMessageBody(n: AlertNotification, config: TelegramConfig, op
   const keyboard = options.keyboard ? buttons(n) : [];
   const quiet = n.reason !== 'test' && (n.status !== 'firing' || n.severity === 'info');
   return {
-    chat_id: config.chat_id,
+    chat_id: chatOf(n, config),
     text: messageText(n, !options.keyboard),
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
     disable_notification: quiet,
-    ...(config.message_thread_id ? { message_thread_id: config.message_thread_id } : {}),
+    ...(config.message_thread_id && !n.recipient ? { message_thread_id: config.message_thread_id } : {}),
     ...(options.replyTo ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
     ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
   };

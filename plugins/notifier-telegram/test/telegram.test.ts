@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
 import { startHttpReceiver } from '@vigia/testing';
 import telegramNotifier from '../src/index.ts';
-import { CHAT_ID, TOKEN, telegramLike, telegramRefusal } from './telegram-like.ts';
+import { CHAT_ID, PERSON_CHAT_ID, TOKEN, telegramLike, telegramRefusal } from './telegram-like.ts';
 
 const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-tg-1',
@@ -118,6 +118,16 @@ describe('telegram notifier: the message', () => {
     expect(refused!.reply_markup).toBeDefined();
     expect(retried!.reply_markup).toBeUndefined();
     expect(retried!.text).toContain('<a href="http://localhost:3000/act/x">Acknowledge</a>');
+  });
+});
+
+describe('telegram notifier: paging one on-call person', () => {
+  it('sends a page to the person’s own chat id (their private chat with the bot), not the group or its topic', async () => {
+    const receipt = await deliver({ ...notification, reason: 'escalated', recipient: String(PERSON_CHAT_ID) }, { message_thread_id: 7 });
+    expect(receipt?.externalId).toMatch(new RegExp(`^${PERSON_CHAT_ID}:\\d+$`));
+    const [message] = sent() as (SentMessage & { message_thread_id?: number })[];
+    expect(message!.chat_id).toBe(PERSON_CHAT_ID);
+    expect(message!.message_thread_id).toBeUndefined();
   });
 });
 

@@ -17,11 +17,11 @@ export function oncallCalendarRoutes(app: FastifyInstance, deps: ApiDeps): void 
     const principal = await deps.auth.fromBearer(req.query.token ?? bearerToken(req.headers.authorization));
     if (!principal) return reply.code(401).send({ error: 'send an API token as ?token= (or a bearer header); it is unknown, revoked or missing' });
     const name = /^(.+)\.ics$/.exec(req.params.file)?.[1];
-    if (!name || !Object.hasOwn(deps.config.oncall.schedules, name)) return reply.code(404).send({ error: `no schedule named "${name ?? req.params.file}" (ask for /api/oncall/<schedule>.ics)` });
     // Whole UTC days, so a shift cut at the range's start keeps the same UID all day.
     const from = Math.floor(Date.now() / DAY) * DAY - 7 * DAY;
     const to = from + 68 * DAY;
-    const schedule = (await loadSchedules(deps.store.db, deps.config, from, to))[name]!;
+    const schedule = name ? (await loadSchedules(deps.store.db, deps.config, from, to))[name] : undefined;
+    if (!schedule) return reply.code(404).send({ error: `no schedule named "${name ?? req.params.file}" (ask for /api/oncall/<schedule>.ics)` });
     const shifts = shiftsBetween(schedule, from, to);
     const text = calendar(
       `${schedule.name} on call`,

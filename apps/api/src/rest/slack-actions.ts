@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { silences } from '@vigia/db';
@@ -6,9 +5,10 @@ import { ActionError, actOnAlert, type ActionKind } from '@vigia/alerting';
 import { audit } from '../audit.ts';
 import { actionDeps } from '../alert-actions.ts';
 import type { ApiDeps } from '../deps.ts';
+import { slackRefusal } from './slack-signature.ts';
 
-/** Slack refuses requests older than five minutes; so does Vigia (replay protection). */
-const MAX_AGE_S = 5 * 60;
+export { slackSignature } from './slack-signature.ts';
+
 const SILENCE_MS = 3_600_000;
 
 const payloadSchema = z.object({
@@ -16,17 +16,6 @@ const payloadSchema = z.object({
   user: z.object({ id: z.string(), username: z.string().optional(), name: z.string().optional() }),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
-
-/** Slack's v0 request signature: HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret. */
-export function slackSignature(secret: string, timestamp: string, rawBody: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
-}
-
-function sameSignature(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 const KIND: Record<string, ActionKind | 'silence'> = { vigia_acknowledge: 'acknowledge', vigia_resolve: 'resolve', vigia_silence_1h: 'silence' };
 
@@ -43,15 +32,9 @@ export function slackActionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     scope.post('/api/integrations/slack/actions', async (req, reply) => {
       const secret = deps.config.env.slack.signingSecret;
       if (!secret) return reply.code(404).send({ error: 'Slack actions are off: set SLACK_SIGNING_SECRET' });
-      const timestamp = String(req.headers['x-slack-request-timestamp'] ?? '');
-      const signature = String(req.headers['x-slack-signature'] ?? '');
       const raw = typeof req.body === 'string' ? req.body : '';
-      const age = Math.abs(Date.now() / 1000 - Number(timestamp));
-      if (!/^\d+$/.test(timestamp) || !(age <= MAX_AGE_S) || !sameSignature(signature, slackSignature(secret, timestamp, raw))) {
-        return reply.code(401).send({ error: 'invalid or expired Slack signature' });
-      }
-      const fresh = await deps.redis.set(`${deps.keys.prefix}:slack-seen:${signature}`, '1', 'EX', MAX_AGE_S * 2, 'NX');
-      if (!fresh) return reply.code(401).send({ error: 'this request was already received (replay)' });
+      const refusal = await slackRefusal(deps, secret, req, raw);
+      if (refusal) return reply.code(401).send({ error: refusal });
 
       let payload: z.infer<typeof payloadSchema>;
       try {

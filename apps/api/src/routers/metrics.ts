@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { planRange } from '@vigia/core';
 import type { LiveSample } from '@vigia/live';
+import { withLiveTail } from '../history-tail.ts';
 import { followStream } from '../stream-subscription.ts';
 import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
 import { MAX_PUSH_SAMPLES, ingestSamples } from '../ingest.ts';
@@ -62,10 +63,14 @@ export const metricsRouter = router({
     const to = input.to ?? now;
     const from = input.from ?? to - 3_600_000;
     const plan = planRange(from, to, input.maxPoints, now, ctx.deps.config.retention);
-    const series = await ctx.deps.history.range(input.name, input.labels, from, to, plan);
-    if (series.length === 0 && (await ctx.deps.reader.current({ name: input.name })).length === 0) {
+    const [stored, current] = await Promise.all([
+      ctx.deps.history.range(input.name, input.labels, from, to, plan),
+      ctx.deps.reader.current({ name: input.name, labels: input.labels }),
+    ]);
+    if (stored.length === 0 && current.length === 0) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `no metric named ${input.name}` });
     }
+    const series = await withLiveTail(ctx.deps.reader, stored, current, { from, to, plan });
     return { name: input.name, from, to, resolution: plan.resolution, bucketMs: plan.bucketMs, series };
   }),
 

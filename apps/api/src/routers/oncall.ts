@@ -1,11 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
-import { loadSchedules } from '@vigia/alerting';
+import { loadOncall, loadSchedules } from '@vigia/alerting';
 import { oncallOverrides } from '@vigia/db';
 import { shiftsBetween } from '@vigia/oncall';
 import { audit } from '../audit.ts';
 import { NEXT_HORIZON_MS, scheduleSummaries } from '../oncall-view.ts';
+import { oncallEditProcedures } from './oncall-edit.ts';
 import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
 
 /** A range of shifts is computed on each call: bounded so one request cannot ask for centuries. */
@@ -13,20 +14,27 @@ const MAX_RANGE_MS = 92 * 86_400_000;
 const MAX_OVERRIDE_MS = 92 * 86_400_000;
 
 export const oncallRouter = router({
+  ...oncallEditProcedures,
+
   /** Every schedule with who is on call now and who is next (overrides from the API included). */
   schedules: protectedProcedure.query(async ({ ctx }) => {
     const at = Date.now();
-    // users: who an override may name (everyone under oncall.users).
-    return { at, users: Object.keys(ctx.deps.config.oncall.users), schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS), at) };
+    const oncall = await loadOncall(ctx.deps.store.db, ctx.deps.config);
+    // users: who an override may name (everyone under oncall.users or added in the dashboard).
+    return {
+      at,
+      users: Object.keys(oncall.users).sort(),
+      schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS, oncall), at).map((s) => ({ ...s, source: oncall.stored.schedules.has(s.name) ? ('dashboard' as const) : ('file' as const) })),
+    };
   }),
 
   /** The shifts of one schedule in [from, to) (epoch ms): who is actually on call, overrides applied. */
   shifts: protectedProcedure
     .input(z.object({ schedule: z.string(), from: z.number().int(), to: z.number().int() }).refine((i) => i.to > i.from, { message: 'to must be after from', path: ['to'] }))
     .query(async ({ ctx, input }) => {
-      if (!Object.hasOwn(ctx.deps.config.oncall.schedules, input.schedule)) throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules` });
       if (input.to - input.from > MAX_RANGE_MS) throw new TRPCError({ code: 'BAD_REQUEST', message: 'ask for at most 92 days of shifts at a time' });
-      const schedule = (await loadSchedules(ctx.deps.store.db, ctx.deps.config, input.from, input.to))[input.schedule]!;
+      const schedule = (await loadSchedules(ctx.deps.store.db, ctx.deps.config, input.from, input.to))[input.schedule];
+      if (!schedule) throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules or added in the dashboard` });
       return { schedule: schedule.name, timeZone: schedule.timeZone, shifts: shiftsBetween(schedule, input.from, input.to) };
     }),
 
@@ -50,10 +58,10 @@ export const oncallRouter = router({
         .refine((i) => i.endsAt - i.startsAt <= MAX_OVERRIDE_MS, { message: 'an override lasts at most 92 days; change the rotation in monitoring.yaml for longer', path: ['endsAt'] }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { config } = ctx.deps;
-      if (!Object.hasOwn(config.oncall.schedules, input.schedule)) throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules` });
-      if (!Object.hasOwn(config.oncall.users, input.user)) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `no user named "${input.user}" under oncall.users (have: ${Object.keys(config.oncall.users).join(', ') || 'none'})` });
+      const oncall = await loadOncall(ctx.deps.store.db, ctx.deps.config);
+      if (!Object.hasOwn(oncall.schedules, input.schedule)) throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules or added in the dashboard` });
+      if (!Object.hasOwn(oncall.users, input.user)) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `no user named "${input.user}" under oncall.users or added in the dashboard (have: ${Object.keys(oncall.users).sort().join(', ') || 'none'})` });
       }
       if (input.endsAt <= Date.now()) throw new TRPCError({ code: 'BAD_REQUEST', message: 'that override would already be over' });
       const [row] = await ctx.deps.store.db

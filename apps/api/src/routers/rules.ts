@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { backtest, labelsMatch, planRange, type SeriesStatus } from '@vigia/core';
-import { channelsFor, toRuleSpec } from '@vigia/alerting';
+import { backtest, isHistoryRule, labelsMatch, planRange, type SeriesStatus } from '@vigia/core';
+import { backtestFromHistory, channelsFor, toRuleSpec } from '@vigia/alerting';
 import { ruleSchema } from '@vigia/config';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -39,6 +39,24 @@ export const rulesRouter = router({
     const { config, history, rules } = ctx.deps;
     const rule = typeof input.rule === 'string' ? rules.find((r) => r.name === input.rule) : toRuleSpec(input.rule, config.alerts);
     if (!rule) throw new TRPCError({ code: 'NOT_FOUND', message: `no rule named ${input.rule as string}` });
+    const channels = channelsFor(rule, config);
+    if (isHistoryRule(rule)) {
+      // Forecasts and baselines read the 1-minute rollups, live and here alike.
+      const started = performance.now();
+      const result = await backtestFromHistory(ctx.deps.store.sql, rule, { from: input.from, to: input.to, stepMs: config.alerts.evaluation_interval });
+      return {
+        rule: rule.name,
+        resolution: '1m' as const,
+        series: result.series,
+        points: result.points,
+        episodes: result.episodes,
+        notifications: result.notifications,
+        channels,
+        deliveries: result.notifications * channels.length,
+        evaluations: result.steps,
+        replayMs: Math.round(performance.now() - started),
+      };
+    }
     const now = Date.now();
     // The finest history that covers the range: raw samples, else 1-minute rollups, else hourly.
     const plan = planRange(input.from, input.to, Math.min(100_000, Math.ceil((input.to - input.from) / 1_000)), now, config.retention);
@@ -50,7 +68,6 @@ export const rulesRouter = router({
       series.map((s) => ({ labels: s.labels, points: s.points.map((p) => ({ t: p.t, v: p.v })) })),
       { from: input.from, to: input.to, stepMs: config.alerts.evaluation_interval },
     );
-    const channels = channelsFor(rule, config);
     return {
       rule: rule.name,
       resolution: plan.resolution,

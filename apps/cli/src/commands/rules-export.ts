@@ -34,6 +34,7 @@ export async function run({ values }: CommandArgs, io: Io): Promise<number> {
   } catch (error) {
     throw new CommandError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  io.err(`wrote ${rules.length} rules from ${config.file} to ${out}\n`);
+  const baselines = rules.filter((r) => r.baseline).length;
+  io.err(`wrote ${rules.length - baselines} rules from ${config.file} to ${out}${baselines ? ` (${baselines} baseline rule${baselines === 1 ? '' : 's'} left out: no PromQL equivalent)` : ''}\n`);
   return EXIT.ok;
 }

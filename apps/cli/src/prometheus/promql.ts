@@ -44,7 +44,17 @@ export function ruleExpression(rule: RuleSpec): RuleExpression {
   const selector = seriesKey(exported.name, rule.labels);
   const range = `${selector}[${formatDuration(rule.windowMs)}]`;
   let value: string;
-  if (rule.reduce === 'last') value = selector;
+  let target = formatNumber(threshold);
+  if (rule.predict) {
+    const { overMs, withinMs } = rule.predict;
+    value = `predict_linear(${selector}[${formatDuration(overMs)}], ${formatNumber(withinMs / 1000)})`;
+    notes.push(`Forecast: Vigia fits the line to the per-minute means of the last ${formatDuration(overMs)} (from ${formatDuration(overMs / 4)} of history on); predict_linear fits the raw samples Prometheus scraped.`);
+    if ('metric' in rule.predict.target) {
+      const other = prometheusName(rule.predict.target.metric).name;
+      target = `scalar(max(${other}))`;
+      notes.push(`Compared with the largest ${other} series; Vigia takes the ${rule.predict.target.metric} series whose labels this series carries.`);
+    }
+  } else if (rule.reduce === 'last') value = selector;
   else if (rule.reduce === 'rate') value = `rate(${range})`;
   else if (QUANTILE[rule.reduce]) {
     value = `quantile_over_time(${QUANTILE[rule.reduce]}, ${range})`;
@@ -61,7 +71,7 @@ export function ruleExpression(rule: RuleSpec): RuleExpression {
     value = `${rule.aggregate}${by.length ? ` by (${by.join(', ')}) ` : ''}(${value})`;
   }
 
-  let expr = `${value} ${rule.operator} ${formatNumber(threshold)}`;
+  let expr = `${value} ${rule.operator} ${target}`;
   // N of M locations: the series meeting the condition, counted per group without the location label.
   if (rule.locations) expr = `count without (${rule.locations.by}) (${expr}) >= ${rule.locations.minFailing}`;
   if (rule.noData === 'alerting') {

@@ -54,7 +54,10 @@ export function toPrometheusRule(rule: RuleSpec, options: RuleFileOptions): { ru
 
 /** The whole rule file, one group, each rule with its notes as a comment above it. */
 export function prometheusRuleFile(rules: RuleSpec[], options: RuleFileOptions): string {
-  const converted = rules.map((rule) => toPrometheusRule(rule, options));
+  // A baseline compares with the median and MAD of the same time in past weeks: PromQL has no
+  // median across offsets, so these stay in Vigia and the file says so.
+  const baselines = rules.filter((r) => r.baseline);
+  const converted = rules.filter((r) => !r.baseline).map((rule) => toPrometheusRule(rule, options));
   const doc = new Document({ groups: [{ name: 'vigia', rules: converted.map((c) => c.rule) }] });
   doc.commentBefore = [
     ` Vigia's alert rules in PromQL, for Prometheus' rule_files.`,
@@ -62,6 +65,7 @@ export function prometheusRuleFile(rules: RuleSpec[], options: RuleFileOptions):
     `   npx vigia rules export --format prometheus --out <this file>`,
     ` Do not edit: change the rules in ${options.source} and export again.`,
     ` Metric names are those of Vigia's /metrics (…_ms is exported as …_seconds, thresholds converted).`,
+    ...baselines.map((r) => ` Not exported: "${r.name}" is a baseline rule (median and MAD of the same time of week over ${r.baseline!.weeks} weeks); PromQL has no equivalent, Vigia alone evaluates it.`),
   ].join('\n');
   converted.forEach((c, i) => {
     if (!c.notes.length) return;

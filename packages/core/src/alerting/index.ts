@@ -4,4 +4,7 @@ export * from './rule.ts';
 export * from './alert-machine.ts';
 export * from './template.ts';
 export * from './backtest.ts';
+export * from './forecast.ts';
+export * from './baseline.ts';
+export * from './history-rules.ts';
 export * from './locations.ts';

@@ -3,4 +3,5 @@ export * from './auth.ts';
 export * from './alerts.ts';
 export * from './counters.ts';
 export * from './oncall.ts';
+export * from './status-page.ts';
 export * from './probes.ts';

@@ -1,4 +1,4 @@
-import { index, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -20,3 +20,39 @@ export const oncallOverrides = pgTable(
   },
   (t) => [index('oncall_overrides_schedule_idx').on(t.schedule, t.endsAt)],
 );
+
+/**
+ * A person escalation steps can page, added from the dashboard or API (monitoring.yaml's
+ * `oncall.users` are read-only there): contact methods as `oncall.users.<name>` writes them
+ * (email, slack, phone, telegram, ntfy, pushover) and notification rules ({ afterMs, channel }).
+ */
+export const oncallUsers = pgTable('oncall_users', {
+  name: text('name').primaryKey(),
+  contacts: jsonb('contacts').$type<Record<string, string>>().notNull(),
+  rules: jsonb('rules').$type<{ afterMs: number; channel: string }[]>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * A schedule added from the dashboard or API: its layers as `oncall.schedules.<name>.layers` writes
+ * them (validated by @vigia/config before they are stored). Its overrides are rows of oncall_overrides.
+ */
+export const oncallSchedules = pgTable('oncall_schedules', {
+  name: text('name').primaryKey(),
+  timeZone: text('time_zone').notNull(),
+  layers: jsonb('layers').$type<StoredLayer[]>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** A layer as monitoring.yaml writes it. */
+export interface StoredLayer {
+  rotation: 'daily' | 'weekly' | 'custom';
+  length?: string | number;
+  handoff: string;
+  time_zone?: string;
+  participants: string[];
+  start: string;
+  end?: string;
+}

@@ -50,4 +50,7 @@ export type AuditRow = Wire<Out['audit']['list'][number]>;
 export type ChannelPreview = Wire<Out['channels']['preview']>;
 export type Slo = Wire<Out['slos']['list'][number]>;
 export type SloBurnDown = Out['slos']['burnDown'];
+export type ProbeUptime = Out['uptime']['list'][number];
+export type StatusIncident = Wire<Out['statusPage']['incidents'][number]>;
+export type StatusPageSettings = Out['statusPage']['config'];
 export type ProbeRow = Wire<Out['probes']['list'][number]>;

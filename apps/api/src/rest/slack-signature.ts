@@ -1,0 +1,30 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { ApiDeps } from '../deps.ts';
+
+/** Slack refuses requests older than five minutes; so does Vigia (replay protection). */
+const MAX_AGE_S = 5 * 60;
+
+/** Slack's v0 request signature: HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret. */
+export function slackSignature(secret: string, timestamp: string, rawBody: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
+}
+
+function sameSignature(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Why a request that claims to come from Slack is refused (forged, stale or replayed), or null
+ * when it is genuine and new. The raw body is what was signed.
+ */
+export async function slackRefusal(deps: ApiDeps, secret: string, req: FastifyRequest, raw: string): Promise<string | null> {
+  const timestamp = String(req.headers['x-slack-request-timestamp'] ?? '');
+  const signature = String(req.headers['x-slack-signature'] ?? '');
+  const age = Math.abs(Date.now() / 1000 - Number(timestamp));
+  if (!/^\d+$/.test(timestamp) || !(age <= MAX_AGE_S) || !sameSignature(signature, slackSignature(secret, timestamp, raw))) return 'invalid or expired Slack signature';
+  const fresh = await deps.redis.set(`${deps.keys.prefix}:slack-seen:${signature}`, '1', 'EX', MAX_AGE_S * 2, 'NX');
+  return fresh ? null : 'this request was already received (replay)';
+}

@@ -1,0 +1,94 @@
+import type { Aggregate } from './ast.ts';
+import { labelsKey, projectLabels } from './labels.ts';
+import { quantile } from './range-functions.ts';
+import { emptySeries, type StepSeries } from './step-values.ts';
+
+interface Group {
+  labels: ReturnType<typeof projectLabels>;
+  members: StepSeries[];
+}
+
+function groupSeries(input: StepSeries[], node: Aggregate): Group[] {
+  const groups = new Map<string, Group>();
+  for (const s of input) {
+    const labels = projectLabels(s.labels, node.grouping, !node.without);
+    const key = labelsKey(labels);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { labels, members: [] }));
+    group.members.push(s);
+  }
+  return [...groups.values()];
+}
+
+/** sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile by/without, per step. */
+export function aggregate(node: Aggregate, input: StepSeries[], count: number, param?: Float64Array): StepSeries[] {
+  const out: StepSeries[] = [];
+  for (const group of groupSeries(input, node)) {
+    if (node.op === 'topk' || node.op === 'bottomk') {
+      out.push(...selectK(group.members, count, param!, node.op === 'topk'));
+      continue;
+    }
+    const result = emptySeries(group.labels, count);
+    for (let i = 0; i < count; i++) {
+      const present: number[] = [];
+      for (const m of group.members) if (m.has[i]) present.push(m.values[i]!);
+      if (present.length === 0) continue;
+      result.has[i] = 1;
+      result.values[i] = combine(node.op, present, param?.[i] ?? NaN);
+    }
+    if (result.has.includes(1)) out.push(result);
+  }
+  return out;
+}
+
+function combine(op: Aggregate['op'], values: number[], param: number): number {
+  switch (op) {
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'avg':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case 'count':
+      return values.length;
+    case 'group':
+      return 1;
+    // As Prometheus: a NaN gives way to any number.
+    case 'min':
+      return values.reduce((a, b) => (b < a || Number.isNaN(a) ? b : a));
+    case 'max':
+      return values.reduce((a, b) => (b > a || Number.isNaN(a) ? b : a));
+    case 'stdvar':
+    case 'stddev': {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+      return op === 'stddev' ? Math.sqrt(variance) : variance;
+    }
+    case 'quantile':
+      return quantile(param, values);
+    default:
+      throw new Error(`unhandled aggregation ${op}`);
+  }
+}
+
+/** topk/bottomk keep the chosen series themselves, labels and all, at the steps they are chosen. */
+function selectK(members: StepSeries[], count: number, k: Float64Array, top: boolean): StepSeries[] {
+  const picked = members.map((m) => emptySeries(m.labels, count));
+  for (let i = 0; i < count; i++) {
+    const want = Math.floor(k[i]!);
+    if (!(want >= 1)) continue;
+    const present: number[] = [];
+    for (let j = 0; j < members.length; j++) if (members[j]!.has[i]) present.push(j);
+    // NaN sorts last whichever way, as in Prometheus.
+    present.sort((a, b) => {
+      const x = members[a]!.values[i]!;
+      const y = members[b]!.values[i]!;
+      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+      if (Number.isNaN(y)) return -1;
+      return top ? y - x : x - y;
+    });
+    for (const j of present.slice(0, want)) {
+      picked[j]!.has[i] = 1;
+      picked[j]!.values[i] = members[j]!.values[i]!;
+    }
+  }
+  return picked.filter((s) => s.has.includes(1));
+}

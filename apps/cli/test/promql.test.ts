@@ -21,6 +21,10 @@ describe('ruleExpression', () => {
     expect(ruleExpression(ruleSpec({ metric: 'm', reduce, windowMs: 300_000 })).expr).toBe(`${value} > 90`);
   });
 
+  it('counts failing locations per probe for a locations: rule', () => {
+    expect(ruleExpression(ruleSpec({ metric: 'probe_success', operator: '==', threshold: 0, locations: { minFailing: 2, by: 'host' } })).expr).toBe('count without (host) (probe_success == 0) >= 2');
+  });
+
   it('aggregates after reducing, keeping the matched labels as the engine does', () => {
     expect(ruleExpression(ruleSpec({ metric: 'db_connections', aggregate: 'sum', threshold: 80 })).expr).toBe('sum(db_connections) > 80');
     expect(ruleExpression(ruleSpec({ metric: 'disk_usage', labels: { mount: '/' }, aggregate: 'max', reduce: 'avg', windowMs: 600_000 })).expr).toBe(

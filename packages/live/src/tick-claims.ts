@@ -15,14 +15,38 @@ export const RETENTION_EVERY_MS = 10 * 60_000;
  * tick that nobody ran: a late collection is worth less than the next one.
  */
 export class TickClaims {
+  private batch: { key: string; holdMs: number; resolve: (mine: boolean) => void; reject: (error: unknown) => void }[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly owner: string,
   ) {}
 
-  /** True when this worker is the one to run the tick. Held long enough that a worker whose clock is behind by up to `holdMs` still finds it taken. */
-  async claim(task: string, tick: number, holdMs: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.tickClaim(task, tick), this.owner, 'PX', holdMs, 'NX')) === 'OK';
+  /**
+   * True when this worker is the one to run the tick. Held long enough that a worker whose clock is behind by up to `holdMs` still finds it taken.
+   * Claims asked for in one turn of the event loop go in one pipeline: the timers of one tick (200
+   * probes at 10 s) all fire in the same turn, and one write is far cheaper than 200 on a busy machine.
+   */
+  claim(task: string, tick: number, holdMs: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.batch.push({ key: this.keys.tickClaim(task, tick), holdMs, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    const pipeline = this.redis.pipeline();
+    for (const c of batch) pipeline.set(c.key, this.owner, 'PX', c.holdMs, 'NX');
+    pipeline.exec().then(
+      (answers) =>
+        batch.forEach((c, i) => {
+          const [error, answer] = answers?.[i] ?? [new Error('Redis gave no answer to the claim')];
+          if (error) c.reject(error);
+          else c.resolve(answer === 'OK');
+        }),
+      (error) => batch.forEach((c) => c.reject(error)),
+    );
   }
 }

@@ -72,6 +72,8 @@ export function ruleExpression(rule: RuleSpec): RuleExpression {
   }
 
   let expr = `${value} ${rule.operator} ${target}`;
+  // N of M locations: the series meeting the condition, counted per group without the location label.
+  if (rule.locations) expr = `count without (${rule.locations.by}) (${expr}) >= ${rule.locations.minFailing}`;
   if (rule.noData === 'alerting') {
     expr = `${expr} or ${rule.reduce === 'last' ? `absent(${selector})` : `absent_over_time(${range})`}`;
   } else if (rule.noData === 'keep') {

@@ -1,6 +1,6 @@
 import type { JobCounters, TickClaims } from '@vigia/live';
 import { COLLECT_JOBS } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 import { GridTimer } from './grid-timer.ts';
 import type { CollectorRunner } from './collector-runner.ts';
 

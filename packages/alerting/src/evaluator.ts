@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, SEVERITY_RANK, aggregate, hold, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, SEVERITY_RANK, aggregate, hold, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step, type Logger } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
 import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';

@@ -8,7 +8,7 @@ import type { Store } from '@vigia/db';
 import { LiveFeed, QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
-import type { PluginSet } from './plugin-loader.ts';
+import type { PluginSet } from '@vigia/plugin-loader';
 
 export interface RunningAlerting {
   evaluator: Evaluator;

@@ -8,7 +8,7 @@ import { CollectorRunner } from './collector-runner.ts';
 import { startCollectTicks } from './collect-ticks.ts';
 import { GridTimer } from './grid-timer.ts';
 import { removeLegacySchedulers } from './legacy-schedulers.ts';
-import { loadPlugins, type PluginSet } from './plugin-loader.ts';
+import { loadPlugins, type PluginSet } from '@vigia/plugin-loader';
 import { Persister } from './persister.ts';
 import { startAlerting, type RunningAlerting } from './alerting.ts';
 import { runRetention } from './jobs/retention.job.ts';

@@ -3,7 +3,7 @@ import { ConfigError, formatIssues, loadConfig, type VigiaConfig } from '@vigia/
 import { buildChannels, buildRules } from '@vigia/alerting';
 import { formatDuration } from '@vigia/core';
 import type { Notifier } from '@vigia/plugin-sdk';
-import { loadPlugins } from '@vigia/worker';
+import { loadPlugins } from '@vigia/plugin-loader';
 import type { CommandArgs } from '../commands.ts';
 import { EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';

@@ -5,18 +5,11 @@ import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
+import type { Observation } from './observation.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
 import { loadSuppressions, type Suppressions } from './suppression.ts';
 
-export interface Observation {
-  rule: RuleSpec;
-  seriesKey: string;
-  labels: Record<string, string>;
-  value: number | null;
-  unit?: string;
-  /** The alert's words when its rule computes them itself (an SLO's burn rates and budget). */
-  summary?: string;
-}
+export type { Observation } from './observation.ts';
 
 export interface TickResult {
   rules: number;

@@ -4,7 +4,7 @@ import { buildChannels, buildRules } from '@vigia/alerting';
 import { formatDuration } from '@vigia/core';
 import type { Notifier } from '@vigia/plugin-sdk';
 import { loadPlugins } from '@vigia/plugin-loader';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { quietLogger } from '../quiet-logger.ts';

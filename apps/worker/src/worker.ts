@@ -5,7 +5,7 @@ import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
 import { CollectorHealthBoard, JobCounters, RETENTION_EVERY_MS, SampleReader, SampleWriter, SeriesGuard, TickClaims, connectRedis, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner } from './collector-runner.ts';
-import { startCollectTicks } from './collect-ticks.ts';
+import { startCollectTicks } from './jobs/collect.job.ts';
 import { GridTimer } from './grid-timer.ts';
 import { removeLegacySchedulers } from './legacy-schedulers.ts';
 import { loadPlugins, type PluginSet } from '@vigia/plugin-loader';

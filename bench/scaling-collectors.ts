@@ -1,7 +1,7 @@
 import { loadConfig } from '@vigia/config';
 import { parseDuration } from '@vigia/core';
 import type { Collector, Logger, Sample } from '@vigia/plugin-sdk';
-import { loadPlugins } from '@vigia/worker';
+import { loadPlugins } from '@vigia/plugin-loader';
 import { tempConfig } from './app-process.ts';
 import { clockTicksPerSecond, readCpuTicks } from './proc-stats.ts';
 import { mean } from './stats.ts';

@@ -11,7 +11,7 @@ import { REDIS_URL, owe } from './scratch.ts';
 /** The shipped config/monitoring.yaml with only the system collector's interval changed to 1 s. */
 export function shippedConfigWithSystemAt1s(): string {
   const shipped = readFileSync(join(REPO_ROOT, 'config/monitoring.yaml'), 'utf8');
-  const changed = shipped.replace(/^(  system:\n    interval: )\S+/m, '$11s');
+  const changed = shipped.replace(/^( {2}system:\n {4}interval: )\S+/m, '$11s');
   if (changed === shipped) throw new Error('config/monitoring.yaml: no `collectors.system.interval` line to set to 1s');
   return changed;
 }

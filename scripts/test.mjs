@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 
 const steps = [
+  // Layer boundaries, cycles, workspace manifests, ESLint and formatting; then proof the boundary rules bite.
+  ['lint', 'npm run lint'],
+  ['lint rules', 'npm run lint:test'],
   ['build', 'npx turbo run build'],
   ['typecheck', 'npm run typecheck'],
   // Package tests use their own queue names, key prefixes and schemas, so two run side by side.

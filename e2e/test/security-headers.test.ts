@@ -7,7 +7,6 @@ import { REPO_ROOT } from '@vigia/config';
 import { SampleWriter, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, startHttpReceiver, waitFor } from '@vigia/testing';
 import { collectPageErrors, ensureWebBuild, launchBrowser, signIn } from '../src/browser.ts';
-import { trpcClient } from '../src/client.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 
 // Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.

@@ -47,7 +47,8 @@ describe('SLOs over the API', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { slos: Record<string, unknown>[] };
     expect(body.slos.map((s) => s.name)).toEqual(['api-availability', 'typo']);
-    const [slo, typo] = body.slos as [Record<string, any>, Record<string, any>];
+    type SloRow = { burnRates: Record<string, number | null>; errorBudgetRemaining: number | null; timeToExhaustionSeconds: number | null };
+    const [slo, typo] = body.slos as [SloRow, SloRow];
     expect(slo).toMatchObject({ name: 'api-availability', objective: 99.9, window: '30d', status: 'ticket', problems: [] });
     // 0.5 % errors against 0.1 % allowed: a burn rate of 5 in every window, the budget five times spent.
     for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) expect(slo.burnRates[window]).toBeCloseTo(5, 6);

@@ -1,14 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Io } from './io.ts';
 
-export interface CommandArgs {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-export interface CommandModule {
-  run(args: CommandArgs, io: Io): Promise<number>;
-}
+// What a command module sees lives apart, so commands/*.ts do not import this catalogue that loads them.
+import type { CommandModule } from './command-args.ts';
+export type { CommandArgs, CommandModule } from './command-args.ts';
 
 export interface CommandSpec {
   /** The words that name it: `['token', 'create']`. */

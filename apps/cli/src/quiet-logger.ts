@@ -1,4 +1,4 @@
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 
 /** Plugin loading logs for a long-running process; the CLI reports what matters itself. */
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -2,6 +2,7 @@ import type { Component } from 'svelte';
 import type { Role } from './lib/api/types.ts';
 import { AREAS } from './lib/metrics/areas.ts';
 import { matchPath } from './lib/router/match.ts';
+import { setPrefetch } from './lib/router/prefetch.ts';
 import LoginPage from './pages/LoginPage.svelte';
 
 // Pages take whatever props their route gives them; the router cannot know each page's type.
@@ -67,3 +68,4 @@ export function prefetch(path: string): void {
     ?.route.load()
     .catch(() => {});
 }
+setPrefetch(prefetch);

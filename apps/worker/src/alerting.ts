@@ -1,14 +1,17 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, checkEscalationTargets, Escalations, Evaluator, HistoryRuleObserver, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, deliver, publishAlertEvents, publishChannels, runEscalationStep, warnSilentSlis } from '@vigia/alerting';
+import { AlertStore, checkEscalationTargets, Escalations, Evaluator, HistoryRuleObserver, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, publishChannels, warnSilentSlis } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
 import { LiveFeed, QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
-import type { PluginSet } from './plugin-loader.ts';
+import type { PluginSet } from '@vigia/plugin-loader';
+import { escalateJob } from './jobs/escalate.job.ts';
+import { evaluateJob } from './jobs/evaluate.job.ts';
+import { notifyJob } from './jobs/notify.job.ts';
 
 export interface RunningAlerting {
   evaluator: Evaluator;
@@ -73,22 +76,7 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
   });
   const evaluateWorker = new Worker(
     QUEUES.evaluate.name,
-    async (job) => {
-      // A tick that waited longer than an interval in the queue is stale: the next one is due.
-      if (Date.now() - job.timestamp > 2 * config.alerts.evaluation_interval + (job.delay ?? 0)) return { skipped: 'stale tick' };
-      // Evaluate at the tick's planned time, not when the job happened to start: ticks then sit
-      // exactly one interval apart and a `for` that has held for N intervals fires on the Nth,
-      // instead of one interval late whenever a tick starts a few ms earlier than the last.
-      const planned = job.timestamp + (job.opts.delay ?? 0);
-      const now = Math.abs(Date.now() - planned) < config.alerts.evaluation_interval ? planned : Date.now();
-      // The relay sends each committed part of a large tick while the rest is still being written.
-      const result = await evaluator.tick(now, () => relay.kick());
-      // The evaluation on arrival keeps states in memory: what the tick changed must not look unchanged to it.
-      if (result.transitions > 0) onArrival.reloadSoon();
-      await escalations.follow(result.events);
-      counters.record(QUEUES.evaluate.name, result.durationMs / 1000);
-      return { transitions: result.transitions, series: result.series, ms: Math.round(result.durationMs) };
-    },
+    evaluateJob({ evaluator, relay, onArrival, escalations, counters, intervalMs: config.alerts.evaluation_interval }),
     { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
   );
 
@@ -118,24 +106,12 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
 
   const escalateWorker = new Worker<EscalatePayload>(
     QUEUES.escalate.name,
-    async (job) => {
-      const events = await runEscalationStep(store.db, alertStore, config, QUEUES.escalate.payload.parse(job.data), Date.now(), escalations);
-      await publishAlertEvents(redis, keys, events);
-      if (events.length) relay.kick();
-      return { escalated: events.length > 0 };
-    },
+    escalateJob({ store, alertStore, config, escalations, redis, keys, relay }),
     { connection: deps.connect(), prefix: keys.queues, concurrency: 5 },
   );
   const notifyWorker = new Worker<NotifyPayload>(
     QUEUES.notify.name,
-    async (job) => {
-      const started = performance.now();
-      try {
-        return await deliver(job, store.db, channels, { timeoutMs: delivery.timeout, attempts: job.opts.attempts ?? delivery.attempts, vigiaUrl: config.server.publicUrl, links }, logger.child('deliver'));
-      } finally {
-        counters.record(QUEUES.notify.name, (performance.now() - started) / 1000);
-      }
-    },
+    notifyJob({ store, channels, options: { timeoutMs: delivery.timeout, attempts: delivery.attempts, vigiaUrl: config.server.publicUrl, links }, counters, logger }),
     {
       connection: deps.connect(),
       prefix: keys.queues,

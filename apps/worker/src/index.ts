@@ -1,3 +1,2 @@
 export { startWorker, type RunningWorker, type WorkerDeps } from './worker.ts';
-export { loadPlugins, type PluginSet, type LoadedPlugin } from './plugin-loader.ts';
 

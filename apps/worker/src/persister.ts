@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { HistoryBatch, HistoryStore } from '@vigia/db';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 import type { RedisKeys, SampleBatch } from '@vigia/live';
 
 export const PERSIST_GROUP = 'persist';

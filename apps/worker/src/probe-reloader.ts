@@ -4,7 +4,7 @@ import { probes, type Store } from '@vigia/db';
 import type { CollectorHealthBoard, RedisKeys } from '@vigia/live';
 import type { Collector, Logger } from '@vigia/plugin-sdk';
 import type { Redis } from 'ioredis';
-import type { CollectTicks } from './collect-ticks.ts';
+import type { CollectTicks } from './jobs/collect.job.ts';
 import { partRunner, type PartRunner } from './collector-parts.ts';
 import type { CollectorRunner, RunnerDeps } from './collector-runner.ts';
 

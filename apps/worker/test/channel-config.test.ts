@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@vigia/config';
 import { buildChannels } from '@vigia/alerting';
 import type { Logger, Notifier } from '@vigia/plugin-sdk';
-import { loadPlugins } from '../src/plugin-loader.ts';
+import { loadPlugins } from '@vigia/plugin-loader';
 
 // The example of issue 15, character for character: it must start as written.
 const ISSUE_EXAMPLE = `channels:

@@ -1,7 +1,11 @@
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { INACTIVE, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, type SeriesState } from '@vigia/core';
 import { alertEvents, alertStates, alerts, deliveries, notifications, type Database } from '@vigia/db';
+import type { AlertEvent, Change } from './alert-change.ts';
 import { independentGroups, writeChanges } from './change-writer.ts';
+
+// The change and event shapes live apart so change-writer can use them without importing the store.
+export type { AlertEvent, Change } from './alert-change.ts';
 
 export interface StoredState {
   rule: string;
@@ -9,43 +13,6 @@ export interface StoredState {
   labels: Record<string, string>;
   state: SeriesState;
   version: number;
-}
-
-export interface Change {
-  rule: RuleSpec;
-  metric: string;
-  seriesKey: string;
-  labels: Record<string, string>;
-  /** null when the engine has no row for this series yet. */
-  version: number | null;
-  prev: SeriesState;
-  step: Step;
-  value: number | null;
-  now: number;
-  actor: string;
-  comment?: string;
-  channels: string[];
-  unit?: string;
-  /** Sets the episode's severity (raised when a stricter rule on the series joins it, lowered when it leaves). */
-  severity?: string;
-  /** This rule stops holding the episode but another rule on the series still does: it stays open. */
-  keepEpisodeOpen?: boolean;
-  /** Words computed by the rule itself (an SLO's): replace the episode's summary. */
-  summary?: string;
-}
-
-/** What happened, for live subscribers. */
-export interface AlertEvent {
-  alertId: string;
-  type: string;
-  rule: string;
-  severity: string;
-  status: string;
-  labels: Record<string, string>;
-  value: number | null;
-  actor: string;
-  comment?: string;
-  at: number;
 }
 
 const ms = (date: Date | null) => (date === null ? undefined : date.getTime());

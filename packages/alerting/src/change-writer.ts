@@ -1,9 +1,8 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { formatDuration, renderTemplate, type SeriesState } from '@vigia/core';
+import { formatDuration, renderTemplate, type SeriesState, type NotificationReason } from '@vigia/core';
 import { alertEvents, alertStates, alerts, notifications, type Database } from '@vigia/db';
-import type { NotificationReason } from '@vigia/plugin-sdk';
 import { buildNotification, notificationId } from './notification-payload.ts';
-import type { AlertEvent, Change } from './alert-store.ts';
+import type { AlertEvent, Change } from './alert-change.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type AlertRow = typeof alerts.$inferSelect;

@@ -144,7 +144,7 @@ export async function runEscalationStep(
 
   let channels: string[] = [];
   let pages: Page[];
-  let nobody: string[] = [];
+  let nobody: string[];
   let marker: string;
   let comment: string;
   if (laterRule) {

@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, isHistoryRule, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step } from '@vigia/core';
+import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, isHistoryRule, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step, type Logger } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
 import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
 import { publishAlertEvents } from './alert-events.ts';
+import type { Observation } from './observation.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
 import { loadSuppressions, type Suppressions } from './suppression.ts';
 
-export interface Observation {
-  rule: RuleSpec;
-  seriesKey: string;
-  labels: Record<string, string>;
-  value: number | null;
-  unit?: string;
-  /** The alert's words when its rule computes them itself (an SLO's burn rates and budget). */
-  summary?: string;
-}
+export type { Observation } from './observation.ts';
 
 /** Observes rules whose value does not come from the live window (SLOs, forecasts, baselines), once per tick. */
 export interface RuleObserver {

@@ -47,7 +47,7 @@ export class MinuteCache {
     });
     const fresh = (await minuteMeansMany(this.sql, reads)).map((list) => new Map(list.map((s) => [s.key, s])));
     return plans.map(({ entry, need, ranges }) => {
-      ranges.forEach(({ at }, k) => {
+      ranges.forEach(({ at }) => {
         for (const s of at >= 0 ? fresh[at]!.values() : []) if (!entry.tracks.has(s.key)) entry.tracks.set(s.key, { labels: s.labels, parts: need.ranges.map(() => []) });
       });
       for (const [key, track] of entry.tracks) {

@@ -1,4 +1,4 @@
-import type { AlertNotification, NotificationReason } from '@vigia/plugin-sdk';
+import type { AlertNotification, NotificationReason } from '@vigia/core';
 import type { schema } from '@vigia/db';
 
 type AlertRow = typeof schema.alerts.$inferSelect;

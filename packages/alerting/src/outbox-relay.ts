@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { notifications, type Database } from '@vigia/db';
 import { QUEUES, type NotifyPayload } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 
 /**
  * Hands committed notifications to the delivery queue. The job id is the notification id, so a

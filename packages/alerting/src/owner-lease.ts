@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 
 // Renews the lease if this holder has it, takes it if nobody does; 1 when held after the call.
 const ACQUIRE_OR_RENEW = `

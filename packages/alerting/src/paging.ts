@@ -30,12 +30,19 @@ export function pagedUsers(schedules: Record<string, Schedule>, step: Pick<Step,
   const paged: PagedUser[] = [];
   const nobody: string[] = [];
   const seen = new Set<string>();
-  for (const user of step.users) if (!seen.has(user)) seen.add(user), paged.push({ user });
+  for (const user of step.users) {
+    if (seen.has(user)) continue;
+    seen.add(user);
+    paged.push({ user });
+  }
   for (const name of step.schedules) {
     const schedule = schedules[name];
     const who = schedule ? onCallAt(schedule, now) : null;
     if (!who) nobody.push(name);
-    else if (!seen.has(who.user)) seen.add(who.user), paged.push({ user: who.user, schedule: name });
+    else if (!seen.has(who.user)) {
+      seen.add(who.user);
+      paged.push({ user: who.user, schedule: name });
+    }
   }
   return { paged, nobody };
 }

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import { INACTIVE, isHistoryRule, labelsMatch, step, type RuleSpec, type SeriesState } from '@vigia/core';
+import { INACTIVE, isHistoryRule, labelsMatch, step, type RuleSpec, type SeriesState, type Logger } from '@vigia/core';
 import type { LiveSample, RedisKeys, SampleBatch } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
 import type { AlertEvent, AlertStore, StoredState } from './alert-store.ts';
 import type { Evaluator, Observation } from './evaluator.ts';
 import { COLLECTOR_UP_METRIC } from './rules.ts';

@@ -1,8 +1,7 @@
-import { PAGE_CONDITIONS, TICKET_CONDITIONS, seriesKey, sloSummary, type RuleSpec } from '@vigia/core';
+import { PAGE_CONDITIONS, TICKET_CONDITIONS, seriesKey, sloSummary, type RuleSpec, type Logger } from '@vigia/core';
 import type { SloConfig, VigiaConfig } from '@vigia/config';
 import { metricExists, type SqlClient } from '@vigia/db';
-import type { Logger } from '@vigia/plugin-sdk';
-import type { Observation } from './evaluator.ts';
+import type { Observation } from './observation.ts';
 import { readSloStatus, sliMetrics, type SloStatus } from './slo-status.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 import type { AuthService } from './auth-service.ts';
 import { generatePassword } from './passwords.ts';
 

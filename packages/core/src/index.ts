@@ -1,3 +1,7 @@
+export * from './logger.ts';
+export * from './sample.ts';
+export * from './severity.ts';
+export * from './alert-notification.ts';
 export * from './duration.ts';
 export * from './series-key.ts';
 export * from './resolution.ts';

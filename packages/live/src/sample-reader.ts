@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { labelsMatch, type Labels } from '@vigia/core';
-import type { MetricDescriptor } from '@vigia/plugin-sdk';
+import { labelsMatch, type Labels, type MetricDescriptor } from '@vigia/core';
 import type { RedisKeys } from './keys.ts';
 import type { LiveSample } from './sample-writer.ts';
 

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { seriesKey, type Labels } from '@vigia/core';
-import type { MetricDescriptor, Sample } from '@vigia/plugin-sdk';
+import { seriesKey, type Labels, type MetricDescriptor, type Sample } from '@vigia/core';
 import type { RedisKeys } from './keys.ts';
 
 /** A sample as it travels: identified, stamped, never partial. */

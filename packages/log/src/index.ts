@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from '@vigia/plugin-sdk';
+import type { LogFields, Logger } from '@vigia/core';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };

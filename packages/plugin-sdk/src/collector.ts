@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@vigia/core';
 import type { MetricDescriptor, Sample } from './sample.ts';
 
 export interface CollectorInitContext<Config> {

@@ -1,6 +1,6 @@
 import { sampleSchema, type Sample } from './sample.ts';
 import type { Collector } from './collector.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@vigia/core';
 import type { AlertNotification } from './notifier.ts';
 
 export interface CollectorRunResult {

@@ -1,28 +1,10 @@
 import { z } from 'zod';
+import { LABEL_NAME, METRIC_NAME } from '@vigia/core';
 
-/** One measurement of one series. `name` plus `labels` identify the series. */
-export interface Sample {
-  name: string;
-  value: number;
-  labels?: Record<string, string>;
-  unit?: string;
-  /** Milliseconds since the epoch; the host stamps the collection time when absent. */
-  timestamp?: number;
-}
-
-export type MetricType = 'gauge' | 'counter';
-
-/** What a plugin tells the host about a metric it emits (HELP text and type in /metrics). */
-export interface MetricDescriptor {
-  help: string;
-  unit?: string;
-  /** Defaults to `counter` for names ending in `_total`, else `gauge`. */
-  type?: MetricType;
-}
-
-// Prometheus' own rules for names, so anything collected can be exported unchanged.
-export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// The value types live in core so hosts share them without depending on the plugin contract;
+// plugin authors keep importing everything from here.
+export { LABEL_NAME, METRIC_NAME, metricType, type MetricDescriptor, type MetricType, type Sample } from '@vigia/core';
+export type { LogFields, Logger, Severity } from '@vigia/core';
 
 export const sampleSchema = z.object({
   name: z.string().regex(METRIC_NAME, 'must match [a-zA-Z_:][a-zA-Z0-9_:]*').max(200),
@@ -34,7 +16,3 @@ export const sampleSchema = z.object({
   unit: z.string().max(32).optional(),
   timestamp: z.number().int().positive().optional(),
 });
-
-export function metricType(name: string, descriptor?: MetricDescriptor): MetricType {
-  return descriptor?.type ?? (name.endsWith('_total') ? 'counter' : 'gauge');
-}

@@ -196,7 +196,11 @@ class Evaluator {
       for (let i = 0; i < n; i++) {
         const end = this.atTime(sel, i) - sel.offset;
         const start = end - m.range;
-        if (sel.at !== undefined) (lo = 0), (hi = -1);
+        if (sel.at !== undefined) {
+          // With @ every step looks at the same window: start the scan over.
+          lo = 0;
+          hi = -1;
+        }
         while (hi + 1 < t.length && t[hi + 1]! <= end) hi++;
         while (lo < t.length && t[lo]! < start) lo++;
         if (lo > hi) continue;

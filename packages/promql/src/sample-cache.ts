@@ -130,7 +130,7 @@ export class SampleCache {
 
   private slice(e: Entry, from: number, to: number): SampleArrays {
     let lo = lowerBound(e.t, e.len, from);
-    let hi = lowerBound(e.t, e.len, to + 1);
+    const hi = lowerBound(e.t, e.len, to + 1);
     if (lo > hi) lo = hi;
     // Views, not copies: filled positions of a buffer are never written again.
     return { t: e.t.subarray(lo, hi), v: e.v.subarray(lo, hi) };

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { pingRedis, type RedisDatabaseProblem } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 import { FatalError } from './fatal.ts';
 
 function redact(url: string): string {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { defineCollector, type CollectContext, type Sample } from '@vigia/plugin-sdk';
 import { configSchema, type ApiConfig } from './config.ts';
-import { describeRedis, openRedis } from './connection.ts';
+import { describeRedis, openRedis } from '@vigia/plugin-sdk/redis';
 import { metrics } from './metrics.ts';
 import { parseSeconds, summarize } from './response-times.ts';
 import { take, type Taken } from './take.ts';

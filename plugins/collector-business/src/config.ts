@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '@vigia/core';
+import { parseDuration } from '@vigia/plugin-sdk';
 import { METRIC_NAME } from '@vigia/plugin-sdk';
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {

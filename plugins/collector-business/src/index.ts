@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { defineCollector, type CollectContext, type Logger, type MetricDescriptor, type Sample } from '@vigia/plugin-sdk';
 import { configSchema, type BusinessConfig, type BusinessQuery } from './config.ts';
-import { describeRedis, openRedis } from './redis-connection.ts';
+import { describeRedis, openRedis } from '@vigia/plugin-sdk/redis';
 import { readSeedKeys } from './seed-keys.ts';
 import { describeDatabase, poolConfig, runReadOnly, toSamples } from './sql.ts';
 

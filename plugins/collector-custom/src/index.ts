@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { defineCollector, type Sample } from '@vigia/plugin-sdk';
 import { configSchema, type CustomConfig } from './config.ts';
-import { describeRedis, openRedis } from './connection.ts';
+import { describeRedis, openRedis } from '@vigia/plugin-sdk/redis';
 import { parseCustomMetric } from './parse.ts';
 
 export { configSchema, type CustomConfig } from './config.ts';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { defineCollector, type Sample } from '@vigia/plugin-sdk';
 import { configSchema, type RedisConfig } from './config.ts';
-import { describeRedis, openRedis } from './connection.ts';
+import { describeRedis, openRedis } from '@vigia/plugin-sdk/redis';
 import { numberField, parseInfo, totalKeys } from './info.ts';
 import { metrics } from './metrics.ts';
 import { swapReading, type Previous, type Reading } from './state.ts';

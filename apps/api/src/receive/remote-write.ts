@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration (snappyjs ships no types) is brought in by reference; an import of a .d.ts is not allowed
 /// <reference path="./snappyjs.d.ts" />
 // Referenced, not just present: the client's and the dashboard's type checks compile this file too.
 import snappy from 'snappyjs';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { loadWindows } from '@vigia/alerting';
 import type { StatusIncidents } from '@vigia/db';
-import type { ApiDeps } from '../deps.ts';
+import type { Logger } from '@vigia/core';
 import { publicStatus, type PublicStatus } from './public-status.ts';
 import { statusHtml } from './status-html.ts';
-import { uptimeReport, type ProbeUptimeReport } from './uptime-report.ts';
+import { uptimeReport, type ProbeUptimeReport, type UptimeDeps } from './uptime-report.ts';
 
 const PAST_INCIDENTS_MS = 7 * 86_400_000;
 /** Daily bars change slowly; two rollup reads a minute is plenty. */
@@ -36,7 +36,7 @@ export class StatusPageCache {
   private failing = false;
 
   constructor(
-    private readonly deps: ApiDeps,
+    private readonly deps: UptimeDeps & { logger: Logger },
     private readonly incidents: StatusIncidents,
   ) {}
 

@@ -1,6 +1,12 @@
 import { computeUptime, UPTIME_WINDOWS, type ProbeUptime } from '@vigia/core';
-import { UptimeHistory } from '@vigia/db';
-import type { ApiDeps } from '../deps.ts';
+import type { VigiaConfig } from '@vigia/config';
+import { UptimeHistory, type Store } from '@vigia/db';
+
+/** What the report reads; narrower than ApiDeps so the status cache that ApiDeps holds can use it. */
+export interface UptimeDeps {
+  store: Store;
+  config: VigiaConfig;
+}
 
 export interface ProbeUptimeReport extends ProbeUptime {
   probe: string;
@@ -10,7 +16,7 @@ export interface ProbeUptimeReport extends ProbeUptime {
  * Uptime of the named probes (all known ones when absent): the probes of monitoring.yaml and any
  * other probe with stored results, read in two queries whatever their number.
  */
-export async function uptimeReport(deps: ApiDeps, now: number, only?: string[]): Promise<ProbeUptimeReport[]> {
+export async function uptimeReport(deps: UptimeDeps, now: number, only?: string[]): Promise<ProbeUptimeReport[]> {
   const history = new UptimeHistory(deps.store.sql);
   const probes = only ?? [...new Set([...deps.config.probes.map((p) => p.name), ...(await history.probeNames())])].sort();
   const [fine, coarse] = await Promise.all([

@@ -1,5 +1,5 @@
 import { parseConfigFile } from '@vigia/config';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { describeError } from '../describe-error.ts';
 import { CommandError, EXIT, UsageError } from '../errors.ts';
 import type { Io } from '../io.ts';

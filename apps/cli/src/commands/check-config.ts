@@ -3,8 +3,8 @@ import { ConfigError, escalationTargetProblems, formatIssues, loadConfig, type V
 import { buildChannels, buildRules } from '@vigia/alerting';
 import { formatDuration } from '@vigia/core';
 import type { Notifier } from '@vigia/plugin-sdk';
-import { loadPlugins } from '@vigia/worker';
-import type { CommandArgs } from '../commands.ts';
+import { loadPlugins } from '@vigia/plugin-loader';
+import type { CommandArgs } from '../command-args.ts';
 import { EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { quietLogger } from '../quiet-logger.ts';

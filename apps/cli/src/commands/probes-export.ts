@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import { checkProbe } from '@vigia/config';
 import { probes } from '@vigia/db';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { CommandError, EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { withVigiaStore } from '../vigia-store.ts';

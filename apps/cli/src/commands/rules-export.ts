@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { REPO_ROOT, loadConfig } from '@vigia/config';
 import { buildRules } from '@vigia/alerting';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { CommandError, EXIT, UsageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { prometheusRuleFile } from '../prometheus/rule-file.ts';

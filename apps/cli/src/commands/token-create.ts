@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { readEnv } from '@vigia/config';
 import { users } from '@vigia/db';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { CommandError, EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { withVigiaStore } from '../vigia-store.ts';

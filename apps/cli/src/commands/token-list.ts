@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { apiTokens, users } from '@vigia/db';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { EXIT } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { table } from '../table.ts';

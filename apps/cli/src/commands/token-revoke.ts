@@ -1,4 +1,4 @@
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { CommandError, EXIT, UsageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { withVigiaStore } from '../vigia-store.ts';

@@ -1,6 +1,6 @@
 import { ROLES, type Role } from '@vigia/db';
 import { generatePassword } from '@vigia/auth';
-import type { CommandArgs } from '../commands.ts';
+import type { CommandArgs } from '../command-args.ts';
 import { CommandError, EXIT, UsageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { withVigiaStore } from '../vigia-store.ts';

@@ -1,6 +1,6 @@
 import type { HistoryStore } from '@vigia/db';
 import type { SampleReader, SeriesGuard } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 
 /**
  * Deletes history past each resolution's retention (raw, 1-minute and 1-hour rollups) and

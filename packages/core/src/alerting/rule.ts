@@ -1,8 +1,7 @@
 import type { Aggregate, Reducer } from './reduce.ts';
 import type { Operator } from './compare.ts';
 
-export type Severity = 'info' | 'warning' | 'critical' | 'emergency';
-export const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3, emergency: 4 };
+import type { Severity } from '../severity.ts';
 
 /** A rule as the engine uses it: durations in ms, defaults applied. */
 export interface RuleSpec {

@@ -1,5 +1,5 @@
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import type { AlertNotification } from '@vigia/plugin-sdk';
+import type { AlertNotification } from '@vigia/core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

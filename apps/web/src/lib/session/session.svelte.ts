@@ -35,7 +35,7 @@ class Session {
       // Asking again proves the browser kept the cookie (a Secure cookie over plain HTTP is dropped).
       me = await trpc.auth.me.query();
     } catch (error) {
-      throw new Error(errorMessage(error));
+      throw new Error(errorMessage(error), { cause: error });
     }
     if (!me) throw new Error('signed in, but the browser did not keep the session cookie; open Vigia at its public URL (https?)');
     this.notice = null;

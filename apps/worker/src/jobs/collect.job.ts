@@ -1,8 +1,8 @@
 import type { JobCounters, TickClaims } from '@vigia/live';
 import { COLLECT_JOBS } from '@vigia/live';
-import type { Logger } from '@vigia/plugin-sdk';
-import { GridTimer } from './grid-timer.ts';
-import type { CollectorRunner } from './collector-runner.ts';
+import type { Logger } from '@vigia/core';
+import { GridTimer } from '../grid-timer.ts';
+import type { CollectorRunner } from '../collector-runner.ts';
 
 /** Claims outlive the tick by this much, for workers whose clocks run a little behind. */
 const CLAIM_SLACK_MS = 5_000;

@@ -1,5 +1,6 @@
+// A subpath of its own (`@vigia/plugin-sdk/redis`) so only the plugins that talk to Redis load ioredis.
 import { Redis } from 'ioredis';
-import type { Logger } from '@vigia/plugin-sdk';
+import type { Logger } from '@vigia/core';
 
 /** `host:port/db` for messages: never the password in the URL. */
 export function describeRedis(url: string): string {

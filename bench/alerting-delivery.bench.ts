@@ -155,19 +155,25 @@ export const alertingDeliveryBenchmark: Benchmark = {
           return { key: seriesKey(METRIC, labels), name: METRIC, labels, value: 500, timestamp: writtenAt };
         });
         for (let i = 0; i < samples.length; i += 1_000) await writer.write({ source: 'bench', samples: samples.slice(i, i + 1_000) });
-        log(`worker pid ${worker.app.pid}: ${NOTIFICATIONS.toLocaleString('en-US')} series over the threshold written in ${Date.now() - writtenAt} ms; waiting for the webhooks (at most ${WAIT_SECONDS} s)`);
+        log(
+          `worker pid ${worker.app.pid}: ${NOTIFICATIONS.toLocaleString('en-US')} series over the threshold written in ${Date.now() - writtenAt} ms; waiting for the webhooks (at most ${WAIT_SECONDS} s)`,
+        );
 
         let rssMax = 0;
         let lastProgress = 0;
         await worker
-          .waitFor(() => {
-            rssMax = Math.max(rssMax, readRssMB(worker.app.pid));
-            if (Date.now() - lastProgress > 10_000) {
-              lastProgress = Date.now();
-              log(`  ${receipts.size.toLocaleString('en-US')} received after ${((Date.now() - writtenAt) / 1000).toFixed(0)} s`);
-            }
-            return receipts.size >= NOTIFICATIONS;
-          }, `${NOTIFICATIONS} webhooks`, { timeoutMs: WAIT_SECONDS * 1000, intervalMs: 200 })
+          .waitFor(
+            () => {
+              rssMax = Math.max(rssMax, readRssMB(worker.app.pid));
+              if (Date.now() - lastProgress > 10_000) {
+                lastProgress = Date.now();
+                log(`  ${receipts.size.toLocaleString('en-US')} received after ${((Date.now() - writtenAt) / 1000).toFixed(0)} s`);
+              }
+              return receipts.size >= NOTIFICATIONS;
+            },
+            `${NOTIFICATIONS} webhooks`,
+            { timeoutMs: WAIT_SECONDS * 1000, intervalMs: 200 },
+          )
           .catch((error: Error) => log(error.message));
         const cpuAfter = readCpuTicks(worker.app.pid);
         const waitedSeconds = (Date.now() - writtenAt) / 1000;
@@ -226,7 +232,14 @@ export const alertingDeliveryBenchmark: Benchmark = {
               lastOutboxRowToLastReceiptSeconds: Math.round(lastFirstReceipt - lastOutbox) / 1000,
               enqueueSpanSeconds: db.first_enqueued && db.last_enqueued ? (db.last_enqueued.getTime() - db.first_enqueued.getTime()) / 1000 : null,
             },
-            outbox: { ...db, first_created: db.first_created?.toISOString(), last_created: db.last_created?.toISOString(), first_enqueued: db.first_enqueued?.toISOString(), last_enqueued: db.last_enqueued?.toISOString(), last_finished: db.last_finished?.toISOString() },
+            outbox: {
+              ...db,
+              first_created: db.first_created?.toISOString(),
+              last_created: db.last_created?.toISOString(),
+              first_enqueued: db.first_enqueued?.toISOString(),
+              last_enqueued: db.last_enqueued?.toISOString(),
+              last_finished: db.last_finished?.toISOString(),
+            },
             deliveryPathAlone: direct,
             evaluateTicks: ticks,
             worker: { cpuPercentOfOneCore: Math.round((cpuSeconds / waitedSeconds) * 1000) / 10, rssMBMax: Math.round(rssMax), waitedSeconds: Math.round(waitedSeconds) },

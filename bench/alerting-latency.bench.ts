@@ -116,7 +116,9 @@ export const alertingLatencyBenchmark: Benchmark = {
         // The worker publishes its channels once its alerting side is up; the lease follows at once.
         await worker.waitFor(() => redis.hexists(keys.channels, HOOK_CHANNEL), 'the worker’s alerting to start', { timeoutMs: 90_000 });
         await worker.waitFor(() => redis.exists(keys.alertingOwner), 'the worker to take the evaluation lease', { timeoutMs: 30_000 });
-        log(`worker pid ${worker.app.pid}, API pid ${api.app.pid}; ${EPISODES} series, a sample each every ${SAMPLE_EVERY_MS / 1000} s, ${PHASE_MS} ms apart; rule for ${FOR_SECONDS} s, shipped evaluation interval`);
+        log(
+          `worker pid ${worker.app.pid}, API pid ${api.app.pid}; ${EPISODES} series, a sample each every ${SAMPLE_EVERY_MS / 1000} s, ${PHASE_MS} ms apart; rule for ${FOR_SECONDS} s, shipped evaluation interval`,
+        );
         await Promise.all(episodes.map(run));
         stopping = true;
         // A second message for one episode would show up here.
@@ -175,7 +177,8 @@ export const alertingLatencyBenchmark: Benchmark = {
             webhooks: ids.length,
             duplicates,
             missing,
-            clock: 'Date.now() in the bench process for the POSTs and the receipts (the receiver runs in the bench process); the breakdown uses PostgreSQL’s timestamps written by the worker, the same machine',
+            clock:
+              'Date.now() in the bench process for the POSTs and the receipts (the receiver runs in the bench process); the breakdown uses PostgreSQL’s timestamps written by the worker, the same machine',
             warnings: warnings.slice(0, 20),
           },
         };

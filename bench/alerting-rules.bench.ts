@@ -25,11 +25,7 @@ const THRESHOLD = 90;
 /** Every 10th block of ten series (0–9, 100–109, …): all three reducers, both `for`s, every metric name. */
 const crosses = (i: number) => Math.floor(i / 10) % 10 === 0;
 
-const REDUCERS = [
-  { reduce: 'last' },
-  { reduce: 'avg', window: '1m' },
-  { reduce: 'p95', window: '2m' },
-] as const;
+const REDUCERS = [{ reduce: 'last' }, { reduce: 'avg', window: '1m' }, { reduce: 'p95', window: '2m' }] as const;
 
 /** Rule i watches series i alone (its metric name and host label), with a mix of reducers and `for`s. */
 function ruleList(): Record<string, unknown>[] {
@@ -130,7 +126,15 @@ export const alertingRulesBenchmark: Benchmark = {
           const cpu = process.cpuUsage();
           const result = await evaluator.tick(Date.now());
           const used = process.cpuUsage(cpu);
-          return { ms: result.durationMs, cpuMs: (used.user + used.system) / 1000, loadStatesMs: alertStore.loadMs, commitMs: alertStore.commitMs, commits: alertStore.commits, transitions: result.transitions, series: result.series };
+          return {
+            ms: result.durationMs,
+            cpuMs: (used.user + used.system) / 1000,
+            loadStatesMs: alertStore.loadMs,
+            commitMs: alertStore.commitMs,
+            commits: alertStore.commits,
+            transitions: result.transitions,
+            series: result.series,
+          };
         };
         for (let i = 0; i < WARM_UP_TICKS; i++) await tick();
         const steady: TickFigures[] = [];
@@ -223,7 +227,12 @@ export const alertingRulesBenchmark: Benchmark = {
             },
             afterCrossingTickMs: rounded(a),
             afterCrossingSplit: split(after),
-            everySeriesCrossingTick: { ms: Math.round(allCrossed.ms * 100) / 100, transitions: allCrossed.transitions, commits: allCrossed.commits, commitMs: Math.round(allCrossed.commitMs * 100) / 100 },
+            everySeriesCrossingTick: {
+              ms: Math.round(allCrossed.ms * 100) / 100,
+              transitions: allCrossed.transitions,
+              commits: allCrossed.commits,
+              commitMs: Math.round(allCrossed.commitMs * 100) / 100,
+            },
             allOpenTickMs: rounded(o),
             allOpenSplit: split(allOpen),
             stored: db,

@@ -82,7 +82,10 @@ export async function waitHealthy(app: AppProcess, url: string, timeoutMs = 90_0
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (app.exited()) throw new Error(`the API exited during start-up:\n${app.output()}`);
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(250);
   }

@@ -19,10 +19,27 @@ export const backtestBenchmark: Benchmark = {
   expectedSeconds: 20,
   async run(log) {
     const points = Array.from({ length: DAYS * 1440 }, (_, i) => ({ t: i * MINUTE, v: 50 + 45 * Math.sin(i / 300) + (i % 17) }));
-    const base: RuleSpec = { name: 'High CPU', metric: 'cpu_usage', operator: '>', threshold: 90, forMs: 5 * MINUTE, severity: 'warning', reduce: 'last', windowMs: 5 * MINUTE, keepFiringForMs: 0, cooldownMs: 30 * MINUTE, noData: 'ok', annotations: {} };
+    const base: RuleSpec = {
+      name: 'High CPU',
+      metric: 'cpu_usage',
+      operator: '>',
+      threshold: 90,
+      forMs: 5 * MINUTE,
+      severity: 'warning',
+      reduce: 'last',
+      windowMs: 5 * MINUTE,
+      keepFiringForMs: 0,
+      cooldownMs: 30 * MINUTE,
+      noData: 'ok',
+      annotations: {},
+    };
     const figures: Record<string, unknown> = {};
     let worst = 0;
-    for (const [reduce, windowMs] of [['last', 5 * MINUTE], ['avg', 5 * MINUTE], ['p95', 60 * MINUTE]] as const) {
+    for (const [reduce, windowMs] of [
+      ['last', 5 * MINUTE],
+      ['avg', 5 * MINUTE],
+      ['p95', 60 * MINUTE],
+    ] as const) {
       const times: number[] = [];
       let episodes = 0;
       for (let r = 0; r < RUNS; r++) {

@@ -26,12 +26,27 @@ const json = (status: number, body: unknown): ScriptedResponse => ({ status, hea
 const KINDS: { kind: string; settings: (base: string) => Record<string, unknown>; path: RegExp; answer: (n: number) => ScriptedResponse }[] = [
   { kind: 'discord', settings: (b) => ({ url: `${b}/api/webhooks/1/discord-token` }), path: /^\/api\/webhooks\//, answer: (n) => json(200, { id: String(1e17 + n), channel_id: '1' }) },
   { kind: 'teams', settings: (b) => ({ url: `${b}/workflows/teams` }), path: /^\/workflows\/teams/, answer: () => ({ status: 202, body: '' }) },
-  { kind: 'telegram', settings: (b) => ({ url: b, token: TELEGRAM_TOKEN, chat_id: -100123 }), path: /^\/bot[^/]+\/sendMessage/, answer: (n) => json(200, { ok: true, result: { message_id: n, chat: { id: -100123 } } }) },
+  {
+    kind: 'telegram',
+    settings: (b) => ({ url: b, token: TELEGRAM_TOKEN, chat_id: -100123 }),
+    path: /^\/bot[^/]+\/sendMessage/,
+    answer: (n) => json(200, { ok: true, result: { message_id: n, chat: { id: -100123 } } }),
+  },
   { kind: 'pagerduty', settings: (b) => ({ url: b, routing_key: 'R'.repeat(32) }), path: /^\/v2\/enqueue/, answer: () => json(202, { status: 'success', message: 'Event processed' }) },
-  { kind: 'opsgenie', settings: (b) => ({ url: b, api_key: '01234567-89ab-cdef-0123-456789abcdef' }), path: /^\/v2\/alerts/, answer: (n) => json(202, { result: 'Request will be processed', took: 0.01, requestId: `req-${n}` }) },
+  {
+    kind: 'opsgenie',
+    settings: (b) => ({ url: b, api_key: '01234567-89ab-cdef-0123-456789abcdef' }),
+    path: /^\/v2\/alerts/,
+    answer: (n) => json(202, { result: 'Request will be processed', took: 0.01, requestId: `req-${n}` }),
+  },
   { kind: 'ntfy', settings: (b) => ({ url: `${b}/ntfy`, topic: 'bench-oncall' }), path: /^\/ntfy/, answer: (n) => json(200, { id: `ntfy${n}`, event: 'message' }) },
   { kind: 'pushover', settings: (b) => ({ url: b, token: 'a'.repeat(30), user: 'u'.repeat(30) }), path: /^\/1\/messages\.json/, answer: (n) => json(200, { status: 1, request: `req-${n}` }) },
-  { kind: 'sms', settings: (b) => ({ url: b, account_sid: SMS_SID, auth_token: 'secret', from: '+15550000000', to: ['+15550000001'] }), path: /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json/, answer: (n) => json(201, { sid: `SM${n}`, status: 'queued' }) },
+  {
+    kind: 'sms',
+    settings: (b) => ({ url: b, account_sid: SMS_SID, auth_token: 'secret', from: '+15550000000', to: ['+15550000001'] }),
+    path: /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json/,
+    answer: (n) => json(201, { sid: `SM${n}`, status: 'queued' }),
+  },
 ];
 
 /** Which series a request is about: every kind's message names the alert's labels. */
@@ -69,7 +84,10 @@ export const channelFanoutBenchmark: Benchmark = {
       const channels = Object.fromEntries(KINDS.map((k) => [`bench-${k.kind}`, { type: k.kind, ...k.settings(receiver.url) }]));
       const yaml = stringify({
         collectors: Object.fromEntries(builtInCollectors().map((n) => [n, { enabled: false }])),
-        alerts: { collector_down: { enabled: false }, rules: [{ name: 'Bench Fanout', metric: METRIC, operator: '>', threshold: 100, for: '0s', severity: 'critical', channels: Object.keys(channels) }] },
+        alerts: {
+          collector_down: { enabled: false },
+          rules: [{ name: 'Bench Fanout', metric: METRIC, operator: '>', threshold: 100, for: '0s', severity: 'critical', channels: Object.keys(channels) }],
+        },
         channels,
       });
       const expected = ALERTS * KINDS.length;
@@ -93,7 +111,9 @@ export const channelFanoutBenchmark: Benchmark = {
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         const { rows } = await client
-          .query<{ first: Date | null; rows: number; delivered: number }>(`SELECT min(created_at) AS first, count(*)::int AS rows, count(*) FILTER (WHERE state = 'delivered')::int AS delivered FROM notifications`)
+          .query<{ first: Date | null; rows: number; delivered: number }>(
+            `SELECT min(created_at) AS first, count(*)::int AS rows, count(*) FILTER (WHERE state = 'delivered')::int AS delivered FROM notifications`,
+          )
           .finally(() => client.end());
         const db = rows[0]!;
         const warnings = troubleLines(worker.app);
@@ -117,7 +137,18 @@ export const channelFanoutBenchmark: Benchmark = {
             ...(unattributed ? [`${unattributed} request(s) that named no series`] : []),
             `${warnings.length} warning line(s)${warnings.length ? `, the first: ${warnings[0]}` : ''}`,
           ],
-          figures: { alerts: ALERTS, kinds: KINDS.map((k) => k.kind), expected, delivered: receipts.size, duplicates, missing, unattributed, secondsFromFirstOutboxRow: Math.round(seconds * 100) / 100, outbox: { rows: db.rows, delivered: db.delivered }, warnings: warnings.slice(0, 20) },
+          figures: {
+            alerts: ALERTS,
+            kinds: KINDS.map((k) => k.kind),
+            expected,
+            delivered: receipts.size,
+            duplicates,
+            missing,
+            unattributed,
+            secondsFromFirstOutboxRow: Math.round(seconds * 100) / 100,
+            outbox: { rows: db.rows, delivered: db.delivered },
+            warnings: warnings.slice(0, 20),
+          },
         };
       } finally {
         await worker.stop();

@@ -129,10 +129,16 @@ export const apiCollectorBenchmark: Benchmark = {
 
         // Drained: the list is empty and a tick after the last push has counted everything.
         const drainStarted = performance.now();
-        await worker.waitFor(async () => {
-          const [length, total] = await Promise.all([monitor.llen(listKey), monitor.hget(keys.latest, 'api_requests_total')]);
-          return length === 0 && total !== null && (JSON.parse(total) as { value: number }).value >= produced;
-        }, 'the collector to count every request', { timeoutMs: 15_000, intervalMs: 100 }).catch(() => false);
+        await worker
+          .waitFor(
+            async () => {
+              const [length, total] = await Promise.all([monitor.llen(listKey), monitor.hget(keys.latest, 'api_requests_total')]);
+              return length === 0 && total !== null && (JSON.parse(total) as { value: number }).value >= produced;
+            },
+            'the collector to count every request',
+            { timeoutMs: 15_000, intervalMs: 100 },
+          )
+          .catch(() => false);
         const drainSeconds = (performance.now() - drainStarted) / 1000;
         await sleep(1_500);
         watching = false;

@@ -106,7 +106,9 @@ export const collectorsBenchmark: Benchmark = {
         // Every collector has run once (successfully or not): start-up is over.
         await worker.waitFor(async () => (await redis.hlen(keys.collectors)) >= collectors.length, `a first run of all ${collectors.length} collectors`, { timeoutMs: 90_000 });
         const readySeconds = (performance.now() - spawnedAt) / 1000;
-        log(`worker pid ${worker.app.pid}: ${collectors.join(', ')} at ${INTERVAL}, all ran once after ${readySeconds.toFixed(1)} s; warming up ${WARM_UP_SECONDS} s, then measuring ${WINDOW_SECONDS} s`);
+        log(
+          `worker pid ${worker.app.pid}: ${collectors.join(', ')} at ${INTERVAL}, all ran once after ${readySeconds.toFixed(1)} s; warming up ${WARM_UP_SECONDS} s, then measuring ${WINDOW_SECONDS} s`,
+        );
         traffic = apiTraffic(redis, seedPrefix, Date.now() + (WARM_UP_SECONDS + WINDOW_SECONDS + 1) * 1000, trafficStop);
         await sleep(WARM_UP_SECONDS * 1000);
         const board = new CollectorHealthBoard(redis, keys);

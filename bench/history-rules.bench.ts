@@ -25,9 +25,19 @@ const TICKS = 120;
 
 function rules(): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < THRESHOLD_RULES; i++) out.push({ name: `Threshold ${i}`, metric: 'bench_gauge', labels: { n: String(i) }, operator: '>', threshold: 1e9, severity: 'warning', channels: [HOOK_CHANNEL] });
-  for (let i = 0; i < PREDICT_RULES; i++) out.push({ name: `Predict ${i}`, metric: 'bench_disk', labels: { n: String(i) }, predict: { over: '6h', within: '24h', value: 1e9 }, severity: 'warning', channels: [HOOK_CHANNEL] });
-  for (let i = 0; i < BASELINE_RULES; i++) out.push({ name: `Baseline ${i}`, metric: 'bench_orders', labels: { n: String(i) }, baseline: { weeks: 4, window: '15m', direction: 'below', factor: 1e6 }, severity: 'warning', channels: [HOOK_CHANNEL] });
+  for (let i = 0; i < THRESHOLD_RULES; i++)
+    out.push({ name: `Threshold ${i}`, metric: 'bench_gauge', labels: { n: String(i) }, operator: '>', threshold: 1e9, severity: 'warning', channels: [HOOK_CHANNEL] });
+  for (let i = 0; i < PREDICT_RULES; i++)
+    out.push({ name: `Predict ${i}`, metric: 'bench_disk', labels: { n: String(i) }, predict: { over: '6h', within: '24h', value: 1e9 }, severity: 'warning', channels: [HOOK_CHANNEL] });
+  for (let i = 0; i < BASELINE_RULES; i++)
+    out.push({
+      name: `Baseline ${i}`,
+      metric: 'bench_orders',
+      labels: { n: String(i) },
+      baseline: { weeks: 4, window: '15m', direction: 'below', factor: 1e6 },
+      severity: 'warning',
+      channels: [HOOK_CHANNEL],
+    });
   return out;
 }
 
@@ -54,9 +64,11 @@ export const historyRulesBenchmark: Benchmark = {
         // History the rules read: 6 h (and the ticks' ten minutes) of each disk, and each order
         // series around this time in each of the past four weeks and now.
         const samples: StoredSample[] = [];
-        for (let i = 0; i < PREDICT_RULES; i++) for (let t = start - 6 * HOUR; t < end; t += MIN) samples.push({ name: 'bench_disk', labels: { n: String(i) }, value: 50 + (t - start) / HOUR + Math.random(), timestamp: t });
+        for (let i = 0; i < PREDICT_RULES; i++)
+          for (let t = start - 6 * HOUR; t < end; t += MIN) samples.push({ name: 'bench_disk', labels: { n: String(i) }, value: 50 + (t - start) / HOUR + Math.random(), timestamp: t });
         for (let i = 0; i < BASELINE_RULES; i++) {
-          for (let k = 0; k <= 4; k++) for (let t = start - k * WEEK - 20 * MIN; t < end - k * WEEK; t += MIN) samples.push({ name: 'bench_orders', labels: { n: String(i) }, value: 100 + 10 * Math.random(), timestamp: t });
+          for (let k = 0; k <= 4; k++)
+            for (let t = start - k * WEEK - 20 * MIN; t < end - k * WEEK; t += MIN) samples.push({ name: 'bench_orders', labels: { n: String(i) }, value: 100 + 10 * Math.random(), timestamp: t });
         }
         const written = performance.now();
         const history = new HistoryStore(store.sql);
@@ -75,7 +87,16 @@ export const historyRulesBenchmark: Benchmark = {
           for (let k = 0; k < TICKS; k++) {
             // Ticks land 1 s into their interval, as the scheduler's do; fresh threshold samples each time.
             const now = start + k * STEP_MS + 1_000;
-            await writer.write({ source: 'bench', samples: Array.from({ length: THRESHOLD_RULES }, (_, i) => ({ key: seriesKey('bench_gauge', { n: String(i) }), name: 'bench_gauge', labels: { n: String(i) }, value: 50, timestamp: now })) });
+            await writer.write({
+              source: 'bench',
+              samples: Array.from({ length: THRESHOLD_RULES }, (_, i) => ({
+                key: seriesKey('bench_gauge', { n: String(i) }),
+                name: 'bench_gauge',
+                labels: { n: String(i) },
+                value: 50,
+                timestamp: now,
+              })),
+            });
             await redis.del(keys.ingest, keys.live);
             const result = await evaluator.tick(now);
             const m = Math.floor(now / MIN);
@@ -91,8 +112,18 @@ export const historyRulesBenchmark: Benchmark = {
         const b = distribution(base.slice(1).map((t) => t.ms));
         const h = distribution(withHistory.slice(1).map((t) => t.ms));
         const cold = withHistory[0]!.ms;
-        const minuteTicks = distribution(withHistory.slice(1).filter((t) => t.newMinute).map((t) => t.ms));
-        const otherTicks = distribution(withHistory.slice(1).filter((t) => !t.newMinute).map((t) => t.ms));
+        const minuteTicks = distribution(
+          withHistory
+            .slice(1)
+            .filter((t) => t.newMinute)
+            .map((t) => t.ms),
+        );
+        const otherTicks = distribution(
+          withHistory
+            .slice(1)
+            .filter((t) => !t.newMinute)
+            .map((t) => t.ms),
+        );
         const added = h.p95 - b.p95;
         return {
           target: `${PREDICT_RULES + BASELINE_RULES} predict/baseline rules add ≤ ${TARGET_MS} ms to a tick's p95`,

@@ -94,8 +94,16 @@ export const historyBenchmark: Benchmark = {
           ],
           figures: {
             stored: { series: SERIES, days: DAYS, resolution: '1 sample per minute', rows: fill.rows },
-            fill: { method: 'SQL generate_series into samples_raw, rollups by the insert path\'s GROUP BY from samples_raw, then VACUUM ANALYZE', ...fill },
-            query: { windowHours: WINDOW_MS / 3_600_000, maxPoints: MAX_POINTS, warmUpQueries: WARM_UP_QUERIES, queries: QUERIES, resolution: plan.resolution, bucketMs: plan.bucketMs, meanPoints: Math.round(mean(apiRuns.map((r) => r.points))) },
+            fill: { method: "SQL generate_series into samples_raw, rollups by the insert path's GROUP BY from samples_raw, then VACUUM ANALYZE", ...fill },
+            query: {
+              windowHours: WINDOW_MS / 3_600_000,
+              maxPoints: MAX_POINTS,
+              warmUpQueries: WARM_UP_QUERIES,
+              queries: QUERIES,
+              resolution: plan.resolution,
+              bucketMs: plan.bucketMs,
+              meanPoints: Math.round(mean(apiRuns.map((r) => r.points))),
+            },
             trpcMetricsHistoryMs: rounded(apiMs),
             historyStoreRangeMs: rounded(directMs),
             targetP95Ms: TARGET_P95_MS,

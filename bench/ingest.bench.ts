@@ -190,13 +190,17 @@ export const ingestBenchmark: Benchmark = {
           counts = await tableCounts(store);
           checkCounts(counts, samples.length, run.path);
           runs.push(run);
-          log(`insertBatches, ${batchSize.toLocaleString('en-US')} per write: ${formatRate(run.samplesPerSecond)} (${run.seconds.toFixed(2)} s; waiting on PostgreSQL ${run.databaseSeconds.toFixed(2)} s)`);
+          log(
+            `insertBatches, ${batchSize.toLocaleString('en-US')} per write: ${formatRate(run.samplesPerSecond)} (${run.seconds.toFixed(2)} s; waiting on PostgreSQL ${run.databaseSeconds.toFixed(2)} s)`,
+          );
         }
         const headline = runs.find((r) => r.batchSize === HEADLINE_BATCH)!;
 
         // The persister after a crash between commit and ack: every batch again, all in the ledger already.
         const retryHistory = new HistoryStore(pool as unknown as SqlClient);
-        const retry = await timedRun('the same writes again (a retry: every entry in the ledger)', BATCH_SIZES.at(-1)!, asWrites(samples, BATCH_SIZES.at(-1)!), pool, (b) => retryHistory.insertBatches(b));
+        const retry = await timedRun('the same writes again (a retry: every entry in the ledger)', BATCH_SIZES.at(-1)!, asWrites(samples, BATCH_SIZES.at(-1)!), pool, (b) =>
+          retryHistory.insertBatches(b),
+        );
         checkCounts(await tableCounts(store), samples.length, retry.path);
         log(`retry of everything: ${retry.seconds.toFixed(2)} s, ${retry.outcome.skippedBatches} entries skipped, ${retry.outcome.written} rows written`);
 
@@ -205,7 +209,13 @@ export const ingestBenchmark: Benchmark = {
         await emptyTables(store);
         const timed = new TimedSql(store.sql);
         const conflictHistory = new HistoryStore(timed);
-        const conflictPath = await timedRun('ON CONFLICT statement (raw + 1m + 1h in one statement; the previous path, now the fallback)', HEADLINE_BATCH, asWrites(samples, HEADLINE_BATCH), timed, (b) => conflictHistory.insert(b.flatMap((e) => e.samples)));
+        const conflictPath = await timedRun(
+          'ON CONFLICT statement (raw + 1m + 1h in one statement; the previous path, now the fallback)',
+          HEADLINE_BATCH,
+          asWrites(samples, HEADLINE_BATCH),
+          timed,
+          (b) => conflictHistory.insert(b.flatMap((e) => e.samples)),
+        );
         checkCounts(await tableCounts(store), samples.length, conflictPath.path);
         log(`ON CONFLICT statement, ${HEADLINE_BATCH.toLocaleString('en-US')} per write: ${formatRate(conflictPath.samplesPerSecond)} (${conflictPath.seconds.toFixed(2)} s)`);
 
@@ -215,7 +225,12 @@ export const ingestBenchmark: Benchmark = {
         const chunks = copyText(rows);
         const renderSeconds = (performance.now() - renderStarted) / 1000;
         const binaryStarted = performance.now();
-        const binary = encodeRawRows({ length: rows.length, seriesIds: Int32Array.from(rows, (r) => r.seriesId), micros: Float64Array.from(rows, (r) => pgMicros(r.ts)), values: Float64Array.from(rows, (r) => r.value) });
+        const binary = encodeRawRows({
+          length: rows.length,
+          seriesIds: Int32Array.from(rows, (r) => r.seriesId),
+          micros: Float64Array.from(rows, (r) => pgMicros(r.ts)),
+          values: Float64Array.from(rows, (r) => r.value),
+        });
         const encodeSeconds = (performance.now() - binaryStarted) / 1000;
         await store.sql.query('CREATE TABLE copy_target (series_id int, ts timestamptz, value float8)');
         await store.sql.query('CREATE TABLE copy_target_pk (series_id int, ts timestamptz, value float8, PRIMARY KEY (series_id, ts))');

@@ -108,7 +108,10 @@ export const liveBenchmark: Benchmark = {
         const apiStopSeconds = (performance.now() - stopStarted) / 1000;
 
         // Warnings the API printed (LOG_LEVEL=warn), e.g. Node's MaxListenersExceededWarning.
-        const apiWarnings = api.app.output().split('\n').filter((l) => /warn|error/i.test(l));
+        const apiWarnings = api.app
+          .output()
+          .split('\n')
+          .filter((l) => /warn|error/i.test(l));
 
         const d = distribution(latencies);
         const delivered = firstBySeq.map((f, i) => [f, lastBySeq[i]!] as const).filter(([f]) => Number.isFinite(f));

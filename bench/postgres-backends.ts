@@ -58,10 +58,7 @@ export class PostgresBackends {
   async of(pids: number[]): Promise<number[]> {
     const ports = [...localPorts(socketInodes(pids))];
     if (!ports.length) return [];
-    const { rows } = await this.client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[]) AND client_addr IS NOT NULL AND pid <> pg_backend_pid()`,
-      [ports],
-    );
+    const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[]) AND client_addr IS NOT NULL AND pid <> pg_backend_pid()`, [ports]);
     return rows.map((r) => r.pid);
   }
 

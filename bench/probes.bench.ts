@@ -86,7 +86,10 @@ export const probesBenchmark: Benchmark = {
         const usage = await sampleProcess(worker.app.pid, WINDOW_SECONDS);
         const windowEnd = Date.now();
         // The planned tick is the 10 s boundary just before the request arrived.
-        const late = sites.arrivals.filter((a) => a.at >= windowStart && a.at < windowEnd).map((a) => a.at % INTERVAL_MS).sort((a, b) => a - b);
+        const late = sites.arrivals
+          .filter((a) => a.at >= windowStart && a.at < windowEnd)
+          .map((a) => a.at % INTERVAL_MS)
+          .sort((a, b) => a - b);
         const perProbe = new Map<string, number>();
         for (const a of sites.arrivals) if (a.at >= windowStart && a.at < windowEnd) perProbe.set(a.path, (perProbe.get(a.path) ?? 0) + 1);
 
@@ -95,17 +98,25 @@ export const probesBenchmark: Benchmark = {
         const stoppedAt = Date.now();
         victim.server.close();
         for (const s of victim.sockets) s.destroy();
-        const zero = await worker.waitFor(async () => {
-          const s = (await reader.current({ name: 'probe_success' })).find((x) => x.labels.probe === 'victim');
-          return s && s.value === 0 ? { seenAt: Date.now(), tick: s.timestamp } : null;
-        }, 'probe_success 0 for the stopped server', { timeoutMs: 30_000, intervalMs: 25 });
+        const zero = await worker.waitFor(
+          async () => {
+            const s = (await reader.current({ name: 'probe_success' })).find((x) => x.labels.probe === 'victim');
+            return s && s.value === 0 ? { seenAt: Date.now(), tick: s.timestamp } : null;
+          },
+          'probe_success 0 for the stopped server',
+          { timeoutMs: 30_000, intervalMs: 25 },
+        );
         // The alert's row starts at the episode's start (its pending); its first event is the firing.
-        const fired = await worker.waitFor(async () => {
-          const { rows } = await db.query<{ at: Date | null; started_at: Date }>(
-            `SELECT min(e.at) AS at, a.started_at FROM alerts a JOIN alert_events e ON e.alert_id = a.id WHERE a.rule = 'Victim Down' GROUP BY a.id`,
-          );
-          return rows[0]?.at ? { at: rows[0].at, pendingSince: rows[0].started_at } : null;
-        }, 'the for: 10s rule to fire', { timeoutMs: 40_000, intervalMs: 50 });
+        const fired = await worker.waitFor(
+          async () => {
+            const { rows } = await db.query<{ at: Date | null; started_at: Date }>(
+              `SELECT min(e.at) AS at, a.started_at FROM alerts a JOIN alert_events e ON e.alert_id = a.id WHERE a.rule = 'Victim Down' GROUP BY a.id`,
+            );
+            return rows[0]?.at ? { at: rows[0].at, pendingSince: rows[0].started_at } : null;
+          },
+          'the for: 10s rule to fire',
+          { timeoutMs: 40_000, intervalMs: 50 },
+        );
         const zeroAfterMs = zero.seenAt - stoppedAt;
         const fireAfterMs = fired.at.getTime() - zero.tick;
         const pendingToFireMs = fired.at.getTime() - fired.pendingSince.getTime();

@@ -21,7 +21,10 @@ export interface CpuTicks {
 export function readCpuTicks(pid: number): CpuTicks {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may hold spaces and parentheses; the fields proper start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   // Fields 14-17 of proc(5), counted from `state` (field 3) here.
   const [utime, stime, cutime, cstime] = [fields[11]!, fields[12]!, fields[13]!, fields[14]!];
   return { own: utime + stime, children: cutime + cstime };

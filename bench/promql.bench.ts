@@ -35,7 +35,8 @@ export const promqlBenchmark: Benchmark = {
       let api: Awaited<ReturnType<typeof startApiProcess>> | undefined;
       try {
         const series = [];
-        for (let i = 0; i < INSTANCES; i++) for (let cpu = 0; cpu < CPUS; cpu++) for (const mode of MODES) series.push({ name: 'node_cpu_seconds_total', labels: { job: 'node', instance: `host-${i}:9100`, cpu: String(cpu), mode } });
+        for (let i = 0; i < INSTANCES; i++)
+          for (let cpu = 0; cpu < CPUS; cpu++) for (const mode of MODES) series.push({ name: 'node_cpu_seconds_total', labels: { job: 'node', instance: `host-${i}:9100`, cpu: String(cpu), mode } });
         await new HistoryStore(store.sql).seriesIds(series);
         const filledTo = Math.floor(Date.now() / 1000) * 1000;
         const client = new pg.Client({ connectionString: databaseUrl });
@@ -64,7 +65,8 @@ export const promqlBenchmark: Benchmark = {
           const res = await fetch(`${url}/api/v1/query_range`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body });
           const answer = (await res.json()) as { status: string; error?: string; data?: { result: { values: unknown[] }[] } };
           const ms = performance.now() - t0;
-          if (answer.status !== 'success' || answer.data!.result.length !== MODES.length) throw new Error(`query_range over ${hours} h: ${answer.error ?? `${answer.data?.result.length} series, expected ${MODES.length}`}`);
+          if (answer.status !== 'success' || answer.data!.result.length !== MODES.length)
+            throw new Error(`query_range over ${hours} h: ${answer.error ?? `${answer.data?.result.length} series, expected ${MODES.length}`}`);
           return ms;
         };
 
@@ -84,7 +86,9 @@ export const promqlBenchmark: Benchmark = {
           target: `query_range "${QUERY}" over 1 h / 6 h / 24 h of ${series.length} series: p95 ≤ ${TARGET_P95_MS} ms`,
           pass,
           headline: results.map((r) => `${r.hours} h p95 ${formatMs(r.ms.p95)}`).join(', ') + ` (target ≤ ${TARGET_P95_MS} ms)`,
-          details: results.map((r) => `${r.hours} h, step ${r.stepS} s: p50 ${formatMs(r.ms.p50)}, p95 ${formatMs(r.ms.p95)}, max ${formatMs(r.ms.max)} over ${r.queries} refreshes; first (cold) ${r.coldMs} ms`),
+          details: results.map(
+            (r) => `${r.hours} h, step ${r.stepS} s: p50 ${formatMs(r.ms.p50)}, p95 ${formatMs(r.ms.p95)}, max ${formatMs(r.ms.max)} over ${r.queries} refreshes; first (cold) ${r.coldMs} ms`,
+          ),
           figures: { series: series.length, scrapeSeconds: SCRAPE_S, storedHours: STORED_HOURS, rawRows, query: QUERY, windows: results, targetP95Ms: TARGET_P95_MS },
         };
       } finally {

@@ -46,7 +46,14 @@ function renderBodies(batch: number, series: number): Buffer[] {
 function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, method: 'POST', host: url.hostname, port: url.port, path: '/api/metrics', headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` } },
+      {
+        agent,
+        method: 'POST',
+        host: url.hostname,
+        port: url.port,
+        path: '/api/metrics',
+        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -110,7 +110,9 @@ export const pushBenchmark: Benchmark = {
           const seriesPerRequest = Math.min(batch, series);
           // No worker drains the streams here; each phase starts with them empty.
           await redis.del(keys.ingest, keys.live);
-          log(`batch ${batch.toLocaleString('en-US')} over ${seriesPerRequest.toLocaleString('en-US')} series: ${CONNECTIONS} keep-alive connections, ${WARM_UP_SECONDS} s warm-up, ${SECONDS} s measured`);
+          log(
+            `batch ${batch.toLocaleString('en-US')} over ${seriesPerRequest.toLocaleString('en-US')} series: ${CONNECTIONS} keep-alive connections, ${WARM_UP_SECONDS} s warm-up, ${SECONDS} s measured`,
+          );
           const redisCpuBefore = await redisCpuSeconds(redis);
           const phaseStarted = performance.now();
           const { load, api: used } = await runLoad({ url: api.url, token: api.token, batch, connections: CONNECTIONS, series, warmUpSeconds: WARM_UP_SECONDS, seconds: SECONDS }, api.app.pid);
@@ -146,7 +148,9 @@ export const pushBenchmark: Benchmark = {
             firstError: load.firstError,
           };
           phases.push(figures);
-          log(`  ${formatRate(figures.samplesPerSecond)} samples, ${figures.requestsPerSecond} req/s, p50 ${formatMs(figures.latencyMs.p50)} p99 ${formatMs(figures.latencyMs.p99)}; API CPU ${figures.apiCpuPercent} %, generator CPU ${figures.generatorCpuPercent} %, Redis server CPU ${figures.redisCpuPercent} %`);
+          log(
+            `  ${formatRate(figures.samplesPerSecond)} samples, ${figures.requestsPerSecond} req/s, p50 ${formatMs(figures.latencyMs.p50)} p99 ${formatMs(figures.latencyMs.p99)}; API CPU ${figures.apiCpuPercent} %, generator CPU ${figures.generatorCpuPercent} %, Redis server CPU ${figures.redisCpuPercent} %`,
+          );
           await sleep(1_000);
         }
         await redis.del(keys.ingest, keys.live);
@@ -164,10 +168,15 @@ export const pushBenchmark: Benchmark = {
               (p) =>
                 `${label(p)}: ${formatRate(p.samplesPerSecond)} samples (${p.requestsPerSecond} req/s), latency p50 ${formatMs(p.latencyMs.p50)} p99 ${formatMs(p.latencyMs.p99)} max ${formatMs(p.latencyMs.max)}; API CPU ${p.apiCpuPercent} % RSS ${p.apiRssMBMax} MB; generator CPU ${p.generatorCpuPercent} %; Redis server CPU ${p.redisCpuPercent} %; failed ${p.failedRequests}, rejected ${p.rejectedSamples}`,
             ),
-            ...phases.map((p) => `${label(p)}: ingest stream ${p.ingestStreamEntries} entries for ${p.okRequestsIncludingWarmUp} answered 200 (${p.ingestStreamMemoryMB} MB); live stream ${p.liveStream.entries} entries, ${p.liveStream.memoryMB} MB`),
+            ...phases.map(
+              (p) =>
+                `${label(p)}: ingest stream ${p.ingestStreamEntries} entries for ${p.okRequestsIncludingWarmUp} answered 200 (${p.ingestStreamMemoryMB} MB); live stream ${p.liveStream.entries} entries, ${p.liveStream.memoryMB} MB`,
+            ),
             ...(lost.length ? [`MISMATCH: ingest stream entries ≠ requests answered 200 at batch ${lost.map((p) => p.batch).join(', ')}`] : []),
             ...phases.filter((p) => p.firstError).map((p) => `batch ${p.batch} first error: ${p.firstError}`),
-            ...(best.samplesPerSecond < TARGET_SAMPLES_PER_SECOND ? [`MISSED: best ${formatRate(best.samplesPerSecond)} is ${((1 - best.samplesPerSecond / TARGET_SAMPLES_PER_SECOND) * 100).toFixed(0)} % under target`] : []),
+            ...(best.samplesPerSecond < TARGET_SAMPLES_PER_SECOND
+              ? [`MISSED: best ${formatRate(best.samplesPerSecond)} is ${((1 - best.samplesPerSecond / TARGET_SAMPLES_PER_SECOND) * 100).toFixed(0)} % under target`]
+              : []),
           ],
           figures: {
             connections: CONNECTIONS,
@@ -175,7 +184,8 @@ export const pushBenchmark: Benchmark = {
             secondsPerPhase: SECONDS,
             phases,
             best: { batch: best.batch, samplesPerSecond: best.samplesPerSecond },
-            generator: 'bench/push-load.ts in its own process: node:http Agent keep-alive, one request in flight per connection, 8 pre-rendered bodies per batch size, samples without timestamp (the API stamps them)',
+            generator:
+              'bench/push-load.ts in its own process: node:http Agent keep-alive, one request in flight per connection, 8 pre-rendered bodies per batch size, samples without timestamp (the API stamps them)',
             targetSamplesPerSecond: TARGET_SAMPLES_PER_SECOND,
           },
         };

@@ -31,11 +31,13 @@ export interface ReceiveLoadResult {
 }
 
 const WriteRequest = protobuf
-  .parse(`syntax = "proto3";
+  .parse(
+    `syntax = "proto3";
 message WriteRequest { repeated TimeSeries timeseries = 1; }
 message TimeSeries { repeated Label labels = 1; repeated Sample samples = 2; }
 message Label { string name = 1; string value = 2; }
-message Sample { double value = 1; int64 timestamp = 2; }`)
+message Sample { double value = 1; int64 timestamp = 2; }`,
+  )
   .root.lookupType('WriteRequest');
 
 function seriesOf(s: number): { name: string; host: string } {
@@ -54,7 +56,13 @@ function renderBodies(plan: ReceiveLoadPlan): Buffer[] {
     if (plan.format === 'push') {
       bodies.push(Buffer.from(JSON.stringify(samples.map((s) => ({ name: s.name, value: s.value, labels: { host: s.host }, timestamp: s.timestamp })))));
     } else {
-      const timeseries = samples.map((s) => ({ labels: [{ name: '__name__', value: s.name }, { name: 'host', value: s.host }], samples: [{ value: s.value, timestamp: s.timestamp }] }));
+      const timeseries = samples.map((s) => ({
+        labels: [
+          { name: '__name__', value: s.name },
+          { name: 'host', value: s.host },
+        ],
+        samples: [{ value: s.value, timestamp: s.timestamp }],
+      }));
       bodies.push(Buffer.from(snappy.compress(WriteRequest.encode(WriteRequest.fromObject({ timeseries })).finish())));
     }
   }
@@ -62,12 +70,18 @@ function renderBodies(plan: ReceiveLoadPlan): Buffer[] {
 }
 
 function post(agent: Agent, url: URL, plan: ReceiveLoadPlan, body: Buffer): Promise<{ status: number; text: string }> {
-  const headers = plan.format === 'push'
-    ? { 'content-type': 'application/json' }
-    : { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
+  const headers =
+    plan.format === 'push' ? { 'content-type': 'application/json' } : { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, method: 'POST', host: url.hostname, port: url.port, path: plan.format === 'push' ? '/api/metrics' : '/api/v1/write', headers: { ...headers, 'content-length': body.length, authorization: `Bearer ${plan.token}` } },
+      {
+        agent,
+        method: 'POST',
+        host: url.hostname,
+        port: url.port,
+        path: plan.format === 'push' ? '/api/metrics' : '/api/v1/write',
+        headers: { ...headers, 'content-length': body.length, authorization: `Bearer ${plan.token}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

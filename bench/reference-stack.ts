@@ -76,10 +76,7 @@ export async function startReferenceStack(): Promise<ReferenceStack> {
   const closeReceiver = owe(() => receiver.close());
   const [exporterPort, prometheusPort, alertmanagerPort] = [await freePort(), await freePort(), await freePort()];
   for (const sub of ['prometheus', 'alertmanager']) mkdirSync(join(dir, sub));
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    `route: { receiver: hook }\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: "${receiver.url}/alert" }]\n`,
-  );
+  writeFileSync(join(dir, 'alertmanager.yml'), `route: { receiver: hook }\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: "${receiver.url}/alert" }]\n`);
   writeFileSync(join(dir, 'rules.yml'), RULES);
   writeFileSync(
     join(dir, 'prometheus.yml'),
@@ -120,16 +117,30 @@ scrape_configs:
       const dead = started.find((p) => p.exited());
       if (dead) throw new Error(`${dead.name} exited during start-up:\n${dead.output()}`);
     };
-    await pollUntil(async () => {
-      alive();
-      const answer = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=up`, { signal: AbortSignal.timeout(2_000) }).then((r) => (r.ok ? r.json() : null), () => null);
-      const result = (answer as { data?: { result?: { value: [number, string] }[] } } | null)?.data?.result ?? [];
-      return result.some((r) => r.value[1] === '1');
-    }, 'Prometheus to have scraped node_exporter', { timeoutMs: 60_000, intervalMs: 500 });
-    await pollUntil(async () => {
-      alive();
-      return fetch(`http://127.0.0.1:${alertmanagerPort}/-/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-    }, 'Alertmanager to be ready', { timeoutMs: 60_000, intervalMs: 500 });
+    await pollUntil(
+      async () => {
+        alive();
+        const answer = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=up`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => (r.ok ? r.json() : null),
+          () => null,
+        );
+        const result = (answer as { data?: { result?: { value: [number, string] }[] } } | null)?.data?.result ?? [];
+        return result.some((r) => r.value[1] === '1');
+      },
+      'Prometheus to have scraped node_exporter',
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    await pollUntil(
+      async () => {
+        alive();
+        return fetch(`http://127.0.0.1:${alertmanagerPort}/-/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      'Alertmanager to be ready',
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   } catch (error) {
     await stopAll();
     throw error;

@@ -90,7 +90,10 @@ export const remoteWriteBenchmark: Benchmark = {
           const before = await rows();
           log(`${format}: ${(SERIES * ROUNDS).toLocaleString('en-US')} samples over ${SERIES.toLocaleString('en-US')} series, ${BATCH.toLocaleString('en-US')} a request, ${CONNECTIONS} connections`);
           let started = 0;
-          const load = await runLoad({ url: api.url, token: api.token, format, batch: BATCH, series: SERIES, rounds: ROUNDS, connections: CONNECTIONS, baseMs: firstBase + i * ROUNDS * 1000 }, () => (started = performance.now()));
+          const load = await runLoad(
+            { url: api.url, token: api.token, format, batch: BATCH, series: SERIES, rounds: ROUNDS, connections: CONNECTIONS, baseMs: firstBase + i * ROUNDS * 1000 },
+            () => (started = performance.now()),
+          );
           if (api.app.exited()) throw new Error(`the API exited during the run:\n${api.app.output()}`);
           await worker.waitFor(async () => (await rows()) - before >= load.sentSamples, `${format}: ${load.sentSamples} samples in samples_raw`, { timeoutMs: 180_000, intervalMs: 100 });
           const historySeconds = (performance.now() - started) / 1000;
@@ -121,7 +124,10 @@ export const remoteWriteBenchmark: Benchmark = {
         target: `remote_write ≥ ${formatRate(TARGET_SAMPLES_PER_SECOND)} samples into PostgreSQL history`,
         pass: rw.failedRequests === 0 && rw.intoHistoryPerSecond >= TARGET_SAMPLES_PER_SECOND,
         headline: `remote_write ${formatRate(rw.intoHistoryPerSecond)} samples into history, JSON push ${formatRate(push.intoHistoryPerSecond)} (target ≥ ${formatRate(TARGET_SAMPLES_PER_SECOND)})`,
-        details: results.map((r) => `${r.format}: ${r.samples.toLocaleString('en-US')} samples, API answered in ${r.sendSeconds} s (${formatRate(r.acceptedPerSecond)}), all in samples_raw after ${r.historySeconds} s; generator CPU ${r.generatorCpuPercent} %${r.firstError ? `; first error: ${r.firstError}` : ''}`),
+        details: results.map(
+          (r) =>
+            `${r.format}: ${r.samples.toLocaleString('en-US')} samples, API answered in ${r.sendSeconds} s (${formatRate(r.acceptedPerSecond)}), all in samples_raw after ${r.historySeconds} s; generator CPU ${r.generatorCpuPercent} %${r.firstError ? `; first error: ${r.firstError}` : ''}`,
+        ),
         figures: { series: SERIES, rounds: ROUNDS, batch: BATCH, connections: CONNECTIONS, results },
       };
     }),

@@ -88,7 +88,11 @@ for (const benchmark of selected) {
   const stopLoad = trackLoad();
   let outcome: BenchOutcome;
   try {
-    outcome = await withDeadline(benchmark.run((line) => console.log(`   ${line}`)), benchmark.expectedSeconds * 4, benchmark.name);
+    outcome = await withDeadline(
+      benchmark.run((line) => console.log(`   ${line}`)),
+      benchmark.expectedSeconds * 4,
+      benchmark.name,
+    );
   } catch (error) {
     stopLoad();
     // The signal handler is cleaning up and will exit; starting the next benchmark would race it.

@@ -31,7 +31,14 @@ export async function collectorCosts(env: { databaseUrl: string; redisUrl: strin
   try {
     const config = loadConfig({
       file: file.file,
-      env: { REDIS_URL: env.redisUrl, DB_HOST: db.hostname, DB_PORT: db.port || '5432', DB_NAME: db.pathname.slice(1), DB_USER: decodeURIComponent(db.username), DB_PASSWORD: decodeURIComponent(db.password) || undefined },
+      env: {
+        REDIS_URL: env.redisUrl,
+        DB_HOST: db.hostname,
+        DB_PORT: db.port || '5432',
+        DB_NAME: db.pathname.slice(1),
+        DB_USER: decodeURIComponent(db.username),
+        DB_PASSWORD: decodeURIComponent(db.password) || undefined,
+      },
     });
     const plugins = await loadPlugins(config.pluginDirs, [], quiet);
     const hz = clockTicksPerSecond();

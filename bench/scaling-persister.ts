@@ -68,12 +68,16 @@ async function drain(redis: Redis, ingest: string, entries: string[], apps: AppP
   }
   const fillSeconds = (performance.now() - started) / 1000;
   // An entry leaves the stream once PostgreSQL committed it (XACK + XDEL after the insert).
-  await pollUntil(async () => {
-    const dead = apps.find((a) => a.exited());
-    if (dead) throw new Error(`a worker exited while persisting:\n${dead.output()}`);
-    const [left, pending] = await Promise.all([redis.xlen(ingest), redis.xpending(ingest, 'persist') as Promise<[number]>]);
-    return left === 0 && Number(pending[0]) === 0;
-  }, 'the backlog written to PostgreSQL', { timeoutMs: 180_000, intervalMs: 50 });
+  await pollUntil(
+    async () => {
+      const dead = apps.find((a) => a.exited());
+      if (dead) throw new Error(`a worker exited while persisting:\n${dead.output()}`);
+      const [left, pending] = await Promise.all([redis.xlen(ingest), redis.xpending(ingest, 'persist') as Promise<[number]>]);
+      return left === 0 && Number(pending[0]) === 0;
+    },
+    'the backlog written to PostgreSQL',
+    { timeoutMs: 180_000, intervalMs: 50 },
+  );
   const seconds = (performance.now() - started) / 1000;
   const samples = entries.length * ENTRY_SERIES;
   return { samples, seconds: Math.round(seconds * 1000) / 1000, fillSeconds: Math.round(fillSeconds * 1000) / 1000, samplesPerSecond: Math.round(samples / seconds) };
@@ -96,17 +100,23 @@ export async function persisterRun(workers: number, env: { databaseUrl: string; 
     // Every worker count starts from empty tables (the first run creates them).
     await db.query('TRUNCATE series, samples_raw, samples_1m, samples_1h RESTART IDENTITY').catch(() => {});
     for (let i = 0; i < workers; i++) {
-      apps.push(spawnApp('worker', { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, VIGIA_KEY_PREFIX: env.prefix, MONITORING_CONFIG: config.file, VIGIA_DATA_DIR: config.dir, LOG_LEVEL: 'warn' }));
+      apps.push(
+        spawnApp('worker', { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, VIGIA_KEY_PREFIX: env.prefix, MONITORING_CONFIG: config.file, VIGIA_DATA_DIR: config.dir, LOG_LEVEL: 'warn' }),
+      );
     }
     // Redis 7.0 lists a consumer only once it has been handed an entry, so readiness is read off
     // BullMQ's named connections instead; each worker starts its persister right after them.
     const collectQueue = openQueue(QUEUES.evaluate.name, redis, keys, () => {});
     try {
-      await pollUntil(async () => {
-        const dead = apps.find((a) => a.exited());
-        if (dead) throw new Error(`a worker exited during start-up:\n${dead.output()}`);
-        return (await collectQueue.getWorkersCount()) === workers && (await redis.exists(keys.ingest)) === 1;
-      }, `${workers} workers connected`, { timeoutMs: 120_000 });
+      await pollUntil(
+        async () => {
+          const dead = apps.find((a) => a.exited());
+          if (dead) throw new Error(`a worker exited during start-up:\n${dead.output()}`);
+          return (await collectQueue.getWorkersCount()) === workers && (await redis.exists(keys.ingest)) === 1;
+        },
+        `${workers} workers connected`,
+        { timeoutMs: 120_000 },
+      );
     } finally {
       await collectQueue.close();
     }
@@ -118,7 +128,9 @@ export async function persisterRun(workers: number, env: { databaseUrl: string; 
     for (let d = 0; d < DRAINS; d++) {
       drains.push(await drain(redis, keys.ingest, backlog(first + d * 3_600_000), apps));
       const last = drains.at(-1)!;
-      log(`${workers} worker${workers > 1 ? 's' : ''}, drain ${d + 1}/${DRAINS}: ${last.samples.toLocaleString('en-US')} samples in ${last.seconds.toFixed(2)} s (stream filled in ${last.fillSeconds.toFixed(2)} s) = ${last.samplesPerSecond.toLocaleString('en-US')}/s`);
+      log(
+        `${workers} worker${workers > 1 ? 's' : ''}, drain ${d + 1}/${DRAINS}: ${last.samples.toLocaleString('en-US')} samples in ${last.seconds.toFixed(2)} s (stream filled in ${last.fillSeconds.toFixed(2)} s) = ${last.samplesPerSecond.toLocaleString('en-US')}/s`,
+      );
     }
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM samples_raw');
     const expected = drains.reduce((n, d) => n + d.samples, 0);

@@ -32,10 +32,17 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
   try {
-    await pollUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      return probe.connect().then(() => probe.ping(), () => null);
-    }, 'the benchmark Redis to answer', { timeoutMs: 10_000, intervalMs: 100 });
+    await pollUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+        return probe.connect().then(
+          () => probe.ping(),
+          () => null,
+        );
+      },
+      'the benchmark Redis to answer',
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -119,10 +119,14 @@ export async function steadyRun(env: { databaseUrl: string; redisUrl: string; pr
     apps.push(api);
     await waitHealthy(api, `http://127.0.0.1:${port}`);
     const probeKey = seriesKey(benchSeries(STEADY_SERIES)[0]!.name, benchSeries(STEADY_SERIES)[0]!.labels);
-    await pollUntil(async () => {
-      if (worker.exited()) throw new Error(`the worker exited during start-up:\n${worker.output()}`);
-      return redis.hexists(keys.latest, probeKey);
-    }, 'the first bench_fleet tick in Redis', { timeoutMs: 120_000 });
+    await pollUntil(
+      async () => {
+        if (worker.exited()) throw new Error(`the worker exited during start-up:\n${worker.output()}`);
+        return redis.hexists(keys.latest, probeKey);
+      },
+      'the first bench_fleet tick in Redis',
+      { timeoutMs: 120_000 },
+    );
     await sleep(WARM_UP_TICKS * STEADY_INTERVAL_S * 1000);
 
     // Start and end half an interval after a tick, so the window holds exactly TICKS whole ticks.
@@ -130,7 +134,13 @@ export async function steadyRun(env: { databaseUrl: string; redisUrl: string; pr
     await alignTo(stepMs, stepMs / 2);
     const windowSeconds = TICKS * STEADY_INTERVAL_S;
     const jobsKey = `jobs:${COLLECT_JOBS}`;
-    const [callsBefore, netBefore, statsBefore, jobsBefore, cpuBefore] = await Promise.all([commandCalls(redis), netBytes(redis), tableStats(db), redis.hget(keys.counters, jobsKey), redisCpuSeconds(redis)]);
+    const [callsBefore, netBefore, statsBefore, jobsBefore, cpuBefore] = await Promise.all([
+      commandCalls(redis),
+      netBytes(redis),
+      tableStats(db),
+      redis.hget(keys.counters, jobsKey),
+      redisCpuSeconds(redis),
+    ]);
     log(`measuring ${TICKS} ticks of ${STEADY_SERIES.toLocaleString('en-US')} series every ${STEADY_INTERVAL_S} s (${windowSeconds} s)`);
     const [workerUsage, apiUsage] = await Promise.all([sampleProcess(worker.pid, windowSeconds), sampleProcess(api.pid, windowSeconds)]);
     const [callsAfter, netAfter, jobsAfter, cpuAfter] = await Promise.all([commandCalls(redis), netBytes(redis), redis.hget(keys.counters, jobsKey), redisCpuSeconds(redis)]);
@@ -160,7 +170,7 @@ export async function steadyRun(env: { databaseUrl: string; redisUrl: string; pr
         // The live window is the per-series part: ZADD, ZREMRANGEBYSCORE and PEXPIRE for each one.
         fixedCommandsPerTick: Math.round((totalCalls - ['zadd', 'zremrangebyscore', 'pexpire'].reduce((n, c) => n + (calls.get(c) ?? 0), 0)) / ticks),
         topCommandsPerTick: Object.fromEntries([...calls].slice(0, 10).map(([c, n]) => [c, Math.round((n / ticks) * 10) / 10])),
-        cpuMicrosPerSample: Math.round(((cpuAfter - cpuBefore) * 1e6 / samples) * 100) / 100,
+        cpuMicrosPerSample: Math.round((((cpuAfter - cpuBefore) * 1e6) / samples) * 100) / 100,
         netInBytesPerSample: Math.round((netAfter.input - netBefore.input) / samples),
         netOutBytesPerSample: Math.round((netAfter.output - netBefore.output) / samples),
         usedMemoryBytes: await usedMemory(redis),
@@ -173,7 +183,9 @@ export async function steadyRun(env: { databaseUrl: string; redisUrl: string; pr
       },
       cpuPercentOfOneCore: { worker: Math.round(workerUsage.cpuPercent * 100) / 100, api: Math.round(apiUsage.cpuPercent * 100) / 100 },
     };
-    log(`${ticks} ticks, ${samples.toLocaleString('en-US')} samples: ${figures.redis.commandsPerSample} Redis commands and ${figures.redis.cpuMicrosPerSample} µs of Redis CPU per sample, ${figures.postgres.rawRowsPerSecond} raw rows/s, worker CPU ${figures.cpuPercentOfOneCore.worker} %, API ${figures.cpuPercentOfOneCore.api} %`);
+    log(
+      `${ticks} ticks, ${samples.toLocaleString('en-US')} samples: ${figures.redis.commandsPerSample} Redis commands and ${figures.redis.cpuMicrosPerSample} µs of Redis CPU per sample, ${figures.postgres.rawRowsPerSecond} raw rows/s, worker CPU ${figures.cpuPercentOfOneCore.worker} %, API ${figures.cpuPercentOfOneCore.api} %`,
+    );
     return figures;
   } finally {
     await Promise.all(apps.map((a) => a.stop()));

@@ -61,7 +61,11 @@ async function retentionScan(db: pg.Client, cutoff: Date): Promise<RetentionPass
     const [plan] = rows[0]!['QUERY PLAN'];
     const scan = plan.Plan.Plans?.[0];
     const { rows: count } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM samples_raw');
-    return { scan: scan ? `${scan['Node Type']}${scan['Index Name'] ? ` on ${scan['Index Name']}` : ''}` : plan.Plan['Node Type'], ms: Math.round(plan['Execution Time'] * 10) / 10, rows: count[0]!.n };
+    return {
+      scan: scan ? `${scan['Node Type']}${scan['Index Name'] ? ` on ${scan['Index Name']}` : ''}` : plan.Plan['Node Type'],
+      ms: Math.round(plan['Execution Time'] * 10) / 10,
+      rows: count[0]!.n,
+    };
   } finally {
     await db.query('ROLLBACK');
   }
@@ -169,7 +173,9 @@ export async function liveWindowRun(redisUrl: string, prefix: string, log: (line
       streamBytesPerSample: Math.round((ingest / (ingestLength * series.length)) * 10) / 10,
       batchSamples: series.length,
     };
-    log(`live window: ${figures.windowBytesPerSeries.toLocaleString('en-US')} B per series for ${ticks} samples (${figures.windowBytesPerSample} B/sample; ${figures.shortWindowBytesPerSample} B/sample under 128); stream ${figures.streamBytesPerSample} B/sample`);
+    log(
+      `live window: ${figures.windowBytesPerSeries.toLocaleString('en-US')} B per series for ${ticks} samples (${figures.windowBytesPerSample} B/sample; ${figures.shortWindowBytesPerSample} B/sample under 128); stream ${figures.streamBytesPerSample} B/sample`,
+    );
     return figures;
   } finally {
     redis.disconnect();

@@ -74,14 +74,20 @@ export const scalingBenchmark: Benchmark = {
           pass,
           headline: `drain ${persister.map((p) => `${p.workers}w ${formatRate(p.samplesPerSecond)}`).join(', ')}; ${steady.redis.commandsPerSample} Redis cmds and ${raw.bytesPerRow} B of samples_raw per sample`,
           details: [
-            ...persister.map((p) => `history drain, ${p.workers} worker${p.workers > 1 ? 's' : ''}: median ${formatRate(p.samplesPerSecond)} of ${p.drains.map((d) => formatRate(d.samplesPerSecond)).join(', ')} (${p.drains[0]!.samples.toLocaleString('en-US')} samples each; deadlocks retried ${p.deadlocks})`),
+            ...persister.map(
+              (p) =>
+                `history drain, ${p.workers} worker${p.workers > 1 ? 's' : ''}: median ${formatRate(p.samplesPerSecond)} of ${p.drains.map((d) => formatRate(d.samplesPerSecond)).join(', ')} (${p.drains[0]!.samples.toLocaleString('en-US')} samples each; deadlocks retried ${p.deadlocks})`,
+            ),
             `1,000 series every 5 s (1 worker + 1 API): ${steady.redis.commandsPerSample} Redis commands and ${steady.redis.cpuMicrosPerSample} µs of Redis CPU per sample (${steady.redis.commandsPerTick.toLocaleString('en-US')} commands per tick), ${steady.redis.netInBytesPerSample} B in / ${steady.redis.netOutBytesPerSample} B out per sample; CPU worker ${steady.cpuPercentOfOneCore.worker} %, API ${steady.cpuPercentOfOneCore.api} % of a core`,
             `PostgreSQL at that load: ${steady.postgres.rawRowsPerSecond} raw rows/s, rollup upserts ${steady.postgres.rollupUpsertsPerSecond['1m']}/s (1m) + ${steady.postgres.rollupUpsertsPerSecond['1h']}/s (1h), ${steady.postgres.rowVersionsPerSample} row versions per sample`,
             `bytes per row (with indexes): raw ${raw.bytesPerRow}, 1m ${storage.tables.samples_1m.bytesPerRow} as written / ${storage.tables.samples_1m.compactBytesPerRow} compacted, 1h ${storage.tables.samples_1h.bytesPerRow} / ${storage.tables.samples_1h.compactBytesPerRow}`,
             `retention pass on samples_raw with nothing to delete: ${storage.retentionPass.scan}, ${storage.retentionPass.ms} ms over ${storage.retentionPass.rows.toLocaleString('en-US')} rows`,
             `1,000 series at 5 s at the shipped retention: raw ${projected.thousandSeriesAt5sGB.raw} GB + 1m ${projected.thousandSeriesAt5sGB['1m']} GB + 1h ${projected.thousandSeriesAt5sGB['1h']} GB = ${projected.thousandSeriesAt5sGB.total} GB (plus ${round((projected.churnBytes['1m'] + projected.churnBytes['1h']) / 1e6)} MB of rollup rows being rewritten)`,
             `Redis live window: ${live.windowBytesPerSample} B per sample past 128 samples (${live.shortWindowBytesPerSample} below), newest value ${live.latestBytesPerSeries} B per series, streams ${live.streamBytesPerSample} B per sample`,
-            ...collectors.map((c) => `collector ${c.collector}: ${c.samplesPerTick} samples, ${c.cpuMsPerTick} ms CPU and ${c.wallMsPerTick} ms wall per tick = ${c.cpuPercentOfOneCoreAtInterval} % of a core every ${c.intervalSeconds} s`),
+            ...collectors.map(
+              (c) =>
+                `collector ${c.collector}: ${c.samplesPerTick} samples, ${c.cpuMsPerTick} ms CPU and ${c.wallMsPerTick} ms wall per tick = ${c.cpuPercentOfOneCoreAtInterval} % of a core every ${c.intervalSeconds} s`,
+            ),
           ],
           figures: {
             redisIsolated: redis.isolated,

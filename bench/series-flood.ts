@@ -38,7 +38,11 @@ try {
       };
       if (MODE === 'invalid') {
         for (let p = 0; p < 2; p++) {
-          const r = await push(api.url, api.token, Array.from({ length: PER_PUSH }, (_, i) => invalidSample(p, i)));
+          const r = await push(
+            api.url,
+            api.token,
+            Array.from({ length: PER_PUSH }, (_, i) => invalidSample(p, i)),
+          );
           report(`push ${p + 1}: ${PER_PUSH} invalid samples (${r.rejected} rejected)`);
         }
         await scrape();

@@ -56,9 +56,17 @@ export const statusPageBenchmark: Benchmark = {
       const api = await startApiProcess(databaseUrl, prefix, YAML);
       try {
         const auth = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
-        const created = await fetch(`${api.url}/api/status/incidents`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Slow payments', impact: 'degraded', components: ['Payments'], message: 'Card payments are slow.' }) });
+        const created = await fetch(`${api.url}/api/status/incidents`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ title: 'Slow payments', impact: 'degraded', components: ['Payments'], message: 'Card payments are slow.' }),
+        });
         const { id } = (await created.json()) as { id: number };
-        await fetch(`${api.url}/api/status/incidents/${id}/updates`, { method: 'POST', headers: auth, body: JSON.stringify({ status: 'identified', message: 'A provider is slow; we are switching.' }) });
+        await fetch(`${api.url}/api/status/incidents/${id}/updates`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ status: 'identified', message: 'A provider is slow; we are switching.' }),
+        });
         // The page rebuilds every 2 s; the incident is on it once this answers with it.
         for (let i = 0; i < 50 && !(await (await fetch(`${api.url}/status`)).text()).includes('switching'); i++) await sleep(200);
         const bytes = (await (await fetch(`${api.url}/status`)).text()).length;

@@ -29,11 +29,15 @@ async function ready(apps: AppProcess[], url: string, prefix: string, host: stri
   try {
     await waitHealthy(apps[0]!, url);
     const key = seriesKey('cpu_usage', { host });
-    await pollUntil(async () => {
-      const dead = apps.find((a) => a.exited());
-      if (dead) throw new Error(`Vigia exited during start-up:\n${dead.output()}`);
-      return redis.hexists(redisKeys(prefix).latest, key);
-    }, `the first cpu_usage sample of ${host}`, { timeoutMs: 120_000, intervalMs: 500 });
+    await pollUntil(
+      async () => {
+        const dead = apps.find((a) => a.exited());
+        if (dead) throw new Error(`Vigia exited during start-up:\n${dead.output()}`);
+        return redis.hexists(redisKeys(prefix).latest, key);
+      },
+      `the first cpu_usage sample of ${host}`,
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
   } finally {
     redis.disconnect();
   }

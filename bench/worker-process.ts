@@ -35,14 +35,21 @@ export function startWorkerProcess(databaseUrl: string, prefix: string, yaml: st
       return code;
     },
     waitFor: (probe, what, options) =>
-      pollUntil(async () => {
-        if (app.exited()) throw new Error(`the worker exited while waiting for ${what}:\n${app.output()}`);
-        return probe();
-      }, what, options),
+      pollUntil(
+        async () => {
+          if (app.exited()) throw new Error(`the worker exited while waiting for ${what}:\n${app.output()}`);
+          return probe();
+        },
+        what,
+        options,
+      ),
   };
 }
 
 /** Output lines that look like trouble (the worker runs at LOG_LEVEL=warn, so most lines are). */
 export function troubleLines(app: AppProcess): string[] {
-  return app.output().split('\n').filter((l) => /warn|error/i.test(l));
+  return app
+    .output()
+    .split('\n')
+    .filter((l) => /warn|error/i.test(l));
 }

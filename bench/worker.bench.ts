@@ -19,10 +19,11 @@ async function persistedSamples(databaseUrl: string, name: string, from: number,
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = $1 AND r.ts >= $2 AND r.ts <= $3`,
-      [name, new Date(from), new Date(to)],
-    );
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = $1 AND r.ts >= $2 AND r.ts <= $3`, [
+      name,
+      new Date(from),
+      new Date(to),
+    ]);
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
@@ -53,10 +54,14 @@ export const workerBenchmark: Benchmark = {
         VIGIA_HOSTNAME: HOST,
       });
       try {
-        await pollUntil(async () => {
-          if (worker.exited()) throw new Error(`the worker exited during start-up:\n${worker.output()}`);
-          return redis.hexists(keys.latest, CPU_SERIES);
-        }, 'the first cpu_usage sample in Redis', { timeoutMs: 90_000 });
+        await pollUntil(
+          async () => {
+            if (worker.exited()) throw new Error(`the worker exited during start-up:\n${worker.output()}`);
+            return redis.hexists(keys.latest, CPU_SERIES);
+          },
+          'the first cpu_usage sample in Redis',
+          { timeoutMs: 90_000 },
+        );
         const firstSampleSeconds = (performance.now() - spawnedAt) / 1000;
         log(`worker pid ${worker.pid}: first cpu_usage after ${firstSampleSeconds.toFixed(1)} s; warming up ${WARM_UP_SECONDS} s, then measuring ${WINDOW_SECONDS} s`);
         await sleep(WARM_UP_SECONDS * 1000);

@@ -58,15 +58,18 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     hook = await startHttpReceiver();
     stack = await startStack({ yaml: yaml(hook.url) });
     // The scheduler's first tick may run at start; once it is over the next is an hour away.
-    ({ ticks: ticksBefore } = await waitFor(async () => {
-      const queue = evaluateQueue();
-      try {
-        const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
-        return counts.wait === 0 && counts.active === 0 && counts.prioritized === 0 && counts.delayed! >= 1 ? { ticks: await ticksRun() } : null;
-      } finally {
-        await queue.close();
-      }
-    }, { what: 'the first evaluate tick to be over' }));
+    ({ ticks: ticksBefore } = await waitFor(
+      async () => {
+        const queue = evaluateQueue();
+        try {
+          const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
+          return counts.wait === 0 && counts.active === 0 && counts.prioritized === 0 && counts.delayed! >= 1 ? { ticks: await ticksRun() } : null;
+        } finally {
+          await queue.close();
+        }
+      },
+      { what: 'the first evaluate tick to be over' },
+    ));
     await waitFor(() => stack.worker!.alerting.lease.held, { what: 'the worker to hold the evaluation lease' });
   });
   afterAll(async () => {
@@ -88,7 +91,10 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     const client = trpcClient(stack.url, stack.apiToken);
     const [alert] = await client.alerts.list.query({ rule: 'Instant' });
     const detail = await client.alerts.get.query({ id: alert!.id });
-    expect(detail.events.map((e) => [e.type, e.value])).toEqual([['firing', 50], ['resolved', 3]]);
+    expect(detail.events.map((e) => [e.type, e.value])).toEqual([
+      ['firing', 50],
+      ['resolved', 3],
+    ]);
     expect(reasons('Instant')).toEqual(['new', 'resolved']);
     expect(await ticksRun()).toBe(ticksBefore);
   });
@@ -118,7 +124,10 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     const at = (type: string) => Date.parse(detail.events.find((e) => e.type === type)!.at);
     // Not before keep_firing_for has passed since the sample under the threshold (one clock: the stack runs in this process).
     expect(at('resolved') - sentUnder).toBeGreaterThanOrEqual(2_000);
-    expect(detail.events.map((e) => [e.type, e.value])).toEqual([['firing', 50], ['resolved', 1]]);
+    expect(detail.events.map((e) => [e.type, e.value])).toEqual([
+      ['firing', 50],
+      ['resolved', 1],
+    ]);
     expect(await ticksRun()).toBe(ticksBefore);
   });
 
@@ -126,7 +135,16 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     for (let i = 0; i < 6; i++) {
       await push('arrival_flap', i % 2 === 0 ? 50 : 1);
       // Each sample is evaluated before the next is sent, so every crossing is seen.
-      await waitFor(async () => (await stack.store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_states WHERE rule = 'Flapping' AND last_value = $1 AND status = $2`, [i % 2 === 0 ? 50 : 1, i % 2 === 0 ? 'firing' : 'inactive'])).rows[0]!.n === 1, { what: `crossing ${i + 1}` });
+      await waitFor(
+        async () =>
+          (
+            await stack.store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_states WHERE rule = 'Flapping' AND last_value = $1 AND status = $2`, [
+              i % 2 === 0 ? 50 : 1,
+              i % 2 === 0 ? 'firing' : 'inactive',
+            ])
+          ).rows[0]!.n === 1,
+        { what: `crossing ${i + 1}` },
+      );
     }
     await waitFor(() => hook.requests.filter((r) => r.body.includes('Flapping')).length >= 2, { what: 'the first two messages' });
     const client = trpcClient(stack.url, stack.apiToken);
@@ -135,7 +153,9 @@ describe('rules evaluated as their samples arrive, not on the tick', () => {
     const detail = await client.alerts.get.query({ id: episodes[0]!.id });
     expect(detail.events.map((e) => e.type)).toEqual(['firing', 'resolved', 'reopened', 'resolved', 'reopened', 'resolved']);
     // Every outbox row is relayed within a second; nothing more than the first firing and its resolution.
-    await waitFor(async () => (await stack.store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE state = 'pending'`)).rows[0]!.n === 0, { what: 'the outbox to be relayed' });
+    await waitFor(async () => (await stack.store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE state = 'pending'`)).rows[0]!.n === 0, {
+      what: 'the outbox to be relayed',
+    });
     expect(detail.notifications.map((n) => n.reason)).toEqual(['new', 'resolved']);
     expect(reasons('Flapping')).toEqual(['new', 'resolved']);
     expect(await ticksRun()).toBe(ticksBefore);

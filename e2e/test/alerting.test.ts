@@ -5,7 +5,13 @@ import { SampleWriter, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
 import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
 
-type Hook = { status: string; reason: string; notificationId: string; alertId: string; alert: { rule: string; value: number; labels: Record<string, string>; summary: string; message?: string; acknowledgedBy?: string; comment?: string } };
+type Hook = {
+  status: string;
+  reason: string;
+  notificationId: string;
+  alertId: string;
+  alert: { rule: string; value: number; labels: Record<string, string>; summary: string; message?: string; acknowledgedBy?: string; comment?: string };
+};
 
 const redis = new Redis(TEST_REDIS_URL);
 afterAll(() => redis.disconnect());
@@ -72,7 +78,10 @@ describe('an alert through its whole life, delivered to a webhook', () => {
 
   it('fires once after `for`, signed and authenticated, then acknowledges and resolves', async () => {
     const fired = await waitFor(() => hook.json<Hook>((b) => b.reason === 'new')[0], { what: 'the firing webhook' });
-    expect(fired).toMatchObject({ status: 'firing', alert: { rule: 'Test Value High', value: 50, labels: { host: 'a' }, summary: 'test_value is 50 on a', message: 'critical: Test Value High is 50 on a (new)' } });
+    expect(fired).toMatchObject({
+      status: 'firing',
+      alert: { rule: 'Test Value High', value: 50, labels: { host: 'a' }, summary: 'test_value is 50 on a', message: 'critical: Test Value High is 50 on a (new)' },
+    });
     const request = hook.requests[0]!;
     expect(request.headers.authorization).toBe('Bearer hook-token');
     const signed = `${request.headers['x-vigia-timestamp']}.${request.body}`;
@@ -86,7 +95,11 @@ describe('an alert through its whole life, delivered to a webhook', () => {
     expect(id).toBe(fired.alertId);
 
     // Acknowledge over the seed's REST shape.
-    const res = await authedFetch(stack.apiToken)(`${stack.url}/api/alerts/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'looking into it' }) });
+    const res = await authedFetch(stack.apiToken)(`${stack.url}/api/alerts/${id}/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'looking into it' }),
+    });
     expect(res.status).toBe(200);
     const acked = await waitFor(() => hook.json<Hook>((b) => b.reason === 'acknowledged')[0], { what: 'the acknowledged webhook' });
     expect(acked).toMatchObject({ status: 'acknowledged', alertId: id, alert: { acknowledgedBy: 'api-token', comment: 'looking into it' } });
@@ -130,7 +143,12 @@ describe('an alert through its whole life, delivered to a webhook', () => {
     const client = trpcClient(stack.url, stack.apiToken);
     const before = hook.requests.length;
     expect(await client.channels.test.mutate({ name: 'hook' })).toMatchObject({ delivered: true });
-    expect(hook.json<Hook>().slice(before).map((b) => b.reason)).toEqual(['test']);
+    expect(
+      hook
+        .json<Hook>()
+        .slice(before)
+        .map((b) => b.reason),
+    ).toEqual(['test']);
   });
 });
 
@@ -151,11 +169,19 @@ describe('delivery faults', () => {
     stopFeed = feed(stack, () => 50);
     const client = trpcClient(stack.url, stack.apiToken);
     const id = await waitFor(async () => (await client.alerts.list.query({ status: 'firing' }))[0]?.id, { what: 'the alert' });
-    const detail = await waitFor(async () => {
-      const d = await client.alerts.get.query({ id });
-      return d.deliveries.some((x) => x.outcome === 'delivered') ? d : null;
-    }, { what: 'the delivery' });
-    expect(detail.deliveries.map((d) => [d.attempt, d.outcome])).toEqual([[1, 'retryable'], [2, 'retryable'], [3, 'retryable'], [4, 'delivered']]);
+    const detail = await waitFor(
+      async () => {
+        const d = await client.alerts.get.query({ id });
+        return d.deliveries.some((x) => x.outcome === 'delivered') ? d : null;
+      },
+      { what: 'the delivery' },
+    );
+    expect(detail.deliveries.map((d) => [d.attempt, d.outcome])).toEqual([
+      [1, 'retryable'],
+      [2, 'retryable'],
+      [3, 'retryable'],
+      [4, 'delivered'],
+    ]);
     expect(detail.deliveries[0]!.error).toContain('500');
     expect(detail.notifications[0]).toMatchObject({ state: 'delivered', attempts: 4 });
     expect(hook.requests.map((r) => r.status)).toEqual([500, 500, 500, 200]);
@@ -167,10 +193,13 @@ describe('delivery faults', () => {
     stopFeed = feed(stack, () => 50);
     const client = trpcClient(stack.url, stack.apiToken);
     const id = await waitFor(async () => (await client.alerts.list.query({ status: 'firing' }))[0]?.id, { what: 'the alert' });
-    const detail = await waitFor(async () => {
-      const d = await client.alerts.get.query({ id });
-      return d.notifications[0]?.state === 'failed' ? d : null;
-    }, { what: 'the failed notification' });
+    const detail = await waitFor(
+      async () => {
+        const d = await client.alerts.get.query({ id });
+        return d.notifications[0]?.state === 'failed' ? d : null;
+      },
+      { what: 'the failed notification' },
+    );
     expect(detail.deliveries.map((d) => d.outcome)).toEqual(['permanent']);
     // Several backoff periods later, still one request.
     await new Promise((r) => setTimeout(r, 1_500));
@@ -205,21 +234,36 @@ describe('email through a real SMTP server', () => {
     const hook = await startHttpReceiver();
     const stack = await startStack({
       yaml: alertingYaml(hook.url).replace('channels: [hook]', 'channels: [email]'),
-      env: { EMAIL_ALERTS_ENABLED: 'true', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), ALERT_FROM_EMAIL: 'vigia@example.com', ALERT_TO_EMAIL_1: 'ops@example.com', ALERT_TO_EMAIL_2: 'boss@example.com' },
+      env: {
+        EMAIL_ALERTS_ENABLED: 'true',
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(sink.port),
+        ALERT_FROM_EMAIL: 'vigia@example.com',
+        ALERT_TO_EMAIL_1: 'ops@example.com',
+        ALERT_TO_EMAIL_2: 'boss@example.com',
+      },
     });
     const stopFeed = feed(stack, () => 42);
     try {
       const client = trpcClient(stack.url, stack.apiToken);
       const alert = await waitFor(async () => (await client.alerts.list.query({ status: 'firing' }))[0], { what: 'the alert' });
-      const detail = await waitFor(async () => {
-        const d = await client.alerts.get.query({ id: alert.id });
-        return d.notifications[0]?.state === 'delivered' ? d : null;
-      }, { what: 'the mail to be delivered' });
+      const detail = await waitFor(
+        async () => {
+          const d = await client.alerts.get.query({ id: alert.id });
+          return d.notifications[0]?.state === 'delivered' ? d : null;
+        },
+        { what: 'the mail to be delivered' },
+      );
       const mail = await sink.mailFor(detail.notifications[0]!.id);
       // One copy per recipient (their acknowledge links are signed for them).
       const copies = await waitFor(() => (sink.all().length === 2 ? sink.all() : null), { what: 'a copy for each recipient' });
       expect(copies.flatMap((m) => m.rcpt_tos).sort()).toEqual(['boss@example.com', 'ops@example.com']);
-      expect(detail.deliveries.filter((d) => d.outcome === 'delivered').map((d) => d.recipient).sort()).toEqual(['boss@example.com', 'ops@example.com']);
+      expect(
+        detail.deliveries
+          .filter((d) => d.outcome === 'delivered')
+          .map((d) => d.recipient)
+          .sort(),
+      ).toEqual(['boss@example.com', 'ops@example.com']);
       expect(mail.headers.subject).toContain('Test Value High');
       expect(mail.text).toContain('test_value is 42 on a');
       expect(mail.html).toContain('Test Value High');

@@ -11,10 +11,13 @@ describe('the API of a running Vigia', () => {
     stack = await startStack();
     get = authedFetch(stack.apiToken);
     // The system collector runs every second: wait for a few samples in history.
-    await waitFor(async () => {
-      const res = await get(`${stack.url}/api/metrics/cpu_usage?limit=3`);
-      return res.ok && ((await res.json()) as { points: unknown[] }).points.length === 3;
-    }, { what: 'three cpu samples in history' });
+    await waitFor(
+      async () => {
+        const res = await get(`${stack.url}/api/metrics/cpu_usage?limit=3`);
+        return res.ok && ((await res.json()) as { points: unknown[] }).points.length === 3;
+      },
+      { what: 'three cpu samples in history' },
+    );
   });
   afterAll(() => stack?.stop());
 
@@ -48,7 +51,10 @@ describe('the API of a running Vigia', () => {
   });
 
   it('serves the seed REST endpoints with their shapes', async () => {
-    const current = (await (await get(`${stack.url}/api/metrics/current`)).json()) as { timestamp: string; metrics: { name: string; labels: object; value: number; unit: string; timestamp: string }[] };
+    const current = (await (await get(`${stack.url}/api/metrics/current`)).json()) as {
+      timestamp: string;
+      metrics: { name: string; labels: object; value: number; unit: string; timestamp: string }[];
+    };
     expect(Date.parse(current.timestamp)).toBeGreaterThan(0);
     const cpu = current.metrics.find((m) => m.name === 'cpu_usage')!;
     expect(cpu).toMatchObject({ labels: { host: stack.config.collection.host }, unit: '%', value: expect.any(Number) });
@@ -65,7 +71,12 @@ describe('the API of a running Vigia', () => {
     expect(ranged.points.map((p) => Date.parse(p.timestamp))).toEqual([times[1], times[2]]);
 
     type HostFacts = { name: string; hostname: string; cpuCores: number; uptimeSeconds: number };
-    const info = (await (await get(`${stack.url}/api/system/info`)).json()) as { host: HostFacts; hosts: HostFacts[]; collectors: { name: string; status: string }[]; plugins: Record<string, unknown> };
+    const info = (await (await get(`${stack.url}/api/system/info`)).json()) as {
+      host: HostFacts;
+      hosts: HostFacts[];
+      collectors: { name: string; status: string }[];
+      plugins: Record<string, unknown>;
+    };
     const host = stack.config.collection.host;
     expect(info.host.cpuCores).toBeGreaterThan(0);
     expect(info.host.name).toBe(host);

@@ -29,7 +29,9 @@ describe('a refused request is told what was wrong with its credentials', () => 
   });
 
   it('says the same over tRPC', async () => {
-    const wrong = await trpcClient(stack.url, 'not-a-real-token').alerts.list.query({}).catch((error: Error) => error);
+    const wrong = await trpcClient(stack.url, 'not-a-real-token')
+      .alerts.list.query({})
+      .catch((error: Error) => error);
     expect((wrong as Error).message).toMatch(/^the token is not valid/);
     const none = await fetch(`${stack.url}/trpc/alerts.list?input=${encodeURIComponent('{}')}`);
     expect(none.status).toBe(401);

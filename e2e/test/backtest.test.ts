@@ -40,7 +40,10 @@ describe('rules.backtest over stored history', () => {
       from: t0,
       to: t0 + 119 * MIN,
     });
-    expect(edited.episodes.map((e) => [e.start - t0, e.end! - t0, e.peak])).toEqual([[30 * MIN, 50 * MIN, 95], [80 * MIN, 83 * MIN, 99]]);
+    expect(edited.episodes.map((e) => [e.start - t0, e.end! - t0, e.peak])).toEqual([
+      [30 * MIN, 50 * MIN, 95],
+      [80 * MIN, 83 * MIN, 99],
+    ]);
     expect(edited.notifications).toBe(4);
   });
 
@@ -48,8 +51,8 @@ describe('rules.backtest over stored history', () => {
     const client = trpcClient(stack.url, stack.apiToken);
     await expect(client.rules.backtest.query({ rule: 'No Such Rule', from: t0, to: t0 + MIN })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
     await expect(client.rules.backtest.query({ rule: 'High Disk Usage', from: t0, to: t0 - 1 })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
-    await expect(
-      client.rules.backtest.query({ rule: { name: 'x', metric: 'disk_usage', operator: '=>' as '>', threshold: 1, severity: 'info' }, from: t0, to: t0 + MIN }),
-    ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    await expect(client.rules.backtest.query({ rule: { name: 'x', metric: 'disk_usage', operator: '=>' as '>', threshold: 1, severity: 'info' }, from: t0, to: t0 + MIN })).rejects.toMatchObject({
+      data: { code: 'BAD_REQUEST' },
+    });
   });
 });

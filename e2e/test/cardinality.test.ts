@@ -46,14 +46,27 @@ describe('series limits on pushed samples', () => {
     expect(body.rejected[3]!.error).toMatch(/^more than 12 new series this minute.*limits\.new_series_per_minute/);
 
     // Series already known are still taken whatever the limits say.
-    const again = await push(stack.url, [{ name: 'orders', value: 100, labels: { shop: 's0' } }, { name: 'orders', value: 1, labels: { shop: 'new' } }]);
+    const again = await push(stack.url, [
+      { name: 'orders', value: 100, labels: { shop: 's0' } },
+      { name: 'orders', value: 1, labels: { shop: 'new' } },
+    ]);
     expect(again.body.accepted).toBe(1);
     expect(again.body.rejected.map((r) => r.index)).toEqual([1]);
 
     const current = ((await (await authedFetch(stack.apiToken)(`${stack.url}/api/metrics/current`)).json()) as Current).metrics;
-    expect(current.filter((m) => m.name === 'orders').map((m) => m.labels.shop).sort()).toEqual(['s0', 's1', 's2', 's3', 's4']);
+    expect(
+      current
+        .filter((m) => m.name === 'orders')
+        .map((m) => m.labels.shop)
+        .sort(),
+    ).toEqual(['s0', 's1', 's2', 's3', 's4']);
     expect(current.find((m) => m.name === 'orders' && m.labels.shop === 's0')!.value).toBe(100);
-    expect(current.filter((m) => m.name.startsWith('gauge_')).map((m) => m.name).sort()).toEqual(['gauge_0', 'gauge_1', 'gauge_2', 'gauge_3', 'gauge_4', 'gauge_5', 'gauge_6']);
+    expect(
+      current
+        .filter((m) => m.name.startsWith('gauge_'))
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['gauge_0', 'gauge_1', 'gauge_2', 'gauge_3', 'gauge_4', 'gauge_5', 'gauge_6']);
     expect(await rejectedTotal('series_limit')).toBe(4);
     expect(await rejectedTotal('new_series_rate')).toBe(3);
   });
@@ -75,7 +88,10 @@ describe('series limits on pushed samples', () => {
 
   it('shares the known series with another API process on the same Redis', async () => {
     second = await startApi({ config: stack.config, store: stack.store, logger: createLogger('test', 'warn'), keyPrefix: stack.prefix, port: 0 });
-    const { body } = await push(second.url, [{ name: 'orders', value: 7, labels: { shop: 's4' } }, { name: 'orders', value: 7, labels: { shop: 's9' } }]);
+    const { body } = await push(second.url, [
+      { name: 'orders', value: 7, labels: { shop: 's4' } },
+      { name: 'orders', value: 7, labels: { shop: 's9' } },
+    ]);
     expect(body.accepted).toBe(1);
     expect(body.rejected).toEqual([{ index: 1, error: 'orders already has 5 series; a new label set is refused (limits.series_per_metric)' }]);
   });
@@ -117,10 +133,7 @@ describe('a chart of many series in the browser', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    [stack, browser] = await Promise.all([
-      startStack({ yaml: 'collectors:\n  system: { enabled: false }\nalerts:\n  collector_down: { enabled: false }\n' }),
-      launchBrowser(),
-    ]);
+    [stack, browser] = await Promise.all([startStack({ yaml: 'collectors:\n  system: { enabled: false }\nalerts:\n  collector_down: { enabled: false }\n' }), launchBrowser()]);
     context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {

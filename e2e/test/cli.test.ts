@@ -24,10 +24,15 @@ interface Run {
  */
 function vigia(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -93,7 +98,9 @@ describe('vigia check-config', () => {
     writeFileSync(file, 'alerts:\n  escalation:\n    critical: [{ after: 5m, schedules: [Night] }]\n');
     const run = await vigia(['check-config', file]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`${file}: warning: alerts.escalation.critical[0].schedules: no schedule named "Night" under oncall.schedules (have: none); the worker will not start unless it was added in the dashboard`);
+    expect(run.stdout).toContain(
+      `${file}: warning: alerts.escalation.critical[0].schedules: no schedule named "Night" under oncall.schedules (have: none); the worker will not start unless it was added in the dashboard`,
+    );
   });
 
   it('counts the probe collector once probes exist, and names the key of a bad probe', async () => {
@@ -155,13 +162,17 @@ describe('vigia user add / token create / token revoke against a running Vigia',
     const get = (bearer: string) => fetch(`${stack!.url}/api/system/info`, { headers: { authorization: `Bearer ${bearer}` } });
     expect((await get(token)).status).toBe(200);
     // The operator role came along: pushing is allowed.
-    const push = await fetch(`${stack.url}/api/metrics`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'cli_pushed', value: 1 }]) });
+    const push = await fetch(`${stack.url}/api/metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ name: 'cli_pushed', value: 1 }]),
+    });
     expect(push.status).toBe(200);
 
     const revoked = await vigia(['token', 'revoke', id], env);
     expect(revoked).toMatchObject({ code: 0, stdout: `revoked token ${id}\n` });
     expect((await get(token)).status).toBe(401);
-    expect((await vigia(['token', 'revoke', id], env))).toMatchObject({ code: 1, stderr: expect.stringContaining(`no active token with id ${id}`) });
+    expect(await vigia(['token', 'revoke', id], env)).toMatchObject({ code: 1, stderr: expect.stringContaining(`no active token with id ${id}`) });
     expect((await vigia(['token', 'list'], env)).stdout).toMatch(new RegExp(`^${id}\\s+ci\\s+alice\\s+operator\\s+\\S+\\s+\\S+\\s+\\d{4}-`, 'm'));
   });
 });

@@ -141,7 +141,16 @@ describe('@vigia/client, installed from its tarball outside the monorepo', () =>
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom', 'esnext.disposable'], types: [], skipLibCheck: false },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2023', 'dom', 'esnext.disposable'],
+          types: [],
+          skipLibCheck: false,
+        },
         files: ['typed.ts'],
       }),
     );

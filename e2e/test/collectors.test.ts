@@ -16,8 +16,7 @@ describe('the built-in collectors inside a running Vigia', () => {
   let server: Server;
   let get: ReturnType<typeof authedFetch>;
   const current = async () => ((await (await get(`${stack.url}/api/metrics/current`)).json()) as Current).metrics;
-  const find = async (name: string, labels: Record<string, string> = {}) =>
-    (await current()).find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
+  const find = async (name: string, labels: Record<string, string> = {}) => (await current()).find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v));
 
   beforeAll(async () => {
     stack = await startStack({
@@ -36,10 +35,15 @@ alerts:
     get = authedFetch(stack.apiToken);
     // An application with the one-line middleware: every tenth request fails.
     let n = 0;
-    server = createServer(instrumentNodeHttp((_req, res) => {
-      n++;
-      res.writeHead(n % 10 === 0 ? 500 : 200).end('ok');
-    }, { redis, prefix: app }));
+    server = createServer(
+      instrumentNodeHttp(
+        (_req, res) => {
+          n++;
+          res.writeHead(n % 10 === 0 ? 500 : 200).end('ok');
+        },
+        { redis, prefix: app },
+      ),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
   afterAll(async () => {
@@ -62,7 +66,7 @@ alerts:
     // The rates are per interval: some interval saw the traffic, with 10 % errors overall. History
     // is written up to storage.flush_interval after the live value.
     const nonZero = (name: string) => async () => {
-      const history = await (await get(`${stack.url}/api/metrics/${name}?limit=100`)).json() as { points: { value: number }[] };
+      const history = (await (await get(`${stack.url}/api/metrics/${name}?limit=100`)).json()) as { points: { value: number }[] };
       return history.points.some((p) => p.value > 0);
     };
     await waitFor(nonZero('api_error_rate'), { what: 'an api_error_rate above 0 in history' });
@@ -87,10 +91,13 @@ alerts:
     // Until a tick reads the keys the series are there at 0 (nothing recorded yet).
     await waitFor(async () => (await find('business_orders_today'))?.value === 150, { what: 'orders' });
     await waitFor(async () => (await find('business_revenue_today'))?.value === 45000.5, { what: 'revenue' });
-    const activity = await waitFor(async () => {
-      const body = (await (await get(`${stack.url}/api/user/activity`)).json()) as { activeUsers: number | null; history: unknown[] };
-      return body.activeUsers === 7 && body.history.length > 0 ? body : null;
-    }, { what: 'user activity with history' });
+    const activity = await waitFor(
+      async () => {
+        const body = (await (await get(`${stack.url}/api/user/activity`)).json()) as { activeUsers: number | null; history: unknown[] };
+        return body.activeUsers === 7 && body.history.length > 0 ? body : null;
+      },
+      { what: 'user activity with history' },
+    );
     expect(activity.activeUsers).toBe(7);
   });
 

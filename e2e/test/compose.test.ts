@@ -14,11 +14,24 @@ const run = promisify(execFile);
 
 /** The seed's environment variables (its README, "Environment Variables"). */
 const SEED_VARIABLES = [
-  'DB_HOST', 'DB_NAME', 'DB_USER', 'DB_PASSWORD',
+  'DB_HOST',
+  'DB_NAME',
+  'DB_USER',
+  'DB_PASSWORD',
   'SECRET_KEY',
-  'EMAIL_ALERTS_ENABLED', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'ALERT_FROM_EMAIL', 'ALERT_TO_EMAIL_1',
-  'SLACK_ALERTS_ENABLED', 'SLACK_WEBHOOK_URL', 'SLACK_CHANNEL',
-  'WEBHOOK_ALERTS_ENABLED', 'ALERT_WEBHOOK_URL', 'WEBHOOK_AUTH_TOKEN',
+  'EMAIL_ALERTS_ENABLED',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'ALERT_FROM_EMAIL',
+  'ALERT_TO_EMAIL_1',
+  'SLACK_ALERTS_ENABLED',
+  'SLACK_WEBHOOK_URL',
+  'SLACK_CHANNEL',
+  'WEBHOOK_ALERTS_ENABLED',
+  'ALERT_WEBHOOK_URL',
+  'WEBHOOK_AUTH_TOKEN',
 ];
 
 interface Service {
@@ -63,7 +76,13 @@ describe('docker-compose.yml', () => {
     const resolved = parseYaml((await dockerCompose(['config'], env)).stdout) as Compose;
     expect(resolved.services.grafana!.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'ops', GF_SECURITY_ADMIN_PASSWORD: 's3cret' });
     for (const name of ['vigia-api', 'vigia-worker']) {
-      expect(resolved.services[name]!.environment, name).toMatchObject({ SMTP_HOST: 'smtp.example.com', ALERT_TO_EMAIL_1: 'admin@example.com', API_TOKEN: 'tok-123', REDIS_HOST: 'redis', MONITORING_HOST: '0.0.0.0' });
+      expect(resolved.services[name]!.environment, name).toMatchObject({
+        SMTP_HOST: 'smtp.example.com',
+        ALERT_TO_EMAIL_1: 'admin@example.com',
+        API_TOKEN: 'tok-123',
+        REDIS_HOST: 'redis',
+        MONITORING_HOST: '0.0.0.0',
+      });
     }
     const defaults = parseYaml((await dockerCompose(['config'])).stdout) as Compose;
     expect(defaults.services.grafana!.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' });
@@ -93,7 +112,10 @@ describe('docker-compose.yml', () => {
     expect(worker.ports).toBeUndefined();
     // The image's health check asks the HTTP API, which a worker does not serve.
     expect(worker.healthcheck?.disable).toBe(true);
-    for (const [name, service] of [['vigia-api', api], ['vigia-worker', worker]] as const) {
+    for (const [name, service] of [
+      ['vigia-api', api],
+      ['vigia-worker', worker],
+    ] as const) {
       expect(service.depends_on, name).toMatchObject({ redis: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
       const env = service.environment!;
       for (const key of ['DATABASE_URL', 'REDIS_HOST', 'REDIS_PORT', 'SECRET_KEY', 'API_TOKEN', 'MONITORING_HOST']) expect(env, `${name} ${key}`).toHaveProperty(key);
@@ -142,7 +164,9 @@ describe('Dockerfile', () => {
   });
 
   it('leaves local state and secrets out of the build context', () => {
-    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['**/node_modules', '.data', '**/dist', '**/.turbo', 'test-artifacts', 'bench/results', 'config/prometheus/vigia-token', '.env']) expect(ignored).toContain(entry);
   });
 });

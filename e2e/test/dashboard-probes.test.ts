@@ -81,10 +81,13 @@ probes:
       // The worker picks it up without a restart.
       await waitFor(() => (hits.get('/health') ?? 0) > 0, { what: 'the new probe to reach the server' });
       const get = authedFetch(stack.apiToken);
-      await waitFor(async () => {
-        const { metrics } = (await (await get(`${stack.url}/api/metrics/current`)).json()) as { metrics: { name: string; labels: Record<string, string>; value: number }[] };
-        return metrics.some((m) => m.name === 'probe_success' && m.labels.probe === 'shop' && m.labels.team === 'web' && m.value === 1);
-      }, { what: 'probe_success 1 for the probe made in the form' });
+      await waitFor(
+        async () => {
+          const { metrics } = (await (await get(`${stack.url}/api/metrics/current`)).json()) as { metrics: { name: string; labels: Record<string, string>; value: number }[] };
+          return metrics.some((m) => m.name === 'probe_success' && m.labels.probe === 'shop' && m.labels.team === 'web' && m.value === 1);
+        },
+        { what: 'probe_success 1 for the probe made in the form' },
+      );
 
       // Editing shows the secret header as ***, never the token.
       await row.getByTestId('probe-edit').click();

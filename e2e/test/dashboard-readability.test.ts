@@ -55,10 +55,7 @@ describe('the dashboard shows things as they are', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    [stack, browser] = await Promise.all([
-      startStack({ yaml: yaml(hookUrl), env: { DB_HOST: '127.0.0.1', DB_PORT: '5432', DB_USER: 'postgres', DB_NAME: 'postgres' } }),
-      launchBrowser(),
-    ]);
+    [stack, browser] = await Promise.all([startStack({ yaml: yaml(hookUrl), env: { DB_HOST: '127.0.0.1', DB_PORT: '5432', DB_USER: 'postgres', DB_NAME: 'postgres' } }), launchBrowser()]);
     const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
     // One sample, once: a series with a single point.
     await writer.write({ source: 'test', samples: [{ key: LONELY, name: LONELY, labels: {}, value: 7, timestamp: Date.now() }] });
@@ -98,10 +95,16 @@ describe('the dashboard shows things as they are', () => {
     await alertLink.click();
     await page.waitForURL(/\/alerts\/[^/]+$/, WAIT);
     // The refusal is in the ledger (the page reloads its detail as the alert changes).
-    await expect.poll(async () => {
-      await page.reload();
-      return page.getByTestId('delivery-attempt').first().getAttribute('data-outcome', { timeout: 5_000 }).catch(() => null);
-    }, WAIT).toBe('permanent');
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page
+          .getByTestId('delivery-attempt')
+          .first()
+          .getAttribute('data-outcome', { timeout: 5_000 })
+          .catch(() => null);
+      }, WAIT)
+      .toBe('permanent');
     await expect.poll(() => page.getByTestId('deliveries').textContent(), WAIT).toContain(LONG_ERROR.slice(0, 60));
     await screenshot(page, 'readability-alert-long-error');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
@@ -120,7 +123,9 @@ describe('the dashboard shows things as they are', () => {
         const probe = document.createElement('span');
         probe.style.color = getComputedStyle(host).getPropertyValue('--series-1');
         document.body.append(probe);
-        const [r, g, b] = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)!.map(Number) as [number, number, number];
+        const [r, g, b] = getComputedStyle(probe)
+          .color.match(/\d+(\.\d+)?/g)!
+          .map(Number) as [number, number, number];
         probe.remove();
         const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
         let n = 0;

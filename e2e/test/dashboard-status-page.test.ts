@@ -37,7 +37,12 @@ status_page:
     const samples: StoredSample[] = [];
     for (let t = now - 2 * 3600e3; t < now; t += 30_000) samples.push({ name: 'probe_success', labels: { probe: 'shop', host: 'a' }, value: t > now - 1800e3 ? 0 : 1, timestamp: t });
     await new HistoryStore(stack.store.sql).insert(samples);
-    const incident = await trpcClient(stack.url, stack.apiToken).statusPage.create.mutate({ title: 'Card payments failing', impact: 'major', components: ['Payments'], message: 'We are looking into failed card payments.' });
+    const incident = await trpcClient(stack.url, stack.apiToken).statusPage.create.mutate({
+      title: 'Card payments failing',
+      impact: 'major',
+      components: ['Payments'],
+      message: 'We are looking into failed card payments.',
+    });
     incidentId = incident.id;
     const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -73,10 +78,13 @@ status_page:
     expect(await card.getByTestId('incident-status').textContent()).toBe('monitoring');
     await screenshot(page, 'status-incidents-page');
 
-    const html = await waitFor(async () => {
-      const text = await (await fetch(`${stack.url}/status`)).text();
-      return text.includes('A fix is out; payments are going through again.') ? text : null;
-    }, { what: 'the update on /status' });
+    const html = await waitFor(
+      async () => {
+        const text = await (await fetch(`${stack.url}/status`)).text();
+        return text.includes('A fix is out; payments are going through again.') ? text : null;
+      },
+      { what: 'the update on /status' },
+    );
     expect(html).toContain('Card payments failing');
 
     // An incident opened by hand from the dashboard goes on the page too.
@@ -88,10 +96,13 @@ status_page:
     await page.getByTestId('incident-new-message').fill('Website may be slow for a few minutes.');
     await page.getByTestId('incident-new-submit').click();
     await page.getByTestId('incident-done').waitFor(WAIT);
-    const opened = await waitFor(async () => {
-      const s = (await (await fetch(`${stack.url}/status.json`)).json()) as { incidents: { title: string; impact: string; components: string[] }[] };
-      return s.incidents.find((i) => i.title === 'Scheduled provider migration') ?? null;
-    }, { what: 'the hand-opened incident on /status' });
+    const opened = await waitFor(
+      async () => {
+        const s = (await (await fetch(`${stack.url}/status.json`)).json()) as { incidents: { title: string; impact: string; components: string[] }[] };
+        return s.incidents.find((i) => i.title === 'Scheduled provider migration') ?? null;
+      },
+      { what: 'the hand-opened incident on /status' },
+    );
     expect(opened).toMatchObject({ impact: 'none', components: ['Website'] });
 
     await page.goto('/status');

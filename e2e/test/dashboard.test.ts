@@ -179,7 +179,12 @@ describe('the dashboard, on call', () => {
   it('acknowledges it with a comment on its page, and the timeline shows who and why', async () => {
     await inbox.getByTestId('inbox').getByTestId('alert-link').filter({ hasText: RULE }).first().click();
     await inbox.waitForURL((url) => url.pathname === `/alerts/${alertId}`, WAIT);
-    await inbox.getByTestId('timeline-event').filter({ has: inbox.locator('[data-type="firing"]') }).or(inbox.locator('[data-testid="timeline-event"][data-type="firing"]')).first().waitFor(WAIT);
+    await inbox
+      .getByTestId('timeline-event')
+      .filter({ has: inbox.locator('[data-type="firing"]') })
+      .or(inbox.locator('[data-testid="timeline-event"][data-type="firing"]'))
+      .first()
+      .waitFor(WAIT);
     // The webhook got it: the page lists the delivery to the channel and its outcome.
     await expect.poll(() => inbox.locator('[data-testid="delivery-attempt"][data-outcome="delivered"]').count(), WAIT).toBeGreaterThan(0);
 

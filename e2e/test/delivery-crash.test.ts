@@ -43,7 +43,15 @@ describe('a worker SIGKILLed while delivering', () => {
     hook = await startHttpReceiver((_req, i) => (i === 0 ? 'hang' : 200));
     stack = await startStack({ yaml: yaml(hook.url), worker: false });
     child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
-      env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: TEST_REDIS_URL, VIGIA_KEY_PREFIX: stack.prefix, MONITORING_CONFIG: join(stack.dataDir, 'monitoring.yaml'), VIGIA_DATA_DIR: stack.dataDir, LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIA_KEY_PREFIX: stack.prefix,
+        MONITORING_CONFIG: join(stack.dataDir, 'monitoring.yaml'),
+        VIGIA_DATA_DIR: stack.dataDir,
+        LOG_LEVEL: 'error',
+      },
       stdio: 'ignore',
     });
     const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });

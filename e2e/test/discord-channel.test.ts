@@ -35,7 +35,11 @@ channels:
 /** Discord's Execute Webhook: rate-limits the very first message, then answers with the created message. */
 const discordLike: Responder = (_req, index): ScriptedResponse =>
   index === 0
-    ? { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-reset-after': String(RETRY_AFTER_S) }, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: RETRY_AFTER_S, global: false }) }
+    ? {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-reset-after': String(RETRY_AFTER_S) },
+        body: JSON.stringify({ message: 'You are being rate limited.', retry_after: RETRY_AFTER_S, global: false }),
+      }
     : { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `13000000000000000${index}`, type: 0 }) };
 
 describe('an alert delivered to a Discord channel', () => {
@@ -80,11 +84,17 @@ describe('an alert delivered to a Discord channel', () => {
     expect(embed.description).toContain('**queue\\_depth is 250 on mail**');
     expect(embed.fields.find((f) => f.name === 'Value')!.value).toBe('250');
 
-    const detail = await waitFor(async () => {
-      const d = await client.alerts.get.query({ id: alert.id });
-      return d.deliveries.some((x) => x.outcome === 'delivered') ? d : null;
-    }, { what: 'the delivery ledger' });
-    expect(detail.deliveries.map((d) => [d.attempt, d.outcome])).toEqual([[1, 'retryable'], [2, 'delivered']]);
+    const detail = await waitFor(
+      async () => {
+        const d = await client.alerts.get.query({ id: alert.id });
+        return d.deliveries.some((x) => x.outcome === 'delivered') ? d : null;
+      },
+      { what: 'the delivery ledger' },
+    );
+    expect(detail.deliveries.map((d) => [d.attempt, d.outcome])).toEqual([
+      [1, 'retryable'],
+      [2, 'delivered'],
+    ]);
     expect(detail.deliveries[0]!.error).toContain('You are being rate limited.');
     expect(JSON.stringify(detail.deliveries)).not.toContain(TOKEN);
 

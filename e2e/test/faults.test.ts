@@ -68,10 +68,13 @@ describe('PostgreSQL unreachable at runtime', () => {
 
     await proxy.cut();
     const cutAt = Date.now();
-    const health = await waitFor(async () => {
-      const res = await fetch(`${stack!.url}/healthz`);
-      return res.status === 503 ? ((await res.json()) as { database: { ok: boolean }; redis: { ok: boolean }; historyBacklog: number }) : null;
-    }, { what: 'healthz to report the database down' });
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`${stack!.url}/healthz`);
+        return res.status === 503 ? ((await res.json()) as { database: { ok: boolean }; redis: { ok: boolean }; historyBacklog: number }) : null;
+      },
+      { what: 'healthz to report the database down' },
+    );
     expect(health).toMatchObject({ database: { ok: false }, redis: { ok: true } });
     // Live data keeps flowing through Redis.
     await waitFor(async () => (await newestCpu(stack!)) > cutAt + 1_500, { what: 'live samples while the database is away' });
@@ -83,13 +86,16 @@ describe('PostgreSQL unreachable at runtime', () => {
     const direct = new (await import('pg')).default.Client({ connectionString: database.url });
     await direct.connect();
     try {
-      await waitFor(async () => {
-        const { rows } = await direct.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = 'cpu_usage' AND r.ts > $1 AND r.ts < $2`,
-          [new Date(cutAt + 200), new Date(cutAt + 1_500)],
-        );
-        return rows[0]!.n >= 1;
-      }, { what: 'outage samples in history', timeoutMs: 30_000 });
+      await waitFor(
+        async () => {
+          const { rows } = await direct.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = 'cpu_usage' AND r.ts > $1 AND r.ts < $2`,
+            [new Date(cutAt + 200), new Date(cutAt + 1_500)],
+          );
+          return rows[0]!.n >= 1;
+        },
+        { what: 'outage samples in history', timeoutMs: 30_000 },
+      );
     } finally {
       await direct.end();
     }

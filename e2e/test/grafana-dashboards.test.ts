@@ -84,7 +84,9 @@ interface Dashboard {
 
 function loadDashboards(): Map<string, Dashboard> {
   const out = new Map<string, Dashboard>();
-  for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(DASHBOARDS)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     out.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as Dashboard);
   }
   return out;
@@ -117,7 +119,10 @@ describe('reading PromQL', () => {
     expect(seriesNames('cpu_usage')).toEqual(['cpu_usage']);
     expect(seriesNames('sum by (state) (db_connections{database="x", state!~"idle.*"})')).toEqual(['db_connections']);
     expect(seriesNames('sum(db_connections) without(instance)')).toEqual(['db_connections']);
-    expect(seriesNames('rate(vigia_job_duration_seconds_total[$__rate_interval]) / on(queue) group_left rate(vigia_jobs_total[5m] offset 1h)')).toEqual(['vigia_job_duration_seconds_total', 'vigia_jobs_total']);
+    expect(seriesNames('rate(vigia_job_duration_seconds_total[$__rate_interval]) / on(queue) group_left rate(vigia_jobs_total[5m] offset 1h)')).toEqual([
+      'vigia_job_duration_seconds_total',
+      'vigia_jobs_total',
+    ]);
     expect(seriesNames('count(vigia_collector_up == 0) or vector(0)')).toEqual(['vigia_collector_up']);
     expect(seriesNames('100 * business_orders_today / business_quotes_today > bool 1e3')).toEqual(['business_orders_today', 'business_quotes_today']);
     expect(seriesNames('disk_usage{mount=~"$mount"} and on() (histogram_quantile(0.95, x_bucket))')).toEqual(['disk_usage', 'x_bucket']);
@@ -184,7 +189,9 @@ describe('the Grafana dashboards', () => {
     const providers = parseYaml(readFileSync(join(GRAFANA, 'provisioning/dashboards/vigia.yml'), 'utf8')) as { providers: { type: string; options: { path: string } }[] };
     expect(providers.providers).toEqual([expect.objectContaining({ type: 'file', options: expect.objectContaining({ path: '/var/lib/grafana/dashboards' }) })]);
     const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { volumes?: string[] }> };
-    expect(compose.services.grafana!.volumes).toEqual(expect.arrayContaining(['./config/grafana/provisioning:/etc/grafana/provisioning:ro', './config/grafana/dashboards:/var/lib/grafana/dashboards:ro']));
+    expect(compose.services.grafana!.volumes).toEqual(
+      expect.arrayContaining(['./config/grafana/provisioning:/etc/grafana/provisioning:ro', './config/grafana/dashboards:/var/lib/grafana/dashboards:ro']),
+    );
   });
 });
 
@@ -195,7 +202,9 @@ describe('the Grafana dashboards', () => {
 function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   return majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
 }
 

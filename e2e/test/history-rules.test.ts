@@ -45,8 +45,8 @@ describe('forecast rules through the API backtest', () => {
 
   it('refuses a forecast without `within`, naming the key', async () => {
     const client = trpcClient(stack.url, stack.apiToken);
-    await expect(
-      client.rules.backtest.query({ rule: { name: 'x', metric: 'disk_usage_percent', predict: { value: 100 } as never, severity: 'info' }, from: t0, to: t0 + HOUR }),
-    ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' }, message: expect.stringContaining('within') });
+    await expect(client.rules.backtest.query({ rule: { name: 'x', metric: 'disk_usage_percent', predict: { value: 100 } as never, severity: 'info' }, from: t0, to: t0 + HOUR })).rejects.toMatchObject(
+      { data: { code: 'BAD_REQUEST' }, message: expect.stringContaining('within') },
+    );
   });
 });

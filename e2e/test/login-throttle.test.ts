@@ -7,8 +7,7 @@ import { TEST_REDIS_URL } from '@vigia/testing';
 import { startStack, type Stack } from '../src/stack.ts';
 import { trpcPost, type TrpcAnswer } from '../src/trpc-post.ts';
 
-const login = (url: string, username: string, password: string, from?: string): Promise<TrpcAnswer> =>
-  trpcPost(url, 'auth.login', { username, password }, from ? { 'x-forwarded-for': from } : {});
+const login = (url: string, username: string, password: string, from?: string): Promise<TrpcAnswer> => trpcPost(url, 'auth.login', { username, password }, from ? { 'x-forwarded-for': from } : {});
 
 /**
  * Wrong passwords until the limiter answers 429. Waits double with each failure past the free

@@ -31,14 +31,17 @@ function readProc(pid: number): Proc | null {
   }
 }
 
-const allProcesses = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => readProc(Number(d)) ?? []);
+const allProcesses = () =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => readProc(Number(d)) ?? []);
 
 /** `root`, everything it started (however deep), and whatever else runs in its process group. */
 function processTree(root: number): Proc[] {
   const all = allProcesses();
   const tree = new Map<number, Proc>();
   for (const p of all) if (p.pid === root || p.pgid === root) tree.set(p.pid, p);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
       if (!tree.has(p.pid) && tree.has(p.ppid)) {
@@ -109,7 +112,10 @@ describe('npm start under a service manager', () => {
     await waitFor(
       async () => {
         if (npm.exitCode !== null || npm.signalCode !== null) throw new Error(`npm start exited (${npm.exitCode ?? npm.signalCode}):\n${output}`);
-        return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        return fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
       },
       { timeoutMs: 180_000, intervalMs: 250, what: 'npm start to answer /healthz' },
     );
@@ -123,6 +129,11 @@ describe('npm start under a service manager', () => {
     await waitFor(() => tree.every((p) => !running(p)), { timeoutMs: 60_000, intervalMs: 200, what: 'every process of the tree to end' }).catch((error: Error) => {
       throw new Error(`${error.message}; still running after ${signal} to npm (${npm.pid}):\n${list(tree.filter(running))}\nof the tree:\n${list(tree)}\noutput:\n${output}`);
     });
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
   });
 });

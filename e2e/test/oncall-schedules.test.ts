@@ -92,7 +92,11 @@ oncall:
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/); // every line ends in CRLF
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     const unfolded = text.replace(/\r\n /g, '');
-    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stamp = (ms: number) =>
+      new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
     expect(unfolded).toContain(`DTSTART:${stamp(coverStart)}\r\nDTEND:${stamp(coverEnd)}\r\nSUMMARY:On call: bruno (Primary)`);
     expect(unfolded.match(/BEGIN:VEVENT/g)).toHaveLength(3);
   });
@@ -107,7 +111,11 @@ oncall:
     expect(mail.rcpt_tos).toEqual(['ana@example.com']);
     const api = trpcClient(stack.url, stack.apiToken);
     const audit = await api.audit.list.query({ targetType: 'alert', targetId: fired.alertId });
-    expect(audit.map((a) => [a.actor, a.action, a.detail])).toContainEqual(['vigia', 'oncall.page', { user: 'ana', schedule: 'Primary', channel: 'mail', recipient: 'ana@example.com', step: 1, rule: 1 }]);
+    expect(audit.map((a) => [a.actor, a.action, a.detail])).toContainEqual([
+      'vigia',
+      'oncall.page',
+      { user: 'ana', schedule: 'Primary', channel: 'mail', recipient: 'ana@example.com', step: 1, rule: 1 },
+    ]);
     const detail = await api.alerts.get.query({ id: fired.alertId });
     expect(detail.events.find((e) => e.type === 'escalated')?.comment).toBe('unacknowledged after 1 s: step 1 notifies ana (on call in Primary) by mail to ana@example.com');
     expect(sink.all().filter((m) => m.rcpt_tos.includes('ops@example.com'))).toEqual([]);
@@ -126,7 +134,9 @@ oncall:
     const audit = await api.audit.list.query({ targetType: 'schedule', targetId: 'Primary' });
     expect(audit[0]).toMatchObject({ action: 'oncall.override_add', detail: { user: 'bruno', comment: 'bruno covers ana' } });
 
-    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow('no user named "carla" under oncall.users or added in the dashboard (have: ana, bruno)');
+    await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'carla', startsAt: start, endsAt: start + 1_000 })).rejects.toThrow(
+      'no user named "carla" under oncall.users or added in the dashboard (have: ana, bruno)',
+    );
     await expect(api.oncall.addOverride.mutate({ schedule: 'Primary', user: 'bruno', startsAt: start, endsAt: start - 1_000 })).rejects.toThrow('an override must end after it starts');
 
     const viewer = await stack.api!.deps.auth.createUser('oncall-viewer', 'viewer-password-1', 'viewer');
@@ -142,28 +152,67 @@ oncall:
   });
   it('an operator adds people and schedules through the API beside monitoring.yaml’s, which stay read-only; a viewer cannot', async () => {
     const api = trpcClient(stack.url, stack.apiToken);
-    const carla = await api.oncall.saveUser.mutate({ name: 'carla', contacts: { email: 'carla@example.com', ntfy: 'carla-pager-7f3k' }, rules: [{ after: '0m', channel: 'mail' }, { after: '5m', channel: 'team' }] });
-    expect(carla).toEqual({ name: 'carla', source: 'dashboard', contacts: { email: 'carla@example.com', ntfy: 'car…' }, rules: [{ afterMs: 0, channel: 'mail' }, { afterMs: 300_000, channel: 'team' }] });
-    expect((await api.oncall.people.query()).map((p) => [p.name, p.source])).toEqual([['ana', 'file'], ['bruno', 'file'], ['carla', 'dashboard']]);
-    await expect(api.oncall.saveUser.mutate({ name: 'ana', contacts: {}, rules: [{ after: '0m', channel: 'mail' }] })).rejects.toThrow('ana is defined in monitoring.yaml (oncall.users.ana); change it there');
-    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: { phone: '912' }, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow('phone: must be a phone number in international form');
-    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: {}, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow('rules[0].channel: no channel named "pager" (have: team, mail)');
+    const carla = await api.oncall.saveUser.mutate({
+      name: 'carla',
+      contacts: { email: 'carla@example.com', ntfy: 'carla-pager-7f3k' },
+      rules: [
+        { after: '0m', channel: 'mail' },
+        { after: '5m', channel: 'team' },
+      ],
+    });
+    expect(carla).toEqual({
+      name: 'carla',
+      source: 'dashboard',
+      contacts: { email: 'carla@example.com', ntfy: 'car…' },
+      rules: [
+        { afterMs: 0, channel: 'mail' },
+        { afterMs: 300_000, channel: 'team' },
+      ],
+    });
+    expect((await api.oncall.people.query()).map((p) => [p.name, p.source])).toEqual([
+      ['ana', 'file'],
+      ['bruno', 'file'],
+      ['carla', 'dashboard'],
+    ]);
+    await expect(api.oncall.saveUser.mutate({ name: 'ana', contacts: {}, rules: [{ after: '0m', channel: 'mail' }] })).rejects.toThrow(
+      'ana is defined in monitoring.yaml (oncall.users.ana); change it there',
+    );
+    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: { phone: '912' }, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow(
+      'phone: must be a phone number in international form',
+    );
+    await expect(api.oncall.saveUser.mutate({ name: 'dora', contacts: {}, rules: [{ after: '0m', channel: 'pager' }] })).rejects.toThrow(
+      'rules[0].channel: no channel named "pager" (have: team, mail)',
+    );
 
     // Sent back masked, the topic is kept as stored.
     await api.oncall.saveUser.mutate({ name: 'carla', contacts: { email: 'carla@example.com', ntfy: 'car…' }, rules: [{ after: '0m', channel: 'mail' }] });
     expect((await api.oncall.people.query()).find((p) => p.name === 'carla')).toMatchObject({ contacts: { ntfy: 'car…' }, rules: [{ afterMs: 0, channel: 'mail' }] });
 
-    await expect(api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'Europe/Lisbn', layers: [{ rotation: 'daily', handoff: '9am', participants: ['carla'], start: '2020-01-06' }] })).rejects.toThrow(
-      'time_zone: unknown time zone "Europe/Lisbn" (use an IANA name such as Europe/Lisbon or UTC); layers.0.handoff: must be a time written HH:MM (24 h), such as "09:00"',
+    await expect(
+      api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'Europe/Lisbn', layers: [{ rotation: 'daily', handoff: '9am', participants: ['carla'], start: '2020-01-06' }] }),
+    ).rejects.toThrow('time_zone: unknown time zone "Europe/Lisbn" (use an IANA name such as Europe/Lisbon or UTC); layers.0.handoff: must be a time written HH:MM (24 h), such as "09:00"');
+    await expect(
+      api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'UTC', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['zoe'], start: '2020-01-06' }] }),
+    ).rejects.toThrow('layers[0].participants[0]: no user named "zoe" (have: ana, bruno, carla)');
+    await expect(api.oncall.saveSchedule.mutate({ name: 'Primary', time_zone: 'UTC', layers: [] })).rejects.toThrow(
+      'Primary is defined in monitoring.yaml (oncall.schedules.Primary); change it there',
     );
-    await expect(api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'UTC', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['zoe'], start: '2020-01-06' }] })).rejects.toThrow('layers[0].participants[0]: no user named "zoe" (have: ana, bruno, carla)');
-    await expect(api.oncall.saveSchedule.mutate({ name: 'Primary', time_zone: 'UTC', layers: [] })).rejects.toThrow('Primary is defined in monitoring.yaml (oncall.schedules.Primary); change it there');
-    const saved = await api.oncall.saveSchedule.mutate({ name: 'Secondary', time_zone: 'Europe/Lisbon', layers: [{ rotation: 'weekly', handoff: '09:00', participants: ['carla'], start: '2020-01-06' }] });
+    const saved = await api.oncall.saveSchedule.mutate({
+      name: 'Secondary',
+      time_zone: 'Europe/Lisbon',
+      layers: [{ rotation: 'weekly', handoff: '09:00', participants: ['carla'], start: '2020-01-06' }],
+    });
     expect(saved).toMatchObject({ name: 'Secondary', source: 'dashboard' });
     const { schedules, users } = await api.oncall.schedules.query();
     expect(users).toEqual(['ana', 'bruno', 'carla']);
-    expect(schedules.map((s) => [s.name, s.source, s.now?.user])).toEqual([['Primary', 'file', 'ana'], ['Secondary', 'dashboard', 'carla']]);
-    expect((await api.oncall.scheduleDefinitions.query()).map((s) => [s.name, s.source, s.layers[0]!.participants])).toEqual([['Primary', 'file', ['ana']], ['Secondary', 'dashboard', ['carla']]]);
+    expect(schedules.map((s) => [s.name, s.source, s.now?.user])).toEqual([
+      ['Primary', 'file', 'ana'],
+      ['Secondary', 'dashboard', 'carla'],
+    ]);
+    expect((await api.oncall.scheduleDefinitions.query()).map((s) => [s.name, s.source, s.layers[0]!.participants])).toEqual([
+      ['Primary', 'file', ['ana']],
+      ['Secondary', 'dashboard', ['carla']],
+    ]);
     const ics = await fetch(`${stack.url}/api/oncall/Secondary.ics?token=${stack.apiToken}`);
     expect(ics.status).toBe(200);
     expect(await ics.text()).toMatch(/SUMMARY:.*carla/);

@@ -30,13 +30,21 @@ describe('acting on an alert where it arrives', () => {
     stack = await startStack({
       yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  delivery: { backoff: 100ms }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\n`,
       env: {
-        SLACK_ALERTS_ENABLED: 'true', SLACK_WEBHOOK_URL: `${slack.url}/services/T/B/X`, SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        EMAIL_ALERTS_ENABLED: 'true', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), ALERT_FROM_EMAIL: 'vigia@example.com', ALERT_TO_EMAIL_1: 'ops@example.com', ALERT_TO_EMAIL_2: 'boss@example.com',
+        SLACK_ALERTS_ENABLED: 'true',
+        SLACK_WEBHOOK_URL: `${slack.url}/services/T/B/X`,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        EMAIL_ALERTS_ENABLED: 'true',
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(sink.port),
+        ALERT_FROM_EMAIL: 'vigia@example.com',
+        ALERT_TO_EMAIL_1: 'ops@example.com',
+        ALERT_TO_EMAIL_2: 'boss@example.com',
       },
     });
     const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
     feeding = setInterval(() => {
-      for (const room of Object.keys(values)) void writer.write({ source: 'test', samples: [{ key: `temp{room="${room}"}`, name: 'temp', labels: { room }, value: values[room]!, timestamp: Date.now() }] });
+      for (const room of Object.keys(values))
+        void writer.write({ source: 'test', samples: [{ key: `temp{room="${room}"}`, name: 'temp', labels: { room }, value: values[room]!, timestamp: Date.now() }] });
     }, 100);
   });
   afterAll(async () => {
@@ -54,7 +62,9 @@ describe('acting on an alert where it arrives', () => {
 
   it('acknowledges from a Slack button, checked with Slack’s signature', async () => {
     const alert = await alertOf('a');
-    const message = await waitFor(() => slack.json<{ blocks: { type: string; elements?: { action_id: string; value?: string }[] }[] }>().find((m) => JSON.stringify(m).includes(alert.id)), { what: 'the Slack message' });
+    const message = await waitFor(() => slack.json<{ blocks: { type: string; elements?: { action_id: string; value?: string }[] }[] }>().find((m) => JSON.stringify(m).includes(alert.id)), {
+      what: 'the Slack message',
+    });
     const ack = message.blocks.find((b) => b.type === 'actions')!.elements!.find((e) => e.action_id === 'vigia_acknowledge')!;
     expect(ack.value).toBe(alert.id);
     const res = await post(slackRequest(actionBody('vigia_acknowledge', alert.id)));
@@ -84,13 +94,19 @@ describe('acting on an alert where it arrives', () => {
   it('silences for 1 h from a signed email link, after a confirmation page, as the recipient', async () => {
     const alert = await alertOf('c');
     const client = trpcClient(stack.url, stack.apiToken);
-    const detail = await waitFor(async () => {
-      const d = await client.alerts.get.query({ id: alert.id });
-      return d.notifications.find((n) => n.channel === 'email' && n.state === 'delivered') ? d : null;
-    }, { what: 'the email' });
+    const detail = await waitFor(
+      async () => {
+        const d = await client.alerts.get.query({ id: alert.id });
+        return d.notifications.find((n) => n.channel === 'email' && n.state === 'delivered') ? d : null;
+      },
+      { what: 'the email' },
+    );
     const id = detail.notifications.find((n) => n.channel === 'email')!.id;
     // One copy per recipient, each with links signed for that recipient.
-    const mails = await waitFor(() => (sink.all().filter((m) => m.headers['x-vigia-notification-id'] === id).length === 2 ? sink.all().filter((m) => m.headers['x-vigia-notification-id'] === id) : null), { what: 'two copies' });
+    const mails = await waitFor(
+      () => (sink.all().filter((m) => m.headers['x-vigia-notification-id'] === id).length === 2 ? sink.all().filter((m) => m.headers['x-vigia-notification-id'] === id) : null),
+      { what: 'two copies' },
+    );
     expect(mails.map((m) => m.rcpt_tos[0]).sort()).toEqual(['boss@example.com', 'ops@example.com']);
     const mail = mails.find((m) => m.rcpt_tos[0] === 'ops@example.com')!;
     const links = [...mail.text!.matchAll(/https?:\/\/\S+\/act\/[A-Za-z0-9_.-]+/g)].map((m) => m[0]);

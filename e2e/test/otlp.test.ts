@@ -46,7 +46,8 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
     return p;
   };
   const options = () => ({ url: `${stack.url}/v1/metrics`, headers: { authorization: `Bearer ${stack.apiToken}` } });
-  const post = (body: string | Uint8Array<ArrayBuffer>, type: string) => fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': type }, body });
+  const post = (body: string | Uint8Array<ArrayBuffer>, type: string) =>
+    fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': type }, body });
 
   beforeAll(async () => {
     stack = await startStack({ yaml: 'collectors:\n  system: { enabled: false }\nalerts:\n  collector_down: { enabled: false }\n' });
@@ -76,15 +77,21 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
     const gauge = await waitFor(async () => (await history('queue_depth'))[0], { what: 'queue_depth in history' });
     expect(gauge).toMatchObject({ value: 7, labels });
 
-    const buckets = await waitFor(async () => {
-      const pts = await history('checkout_duration_seconds_bucket');
-      return new Set(pts.map((pt) => pt.labels.le)).size === 7 ? pts : null;
-    }, { what: 'the 7 buckets of checkout_duration_seconds' });
+    const buckets = await waitFor(
+      async () => {
+        const pts = await history('checkout_duration_seconds_bucket');
+        return new Set(pts.map((pt) => pt.labels.le)).size === 7 ? pts : null;
+      },
+      { what: 'the 7 buckets of checkout_duration_seconds' },
+    );
     const latest = new Map<string, number>();
     for (const pt of buckets) if (!latest.has(pt.labels.le!)) latest.set(pt.labels.le!, pt.value); // newest first
     expect(Object.fromEntries(latest)).toEqual({ '0.1': 0, '0.25': 90, '0.5': 90, '1': 90, '2.5': 100, '5': 100, '+Inf': 100 });
     expect(buckets[0]!.labels).toMatchObject(labels);
-    const p95 = histogramQuantile(0.95, [...latest].map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count })));
+    const p95 = histogramQuantile(
+      0.95,
+      [...latest].map(([le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count })),
+    );
     expect(p95).toBeCloseTo(1.75, 6);
     expect((await history('checkout_duration_seconds_count'))[0]!.value).toBe(100);
     expect((await history('checkout_duration_seconds_sum'))[0]!.value).toBeCloseTo(38, 6);
@@ -114,7 +121,10 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
     expect(await history('search_latency_milliseconds_bucket')).toEqual([]);
 
     // The answer in OTLP's partial-success shape, seen without the SDK in between.
-    const res = await post(JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'raw.exp', exponentialHistogram: { aggregationTemporality: 2, dataPoints: [{ count: '1' }, { count: '2' }] } }] }] }] }), 'application/json');
+    const res = await post(
+      JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'raw.exp', exponentialHistogram: { aggregationTemporality: 2, dataPoints: [{ count: '1' }, { count: '2' }] } }] }] }] }),
+      'application/json',
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { partialSuccess: { rejectedDataPoints: number; errorMessage: string } };
     expect(body.partialSuccess.rejectedDataPoints).toBe(2);
@@ -123,7 +133,14 @@ describe('OTLP/HTTP metrics from the OpenTelemetry JS SDK (POST /v1/metrics)', (
   });
 
   it('takes a gzip-compressed JSON body (OTEL_EXPORTER_OTLP_COMPRESSION=gzip) and refuses a body that is not gzip', async () => {
-    const body = JSON.stringify({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'zipped' } }] }, scopeMetrics: [{ metrics: [{ name: 'zipped.gauge', gauge: { dataPoints: [{ asInt: '12', timeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }] } }] }] }] });
+    const body = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'zipped' } }] },
+          scopeMetrics: [{ metrics: [{ name: 'zipped.gauge', gauge: { dataPoints: [{ asInt: '12', timeUnixNano: String(BigInt(Date.now()) * 1_000_000n) }] } }] }],
+        },
+      ],
+    });
     const headers = { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/json', 'content-encoding': 'gzip' };
     const res = await fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers, body: new Uint8Array(gzipSync(body)) });
     expect(res.status).toBe(200);

@@ -19,7 +19,8 @@ describe('changing passwords', () => {
     return answer.session!;
   };
   /** auth.me through the session cookie: who it signs in, or null once the session was ended. */
-  const whoIs = async (session: string) => ((await (await fetch(`${stack.url}/trpc/auth.me`, { headers: asSession(session) })).json()) as { result: { data: { userId: number; username: string } | null } }).result.data;
+  const whoIs = async (session: string) =>
+    ((await (await fetch(`${stack.url}/trpc/auth.me`, { headers: asSession(session) })).json()) as { result: { data: { userId: number; username: string } | null } }).result.data;
   const createUser = async (username: string, password: string, role = 'viewer'): Promise<number> => {
     const created = await trpcPost(stack.url, 'users.create', { username, password, role }, asSession(adminSession));
     expect(created.status, created.message).toBe(200);

@@ -84,9 +84,15 @@ channels:
     const [alert] = await client.alerts.list.query({});
     expect((await client.alerts.get.query({ id: alert!.id })).alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: BRUNO });
 
-    const acks = await waitFor(() => (texts().filter((t) => t.Body!.startsWith('ACK by')).length >= 2 ? texts().filter((t) => t.Body!.startsWith('ACK by')) : undefined), { what: 'the acknowledgement texts', ...WAIT });
+    const acks = await waitFor(() => (texts().filter((t) => t.Body!.startsWith('ACK by')).length >= 2 ? texts().filter((t) => t.Body!.startsWith('ACK by')) : undefined), {
+      what: 'the acknowledgement texts',
+      ...WAIT,
+    });
     expect(acks.map((t) => t.Body)).toEqual([expect.stringMatching(new RegExp(`^ACK by \\${BRUNO}: Hot Room`)), expect.stringMatching(new RegExp(`^ACK by \\${BRUNO}: Hot Room`))]);
-    await waitFor(() => pushover.requests.some((r) => r.path === '/1/receipts/cancel_by_tag/' + `vigia-${alert!.id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`), { what: 'the emergency repeats cancelled', ...WAIT });
+    await waitFor(() => pushover.requests.some((r) => r.path === '/1/receipts/cancel_by_tag/' + `vigia-${alert!.id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`), {
+      what: 'the emergency repeats cancelled',
+      ...WAIT,
+    });
   });
 
   it('lists the channels with their secrets masked and test-sends to every number', async () => {

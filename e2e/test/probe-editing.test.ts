@@ -87,7 +87,9 @@ probes:
     expect(badUrl).toMatchObject({ code: 'BAD_REQUEST' });
     expect(badUrl.message).toContain('probes.bad.http.url: must start with http:// or https://');
     expect((await refusal(operator.probes.create.mutate({ name: 'bad', probe: { smtp: { host: 'mail' } } }))).message).toContain('probes.bad.smtp: unknown probe type');
-    expect((await refusal(operator.probes.create.mutate({ name: 'bad', probe: { interval: '1s', timeout: '5s', tcp: { host: 'db', port: 5432 } } }))).message).toContain('probes.bad.timeout: must not be longer than the interval');
+    expect((await refusal(operator.probes.create.mutate({ name: 'bad', probe: { interval: '1s', timeout: '5s', tcp: { host: 'db', port: 5432 } } }))).message).toContain(
+      'probes.bad.timeout: must not be longer than the interval',
+    );
     expect(await refusal(operator.probes.create.mutate({ name: 'from-file', probe: { tcp: { host: 'db', port: 5432 } } }))).toMatchObject({ code: 'CONFLICT' });
     expect((await refusal(operator.probes.setPaused.mutate({ name: 'from-file', paused: true }))).message).toContain('defined in monitoring.yaml');
     expect((await operator.probes.list.query()).map((p) => p.name)).toEqual(['from-file']);

@@ -11,9 +11,14 @@ const BIN = join(REPO_ROOT, 'apps/cli/bin/vigia.js');
 
 function vigia(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -26,7 +31,12 @@ describe('vigia probes export', () => {
     await database.store.db.insert(probes).values([
       {
         name: 'shop',
-        spec: { interval: '30s', timeout: '5s', labels: { team: 'web' }, http: { url: 'https://monitor:pa55word@shop.example.com/health', headers: { Authorization: 'Bearer t0ken' }, expect_status: ['200-299', 304], keyword: 'ok' } },
+        spec: {
+          interval: '30s',
+          timeout: '5s',
+          labels: { team: 'web' },
+          http: { url: 'https://monitor:pa55word@shop.example.com/health', headers: { Authorization: 'Bearer t0ken' }, expect_status: ['200-299', 304], keyword: 'ok' },
+        },
         createdBy: 'ana',
         updatedBy: 'ana',
       },
@@ -52,7 +62,16 @@ describe('vigia probes export', () => {
       intervalMs: 30_000,
       timeoutMs: 5_000,
       labels: { team: 'web' },
-      check: { type: 'http', url: 'https://monitor:pa55word@shop.example.com/health', headers: { Authorization: 'Bearer t0ken' }, expectStatus: [[200, 299], [304, 304]], keyword: 'ok' },
+      check: {
+        type: 'http',
+        url: 'https://monitor:pa55word@shop.example.com/health',
+        headers: { Authorization: 'Bearer t0ken' },
+        expectStatus: [
+          [200, 299],
+          [304, 304],
+        ],
+        keyword: 'ok',
+      },
     });
     expect(config.probes.find((p) => p.name === 'db-port')!.check).toEqual({ type: 'tcp', host: 'db.internal', port: 5432 });
   });

@@ -36,7 +36,7 @@ describe('the Prometheus rules generated from monitoring.yaml', () => {
     expect(stdout).toContain(`SUCCESS: ${expected} rules found`);
   });
 
-  it("pass their unit tests (promtool test rules): for, direction, the sum over states, ms → s", async () => {
+  it('pass their unit tests (promtool test rules): for, direction, the sum over states, ms → s', async () => {
     const { stdout } = await run(PROMTOOL, ['test', 'rules', 'alerting_rules.test.yml'], { cwd: SHIPPED });
     expect(stdout).toContain('SUCCESS');
   });

@@ -130,10 +130,13 @@ describe('Prometheus', () => {
       expect(body.status, promql).toBe('success');
       return body.data.result;
     };
-    const cpu = await waitFor(async () => {
-      const result = await query('cpu_usage{job="vigia"}');
-      return result.length ? result : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: `cpu_usage in Prometheus (${why()})` });
+    const cpu = await waitFor(
+      async () => {
+        const result = await query('cpu_usage{job="vigia"}');
+        return result.length ? result : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: `cpu_usage in Prometheus (${why()})` },
+    );
     expect(cpu[0]!.metric).toMatchObject({ __name__: 'cpu_usage', job: 'vigia', instance: target, host: stack.config.collection.host });
     const value = Number(cpu[0]!.value[1]);
     expect(value).toBeGreaterThanOrEqual(0);

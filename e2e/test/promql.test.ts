@@ -66,7 +66,9 @@ function openMetrics(series: Series[]): string {
     const list = series.filter((s) => s.name === name);
     lines.push(`# TYPE ${name} gauge`);
     for (const s of list) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       for (let t = FIRST, i = 0; t <= LAST; t += STEP, i++) lines.push(`${name}{${labels}} ${s.value(i, t)} ${(t / 1000).toFixed(3)}`);
     }
   }
@@ -83,7 +85,10 @@ function normalise(answer: Answer): Map<string, [number, number][]> {
   const rows = answer.data.resultType === 'scalar' ? [{ metric: {}, value: answer.data.result as [number, string] }] : (answer.data.result as MatrixRow[]);
   for (const row of rows) {
     const key = JSON.stringify(Object.entries(row.metric).sort());
-    out.set(key, (row.values ?? [row.value!]).map(([t, v]) => [t, Number(v)]));
+    out.set(
+      key,
+      (row.values ?? [row.value!]).map(([t, v]) => [t, Number(v)]),
+    );
   }
   return out;
 }
@@ -98,7 +103,10 @@ function expectSameAnswer(query: string, ours: Answer, theirs: Answer, requireDa
   if (requireData) expect(b.size, `${query}: Prometheus returned nothing, so the comparison would prove nothing`).toBeGreaterThan(0);
   for (const [key, points] of b) {
     const mine = a.get(key)!;
-    expect(mine.map(([t]) => t), `${query} ${key}: timestamps`).toEqual(points.map(([t]) => t));
+    expect(
+      mine.map(([t]) => t),
+      `${query} ${key}: timestamps`,
+    ).toEqual(points.map(([t]) => t));
     points.forEach(([t, v], i) => {
       const w = mine[i]![1];
       const close = (Number.isNaN(v) && Number.isNaN(w)) || v === w || Math.abs(v - w) <= 1e-9 * Math.max(1, Math.abs(v), Math.abs(w));
@@ -208,7 +216,12 @@ describe("PromQL over Vigia's history, compared with a real Prometheus holding t
     expect((await get(`/api/v1/label/__name__/values?start=${start}&end=${end}`)).data).toEqual(['http_request_duration_seconds_bucket', 'node_cpu_seconds_total', 'room_temperature_celsius', 'up']);
     expect((await get(`/api/v1/label/job/values?match[]=${encodeURIComponent('up{job=~".+"}')}&start=${start}&end=${end}`)).data).toEqual(['db', 'node']);
     const found = (await get(`/api/v1/series?match[]=${encodeURIComponent('room_temperature_celsius{room!="c"}')}&start=${start}&end=${end}`)).data;
-    expect(found).toEqual(expect.arrayContaining([{ __name__: 'room_temperature_celsius', room: 'a' }, { __name__: 'room_temperature_celsius', room: 'b' }]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { __name__: 'room_temperature_celsius', room: 'a' },
+        { __name__: 'room_temperature_celsius', room: 'b' },
+      ]),
+    );
     expect(found).toHaveLength(2);
     // Long ago: no series had samples then.
     expect((await get(`/api/v1/series?match[]=up&start=1000000&end=1000100`)).data).toEqual([]);
@@ -244,14 +257,18 @@ describe("PromQL over Vigia's history, compared with a real Prometheus holding t
   });
 });
 
-
 describe('the Grafana provisioning example', () => {
   it('points a Prometheus data source at the compose API with the token from the environment', () => {
     const file = parseYaml(readFileSync(join(REPO_ROOT, 'config/grafana/provisioning/datasources/vigia.yml'), 'utf8')) as {
       datasources: { type: string; url: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }[];
     };
     expect(file.datasources).toEqual([
-      expect.objectContaining({ type: 'prometheus', url: 'http://vigia-api:5001', jsonData: expect.objectContaining({ httpMethod: 'POST', httpHeaderName1: 'Authorization' }), secureJsonData: { httpHeaderValue1: 'Bearer $VIGIA_API_TOKEN' } }),
+      expect.objectContaining({
+        type: 'prometheus',
+        url: 'http://vigia-api:5001',
+        jsonData: expect.objectContaining({ httpMethod: 'POST', httpHeaderName1: 'Authorization' }),
+        secureJsonData: { httpHeaderValue1: 'Bearer $VIGIA_API_TOKEN' },
+      }),
     ]);
     const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
     expect(compose.services.grafana!.environment!.VIGIA_API_TOKEN).toBe('${API_TOKEN:-}');

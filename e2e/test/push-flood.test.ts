@@ -12,10 +12,14 @@ function floodSample(i: number): unknown {
   if (i % 1_000 === 0) return { name: 'flood_ok', value: i, labels: { n: String(i) } };
   if (i === 1) return { name: 'flood_old', value: 1, timestamp: 1_000 };
   switch (i % 4) {
-    case 0: return { name: `bad name ${i}`, value: 1 };
-    case 1: return { name: 'flood_bad', value: `v${i}` };
-    case 2: return { name: 'flood_bad', value: 1, labels: { 'bad-label': 'x' } };
-    default: return { name: 'flood_bad', value: 1, labels: { __reserved: 'x' } };
+    case 0:
+      return { name: `bad name ${i}`, value: 1 };
+    case 1:
+      return { name: 'flood_bad', value: `v${i}` };
+    case 2:
+      return { name: 'flood_bad', value: 1, labels: { 'bad-label': 'x' } };
+    default:
+      return { name: 'flood_bad', value: 1, labels: { __reserved: 'x' } };
   }
 }
 
@@ -52,7 +56,12 @@ describe('a push with thousands of invalid samples', () => {
 
     expect(await totals()).toMatchObject({ invalid_sample: BATCH - good - 1, timestamp_out_of_range: 1 });
     const current = (await (await authedFetch(stack.apiToken)(`${stack.url}/api/metrics/current`)).json()) as Current;
-    expect(current.metrics.filter((m) => m.name === 'flood_ok').map((m) => m.value).sort((a, b) => a - b)).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
+    expect(
+      current.metrics
+        .filter((m) => m.name === 'flood_ok')
+        .map((m) => m.value)
+        .sort((a, b) => a - b),
+    ).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
   });
 
   it('lists every refusal when there are no more than 100, and answers 400 when none is good', async () => {

@@ -18,12 +18,15 @@ describe('pushing samples over HTTP', () => {
   afterAll(() => stack?.stop());
 
   it('accepts good samples and refuses bad ones one by one, counting them', async () => {
-    const res = await post(stack.apiToken, JSON.stringify([
-      { name: 'orders_created', value: 3, labels: { shop: 'north' }, unit: 'orders' },
-      { name: 'bad name', value: 1 },
-      { name: 'orders_created', value: 'many' },
-      { name: 'queue_depth', value: 17 },
-    ]));
+    const res = await post(
+      stack.apiToken,
+      JSON.stringify([
+        { name: 'orders_created', value: 3, labels: { shop: 'north' }, unit: 'orders' },
+        { name: 'bad name', value: 1 },
+        { name: 'orders_created', value: 'many' },
+        { name: 'queue_depth', value: 17 },
+      ]),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { accepted: number; rejected: { index: number; error: string }[] };
     expect(body.accepted).toBe(2);
@@ -65,10 +68,13 @@ describe('pushing samples over HTTP', () => {
 
   it('marks a series that stops arriving as stale and drops it from /metrics', async () => {
     await post(stack.apiToken, JSON.stringify([{ name: 'heartbeat', value: 1 }]));
-    const stale = await waitFor(async () => {
-      const current = (await (await authedFetch(stack.apiToken)(`${stack.url}/api/metrics/current`)).json()) as Current;
-      return current.metrics.find((m) => m.name === 'heartbeat' && m.stale);
-    }, { what: 'heartbeat to go stale' });
+    const stale = await waitFor(
+      async () => {
+        const current = (await (await authedFetch(stack.apiToken)(`${stack.url}/api/metrics/current`)).json()) as Current;
+        return current.metrics.find((m) => m.name === 'heartbeat' && m.stale);
+      },
+      { what: 'heartbeat to go stale' },
+    );
     expect(stale.value).toBe(1);
     const metrics = await (await authedFetch(stack.apiToken)(`${stack.url}/metrics`)).text();
     expect(metrics).not.toMatch(/^heartbeat /m);

@@ -38,10 +38,13 @@ alerts:
     const get = authedFetch(stack.apiToken);
     const valueOf = (text: string, name: string) => text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm'))?.[1];
     // The rates need one full interval (two ticks) behind them; the rest is there after the first.
-    const text = await waitFor(async () => {
-      const body = await (await get(`${stack.url}/metrics`)).text();
-      return SERIES.every((name) => valueOf(body, name) !== undefined) ? body : null;
-    }, { what: `all of ${SERIES.join(', ')} in /metrics` });
+    const text = await waitFor(
+      async () => {
+        const body = await (await get(`${stack.url}/metrics`)).text();
+        return SERIES.every((name) => valueOf(body, name) !== undefined) ? body : null;
+      },
+      { what: `all of ${SERIES.join(', ')} in /metrics` },
+    );
     for (const name of SERIES) expect(Number(valueOf(text, name)), name).toBe(0);
   });
 });

@@ -101,10 +101,13 @@ describe('/healthz with the Redis database gone', () => {
     // API's connection would carry on in database 0.
     await stopRedis(redis);
     redis = startRedis(port, 16);
-    const degraded = await waitFor(async () => {
-      const h = await health();
-      return h.status === 503 && h.body.redis.error?.includes('database 20') ? h : null;
-    }, { timeoutMs: 30_000, what: '/healthz to report database 20 missing' });
+    const degraded = await waitFor(
+      async () => {
+        const h = await health();
+        return h.status === 503 && h.body.redis.error?.includes('database 20') ? h : null;
+      },
+      { timeoutMs: 30_000, what: '/healthz to report database 20 missing' },
+    );
     expect(degraded.body).toMatchObject({ status: 'degraded', redis: { ok: false, error: 'database 20 does not exist: the server has 16 (0-15)' } });
 
     await stopRedis(redis);

@@ -46,7 +46,13 @@ describe('vigia_ingest_rejected_total', () => {
   });
 
   it('counts refused samples by reason through REST and tRPC', async () => {
-    await post(JSON.stringify([{ name: 'ok_value', value: 1 }, { name: 'bad name', value: 1 }, { name: 'old', value: 1, timestamp: 1_000 }]));
+    await post(
+      JSON.stringify([
+        { name: 'ok_value', value: 1 },
+        { name: 'bad name', value: 1 },
+        { name: 'old', value: 1, timestamp: 1_000 },
+      ]),
+    );
     await trpcClient(stack.url, stack.apiToken).metrics.push.mutate({ samples: [{ name: 'also bad', value: 1 }] });
     expect(await totals()).toMatchObject({ invalid_sample: 2, timestamp_out_of_range: 1 });
   });

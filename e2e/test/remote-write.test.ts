@@ -38,7 +38,11 @@ describe('Prometheus remote_write into Vigia (POST /api/v1/write)', () => {
   let exporter: Server;
   let prometheus: RunningPrometheus | undefined;
   const write = (body: Uint8Array | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${stack.url}/api/v1/write`, { method: 'POST', headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', ...headers }, body: new Uint8Array(body) });
+    fetch(`${stack.url}/api/v1/write`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', ...headers },
+      body: new Uint8Array(body),
+    });
   const totals = async () => {
     const text = await (await authedFetch(stack.apiToken)(`${stack.url}/metrics`)).text();
     return Object.fromEntries([...text.matchAll(/^vigia_ingest_rejected_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -79,11 +83,14 @@ remote_write:
       batch_send_deadline: 1s
 `);
     const instance = `127.0.0.1:${exporterPort}`;
-    const stored = await waitFor(async () => {
-      const h = await history('shop_orders_total');
-      const north = h?.points.find((p) => p.labels.shop === 'north');
-      return north && h!.points.some((p) => p.labels.shop === 'south') ? north : null;
-    }, { timeoutMs: 90_000, intervalMs: 500, what: `shop_orders_total in history (prometheus said: ${prometheus.output().slice(-2000)})` });
+    const stored = await waitFor(
+      async () => {
+        const h = await history('shop_orders_total');
+        const north = h?.points.find((p) => p.labels.shop === 'north');
+        return north && h!.points.some((p) => p.labels.shop === 'south') ? north : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `shop_orders_total in history (prometheus said: ${prometheus.output().slice(-2000)})` },
+    );
     expect(stored).toMatchObject({ value: 42, labels: { job: 'shop', instance, shop: 'north' } });
     // Prometheus' own series about the scrape arrive the same way.
     await waitFor(async () => (await history('up'))?.points.some((p) => p.value === 1 && p.labels.job === 'shop'), { timeoutMs: 60_000, intervalMs: 500, what: 'up in history' });
@@ -116,7 +123,19 @@ remote_write:
   it('answers samples all older than retention with 400 (dropped, not retried), counted as timestamp_out_of_range', async () => {
     const before = (await totals()).timestamp_out_of_range ?? 0;
     const old = Date.now() - stack.config.retention.raw - 3_600_000;
-    const res = await write(snappy.compress(writeRequest([{ labels: { __name__: 'rw_old' }, samples: [{ value: 1, timestamp: old }, { value: 2, timestamp: old + 1000 }] }])));
+    const res = await write(
+      snappy.compress(
+        writeRequest([
+          {
+            labels: { __name__: 'rw_old' },
+            samples: [
+              { value: 1, timestamp: old },
+              { value: 2, timestamp: old + 1000 },
+            ],
+          },
+        ]),
+      ),
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/timestamp_out_of_range: 2/);
     expect((await totals()).timestamp_out_of_range).toBe(before + 2);
@@ -125,10 +144,14 @@ remote_write:
   it('refuses series over the label limits like a push, keeping the good ones (204)', async () => {
     const before = (await totals()).invalid_sample ?? 0;
     const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`l${i}`, 'v']));
-    const res = await write(snappy.compress(writeRequest([
-      { labels: { __name__: 'rw_too_many_labels', ...many }, samples: [{ value: 1, timestamp: Date.now() }] },
-      { labels: { __name__: 'rw_fine' }, samples: [{ value: 9, timestamp: Date.now() }] },
-    ])));
+    const res = await write(
+      snappy.compress(
+        writeRequest([
+          { labels: { __name__: 'rw_too_many_labels', ...many }, samples: [{ value: 1, timestamp: Date.now() }] },
+          { labels: { __name__: 'rw_fine' }, samples: [{ value: 9, timestamp: Date.now() }] },
+        ]),
+      ),
+    );
     expect(res.status).toBe(204);
     expect((await totals()).invalid_sample).toBe(before + 1);
     await waitFor(async () => (await history('rw_fine'))?.points.length, { what: 'rw_fine in history' });
@@ -159,10 +182,18 @@ describe('remote_write and OTLP while Redis is unreachable', () => {
     // The API's own connection gone, as when Redis is down: what the guard and the writer use.
     stack.api!.deps.redis.disconnect();
     const headers = { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/x-protobuf' };
-    const rw = await fetch(`${stack.url}/api/v1/write`, { method: 'POST', headers: { ...headers, 'content-encoding': 'snappy' }, body: new Uint8Array(snappy.compress(writeRequest([{ labels: { __name__: 'rw_redis_down' }, samples: [{ value: 1, timestamp: Date.now() }] }]))) });
+    const rw = await fetch(`${stack.url}/api/v1/write`, {
+      method: 'POST',
+      headers: { ...headers, 'content-encoding': 'snappy' },
+      body: new Uint8Array(snappy.compress(writeRequest([{ labels: { __name__: 'rw_redis_down' }, samples: [{ value: 1, timestamp: Date.now() }] }]))),
+    });
     expect(rw.status).toBe(503);
     expect(await rw.text()).toMatch(/retry later/);
-    const otlp = await fetch(`${stack.url}/v1/metrics`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'otlp.redis.down', gauge: { dataPoints: [{ asDouble: 1 }] } }] }] }] }) });
+    const otlp = await fetch(`${stack.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'otlp.redis.down', gauge: { dataPoints: [{ asDouble: 1 }] } }] }] }] }),
+    });
     expect(otlp.status).toBe(503);
   });
 });

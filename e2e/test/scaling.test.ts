@@ -145,7 +145,14 @@ channels:
     await waitFor(
       async () => {
         alive();
-        const healthy = await Promise.all(apis.map((a) => fetch(`${a.url}/healthz`).then((r) => r.ok, () => false)));
+        const healthy = await Promise.all(
+          apis.map((a) =>
+            fetch(`${a.url}/healthz`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          ),
+        );
         const persisting = (await redis.xinfo('CONSUMERS', keys.ingest, 'persist').catch(() => [])) as unknown[];
         return healthy.every(Boolean) && persisting.length === WORKERS;
       },
@@ -191,10 +198,13 @@ channels:
     });
     const inRedis = ((await redis.zrangebyscore(keys.window(memorySeries), from, `(${to}`, 'WITHSCORES')) as string[]).filter((_, i) => i % 2 === 1).map(Number);
     // Three persisters write in parallel: wait until history has what Redis holds.
-    const inHistory = await waitFor(async () => {
-      const stamps = await historyStamps(from, to);
-      return stamps.length >= inRedis.length ? stamps : null;
-    }, { timeoutMs: 15_000, what: `the ${inRedis.length} memory_usage samples of the span in history` });
+    const inHistory = await waitFor(
+      async () => {
+        const stamps = await historyStamps(from, to);
+        return stamps.length >= inRedis.length ? stamps : null;
+      },
+      { timeoutMs: 15_000, what: `the ${inRedis.length} memory_usage samples of the span in history` },
+    );
     return { from, to, inRedis: inRedis.sort((a, b) => a - b), inHistory };
   }
 
@@ -204,7 +214,10 @@ channels:
    */
   function expectOneSamplePerTick(w: Awaited<ReturnType<typeof watchCollection>>, seconds: number) {
     const detail = JSON.stringify(w);
-    expect(w.inRedis.filter((t) => t % 1_000 !== 0), `samples off the 1 s grid: ${detail}`).toEqual([]);
+    expect(
+      w.inRedis.filter((t) => t % 1_000 !== 0),
+      `samples off the 1 s grid: ${detail}`,
+    ).toEqual([]);
     expect(new Set(w.inRedis).size, `two samples for one tick: ${detail}`).toBe(w.inRedis.length);
     expect(w.inRedis.length, `ticks lost: ${detail}`).toBeGreaterThanOrEqual(seconds - 2);
     expect(w.inHistory, `history against Redis: ${detail}`).toEqual(w.inRedis);
@@ -216,16 +229,17 @@ channels:
 
   it('delivers the same live batches to the clients of both APIs', async () => {
     const seen = apis.map(() => [] as string[]);
-    const subscriptions = apis.map((api, i) =>
-      trpcClient(api.url, token).metrics.live.subscribe({ names: ['cpu_usage'] }, { onData: (event) => void seen[i]!.push(event.id) }),
-    );
+    const subscriptions = apis.map((api, i) => trpcClient(api.url, token).metrics.live.subscribe({ names: ['cpu_usage'] }, { onData: (event) => void seen[i]!.push(event.id) }));
     try {
       await waitFor(() => seen.every((ids) => ids.length >= 5), { timeoutMs: 20_000, what: 'five live batches on each API' });
     } finally {
       for (const s of subscriptions) s.unsubscribe();
     }
     // Compare over the span both subscriptions covered.
-    const first = seen.map((ids) => ids[0]!).sort(compareStreamIds).at(-1)!;
+    const first = seen
+      .map((ids) => ids[0]!)
+      .sort(compareStreamIds)
+      .at(-1)!;
     const last = seen.map((ids) => ids.at(-1)!).sort(compareStreamIds)[0]!;
     const within = (ids: string[]) => ids.filter((id) => compareStreamIds(id, first) >= 0 && compareStreamIds(id, last) <= 0);
     const [a, b] = seen.map(within);
@@ -275,7 +289,10 @@ channels:
     const bodies = hook.json<Hook>();
     expect(new Set(bodies.map((b) => b.notificationId)).size, 'a notification delivered twice').toBe(bodies.length);
     for (const id of alertIds) {
-      expect(bodies.filter((b) => b.alertId === id).map((b) => b.reason), `episode ${id}`).toEqual(['new', 'resolved']);
+      expect(
+        bodies.filter((b) => b.alertId === id).map((b) => b.reason),
+        `episode ${id}`,
+      ).toEqual(['new', 'resolved']);
     }
     expect(new Set(bodies.map((b) => b.alertId))).toEqual(new Set(alertIds));
   }
@@ -308,6 +325,9 @@ channels:
       return summary[0];
     };
     await waitFor(async () => (await pendingOf()) === 0, { timeoutMs: 45_000, what: `pending history batches taken over (consumers before the kill: ${JSON.stringify(consumersBefore)})` });
-    expect(workers.slice(1).every((wk) => wk.child.exitCode === null), everyOutput()).toBe(true);
+    expect(
+      workers.slice(1).every((wk) => wk.child.exitCode === null),
+      everyOutput(),
+    ).toBe(true);
   });
 });

@@ -31,10 +31,16 @@ describe('scraping a real node exporter and Vigia’s own /metrics', () => {
 
   beforeAll(async () => {
     ports = { exporter: await freePort(), api: await freePort(), bad: await freePort(), down: await freePort() };
-    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${ports.exporter}`, '--collector.disable-defaults', '--collector.cpu', '--collector.loadavg', '--collector.meminfo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${ports.exporter}`, '--collector.disable-defaults', '--collector.cpu', '--collector.loadavg', '--collector.meminfo'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     exporter.stdout!.on('data', (d) => (exporterOutput += d));
     exporter.stderr!.on('data', (d) => (exporterOutput += d));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.exporter}/metrics`)).ok, { what: `node exporter to answer (it said: ${exporterOutput.slice(-500)})`, timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.exporter}/metrics`)).ok, {
+      what: `node exporter to answer (it said: ${exporterOutput.slice(-500)})`,
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
 
     // A garbage page, and one that never answers.
     bad = createServer((req, res) => {
@@ -96,7 +102,14 @@ scrape:
   it('scrapes each target once per cluster as its own part, into the live view and history with job and instance', async () => {
     const node = stack.worker!.runners.get('scrape:node');
     expect(node).toMatchObject({ scope: 'shared', intervalMs: 1_000 });
-    expect([...stack.worker!.runners.keys()].filter((k) => k.startsWith('scrape:')).sort()).toEqual(['scrape:down', 'scrape:garbage', 'scrape:node', 'scrape:slow', 'scrape:vigia', 'scrape:vigia-wrong-token']);
+    expect([...stack.worker!.runners.keys()].filter((k) => k.startsWith('scrape:')).sort()).toEqual([
+      'scrape:down',
+      'scrape:garbage',
+      'scrape:node',
+      'scrape:slow',
+      'scrape:vigia',
+      'scrape:vigia-wrong-token',
+    ]);
 
     const instance = `127.0.0.1:${ports.exporter}`;
     await waitFor(async () => (await up('node'))?.value === 1, { what: `up{job="node"} 1 (facts: ${JSON.stringify(await facts('node').catch(() => null))})`, timeoutMs: 30_000 });
@@ -120,10 +133,13 @@ scrape:
 
   it('logs in to Vigia’s own /metrics with the bearer token and keeps its histograms under their Prometheus names', async () => {
     await waitFor(async () => (await up('vigia', `127.0.0.1:${ports.api}`))?.value === 1, { what: 'up{job="vigia"} 1', timeoutMs: 30_000 });
-    const series = await waitFor(async () => {
-      const all = await current();
-      return all.some((m) => m.name === 'nodejs_gc_duration_seconds_bucket') ? all : null;
-    }, { what: 'the GC histogram of Vigia’s /metrics' });
+    const series = await waitFor(
+      async () => {
+        const all = await current();
+        return all.some((m) => m.name === 'nodejs_gc_duration_seconds_bucket') ? all : null;
+      },
+      { what: 'the GC histogram of Vigia’s /metrics' },
+    );
     const own = series.filter((m) => m.labels.job === 'vigia');
     expect(own.some((m) => m.name.startsWith('vigia_'))).toBe(true);
     // Only what the keep rule lets through (plus the scrape's own series).
@@ -146,10 +162,13 @@ scrape:
       slow: 'timed out after 0.3 s',
     };
     for (const [name, reason] of Object.entries(reasons)) {
-      const info = await waitFor(async () => {
-        const f = await facts(name);
-        return f && f.ok === false ? f : null;
-      }, { what: `scrape:${name} to fail`, timeoutMs: 30_000 });
+      const info = await waitFor(
+        async () => {
+          const f = await facts(name);
+          return f && f.ok === false ? f : null;
+        },
+        { what: `scrape:${name} to fail`, timeoutMs: 30_000 },
+      );
       expect(info.reason, name).toBe(reason);
       expect(info.url, name).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     }

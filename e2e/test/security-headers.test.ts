@@ -52,7 +52,9 @@ async function collectCspViolations(page: Page): Promise<string[]> {
   await page.exposeFunction('__vigiaCspViolation', (report: string) => violations.push(report));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __vigiaCspViolation(r: string): void }).__vigiaCspViolation(`${location.pathname}: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+      (window as unknown as { __vigiaCspViolation(r: string): void }).__vigiaCspViolation(
+        `${location.pathname}: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+      );
     });
   });
   page.on('console', (message) => {

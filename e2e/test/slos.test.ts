@@ -125,7 +125,10 @@ slos:
     for (let i = 0; i <= 10; i++) {
       const t = now - (10 - i) * MIN;
       samples.push({ name: 'api_requests_total', labels: { service: 'shop' }, value: 1_000 * i, timestamp: t }, { name: 'api_errors_total', labels: { service: 'shop' }, value: 20 * i, timestamp: t });
-      samples.push({ name: 'api_requests_total', labels: { service: 'other' }, value: 1_000 * i, timestamp: t }, { name: 'api_errors_total', labels: { service: 'other' }, value: 900 * i, timestamp: t });
+      samples.push(
+        { name: 'api_requests_total', labels: { service: 'other' }, value: 1_000 * i, timestamp: t },
+        { name: 'api_errors_total', labels: { service: 'other' }, value: 900 * i, timestamp: t },
+      );
     }
     await new HistoryStore(stack.store.sql).insert(samples);
     await stack.startWorker();

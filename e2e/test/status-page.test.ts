@@ -96,12 +96,18 @@ status_page:
   });
 
   it('shows every component operational, the scheduled maintenance, and the probe uptime bar', async () => {
-    const page = await waitFor(async () => {
-      const s = await status();
-      return s.components[0]?.uptime?.ratio90d === 1 ? s : null;
-    }, { what: 'the Website uptime on the page', timeoutMs: 90_000 });
+    const page = await waitFor(
+      async () => {
+        const s = await status();
+        return s.components[0]?.uptime?.ratio90d === 1 ? s : null;
+      },
+      { what: 'the Website uptime on the page', timeoutMs: 90_000 },
+    );
     expect(page.overall).toBe('operational');
-    expect(page.components.map((c) => [c.name, c.state])).toEqual([['Website', 'operational'], ['Billing', 'operational']]);
+    expect(page.components.map((c) => [c.name, c.state])).toEqual([
+      ['Website', 'operational'],
+      ['Billing', 'operational'],
+    ]);
     expect(page.components[0]!.uptime!.days).toHaveLength(90);
     expect(page.components[0]!.uptime!.days.at(-1)!.status).toBe('up');
     expect(page.components[1]!.uptime).toBeNull();
@@ -121,10 +127,13 @@ status_page:
 
   it('opens a "Major outage" incident when the probe’s critical alert fires', async () => {
     failing = true;
-    const page = await waitFor(async () => {
-      const s = await status();
-      return s.incidents.length ? s : null;
-    }, { what: 'an incident on the page', timeoutMs: 30_000 });
+    const page = await waitFor(
+      async () => {
+        const s = await status();
+        return s.incidents.length ? s : null;
+      },
+      { what: 'an incident on the page', timeoutMs: 30_000 },
+    );
     expect(page.incidents[0]).toMatchObject({ title: 'Website: Major outage', impact: 'major', status: 'investigating', components: ['Website'] });
     expect(page.overall).toBe('major');
     expect(page.components[0]!.state).toBe('major');
@@ -149,10 +158,13 @@ status_page:
     const bad = await fetch(`${stack.url}/api/integrations/slack/commands`, slackCommand('update 999999 monitoring nope'));
     expect(((await bad.json()) as { text: string }).text).toBe('no incident 999999');
 
-    const page = await waitFor(async () => {
-      const s = await status();
-      return s.incidents[0]?.updates.length === 3 ? s : null;
-    }, { what: 'both updates on the page' });
+    const page = await waitFor(
+      async () => {
+        const s = await status();
+        return s.incidents[0]?.updates.length === 3 ? s : null;
+      },
+      { what: 'both updates on the page' },
+    );
     expect(page.incidents[0]!.status).toBe('monitoring');
     expect(page.incidents[0]!.updates.map((u) => [u.status, u.message])).toEqual([
       ['monitoring', 'The rollback is out; watching.'],
@@ -174,7 +186,18 @@ status_page:
     const port = String((server.address() as AddressInfo).port);
     const internal = await trpcClient(stack.url, stack.apiToken).alerts.list.query({ status: 'firing' });
     for (const text of [html, json]) {
-      for (const secret of ['Probe Target Down', 'local-web', 'secret-team', stack.config.collection.host, '127.0.0.1', port, 'billing-db-01', 'slack:ana', 'api-token', ...internal.map((a) => a.id)]) {
+      for (const secret of [
+        'Probe Target Down',
+        'local-web',
+        'secret-team',
+        stack.config.collection.host,
+        '127.0.0.1',
+        port,
+        'billing-db-01',
+        'slack:ana',
+        'api-token',
+        ...internal.map((a) => a.id),
+      ]) {
         expect(text, `the page shows ${secret}`).not.toContain(secret);
       }
     }
@@ -198,10 +221,13 @@ status_page:
 
   it('closes the incident when the alert resolves', { timeout: 60_000 }, async () => {
     failing = false;
-    const page = await waitFor(async () => {
-      const s = await status();
-      return s.incidents.length === 0 && s.resolved.length === 1 ? s : null;
-    }, { what: 'the incident resolved', timeoutMs: 45_000 });
+    const page = await waitFor(
+      async () => {
+        const s = await status();
+        return s.incidents.length === 0 && s.resolved.length === 1 ? s : null;
+      },
+      { what: 'the incident resolved', timeoutMs: 45_000 },
+    );
     expect(page.resolved[0]).toMatchObject({ id: incidentId, status: 'resolved' });
     expect(page.resolved[0]!.updates[0]!.message).toBe('This incident has been resolved.');
     expect(page.overall).toBe('operational');

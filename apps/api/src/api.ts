@@ -2,7 +2,21 @@ import { join } from 'node:path';
 import { REPO_ROOT, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, RejectionCounters, StatusIncidents, type Store } from '@vigia/db';
 import { AlertStore, Escalations, buildRules, type AlertEvent } from '@vigia/alerting';
-import { CollectorHealthBoard, LiveFeed, QUEUES, SampleReader, SampleWriter, SeriesGuard, StreamFeed, connectRedis, openQueue, openQueueEvents, redisKeys, type EscalatePayload, type NotifyPayload } from '@vigia/live';
+import {
+  CollectorHealthBoard,
+  LiveFeed,
+  QUEUES,
+  SampleReader,
+  SampleWriter,
+  SeriesGuard,
+  StreamFeed,
+  connectRedis,
+  openQueue,
+  openQueueEvents,
+  redisKeys,
+  type EscalatePayload,
+  type NotifyPayload,
+} from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { LoginLimiter } from './auth/login-limiter.ts';

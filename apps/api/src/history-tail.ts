@@ -8,12 +8,7 @@ import type { LiveSample, SampleReader } from '@vigia/live';
  * that arrive after it subscribed: without this tail, samples between the last flush and the
  * subscription would be missing from the chart (and a series seen only once would draw nothing).
  */
-export async function withLiveTail(
-  reader: SampleReader,
-  series: HistorySeries[],
-  current: LiveSample[],
-  range: { from: number; to: number; plan: RangePlan },
-): Promise<HistorySeries[]> {
+export async function withLiveTail(reader: SampleReader, series: HistorySeries[], current: LiveSample[], range: { from: number; to: number; plan: RangePlan }): Promise<HistorySeries[]> {
   const byKey = new Map<string, HistorySeries>();
   for (const s of series) byKey.set(labelsKey(s.labels), s);
   const out = [...series];

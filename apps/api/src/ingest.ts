@@ -65,7 +65,10 @@ export async function ingestSamples(deps: ApiDeps, raw: unknown[], source = 'pus
     }
     valid.push({ index, sample: toLiveSample(parsed.data, now) });
   }
-  const answers = await deps.guard.admit(valid.map((v) => v.sample), now);
+  const answers = await deps.guard.admit(
+    valid.map((v) => v.sample),
+    now,
+  );
   const good: LiveSample[] = [];
   const refused: Rejection[] = [];
   valid.forEach(({ index, sample }, i) => {

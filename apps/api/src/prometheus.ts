@@ -60,7 +60,12 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
   }
   const rejected = new Counter({ name: 'vigia_ingest_rejected_total', help: 'Samples and push requests refused at ingestion, by reason', labelNames: ['reason'], registers });
   const jobs = new Counter({ name: 'vigia_jobs_total', help: 'Jobs processed by the workers, by queue', labelNames: ['queue'], registers });
-  const jobSeconds = new Counter({ name: 'vigia_job_duration_seconds_total', help: 'Time spent processing jobs, by queue (divide by vigia_jobs_total for the mean)', labelNames: ['queue'], registers });
+  const jobSeconds = new Counter({
+    name: 'vigia_job_duration_seconds_total',
+    help: 'Time spent processing jobs, by queue (divide by vigia_jobs_total for the mean)',
+    labelNames: ['queue'],
+    registers,
+  });
   for (const [field, value] of Object.entries(counters)) {
     const [kind, label] = field.split(':', 2) as [string, string];
     if (kind === 'jobs') jobs.inc({ queue: label }, Number(value));
@@ -88,8 +93,18 @@ async function addSloMetrics(registry: Registry, deps: ApiDeps): Promise<void> {
   const now = Date.now();
   const statuses = await Promise.all(deps.config.slos.map((slo) => readSloStatus(deps.store.sql, slo, now)));
   const registers = [registry];
-  const budget = new Gauge({ name: 'vigia_slo_error_budget_remaining', help: 'Share of the SLO’s error budget left over its window, percent (negative once overspent)', labelNames: ['slo'], registers });
-  const burn = new Gauge({ name: 'vigia_slo_burn_rate', help: 'How many times faster than its objective allows the SLO spends its error budget, per window', labelNames: ['slo', 'window'], registers });
+  const budget = new Gauge({
+    name: 'vigia_slo_error_budget_remaining',
+    help: 'Share of the SLO’s error budget left over its window, percent (negative once overspent)',
+    labelNames: ['slo'],
+    registers,
+  });
+  const burn = new Gauge({
+    name: 'vigia_slo_burn_rate',
+    help: 'How many times faster than its objective allows the SLO spends its error budget, per window',
+    labelNames: ['slo', 'window'],
+    registers,
+  });
   for (const s of statuses) {
     if (s.budget) budget.set({ slo: s.name }, s.budget.remaining);
     for (const [window, rate] of Object.entries(s.burnRates)) if (rate !== null) burn.set({ slo: s.name, window }, rate);
@@ -110,12 +125,19 @@ export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close():
       const presented = presentedCredentials(req);
       // The METRICS_PUBLIC hint only helps someone who sent nothing; a wrong token needs fixing, not bypassing.
       const hint = presented === null ? ' (or set METRICS_PUBLIC=true)' : '';
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: `${unauthenticatedMessage(presented)}${hint}` });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: `${unauthenticatedMessage(presented)}${hint}` });
     }
     const scrape = new Registry();
     const [samples, descriptors] = await Promise.all([deps.reader.current({ staleAfterMs: deps.config.storage.staleAfterMs }), deps.reader.descriptors()]);
     // A stale series is gone, as Prometheus itself would say, rather than frozen at its last value.
-    addCollectedSeries(scrape, samples.filter((s) => !s.stale), descriptors);
+    addCollectedSeries(
+      scrape,
+      samples.filter((s) => !s.stale),
+      descriptors,
+    );
     await addOwnMetrics(scrape, deps, queues);
     const merged = Registry.merge([processRegistry, scrape]);
     return reply.header('content-type', merged.contentType).send(await merged.metrics());

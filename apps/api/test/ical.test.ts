@@ -17,7 +17,23 @@ describe('iCalendar text', () => {
     expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');
     const text = calendar('Primary on call', [{ uid: '1@vigia', start: Date.UTC(2026, 2, 29, 8), end: Date.UTC(2026, 2, 30, 8), summary: 'On call: ana, bruno' }], Date.UTC(2026, 0, 1));
     expect(text).toBe(
-      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Vigia//On call//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:Primary on call', 'BEGIN:VEVENT', 'UID:1@vigia', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260329T080000Z', 'DTEND:20260330T080000Z', 'SUMMARY:On call: ana\\, bruno', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Vigia//On call//EN',
+        'CALSCALE:GREGORIAN',
+        'METHOD:PUBLISH',
+        'X-WR-CALNAME:Primary on call',
+        'BEGIN:VEVENT',
+        'UID:1@vigia',
+        'DTSTAMP:20260101T000000Z',
+        'DTSTART:20260329T080000Z',
+        'DTEND:20260330T080000Z',
+        'SUMMARY:On call: ana\\, bruno',
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
     );
   });
 });

@@ -4,7 +4,10 @@ import { alerts, StatusIncidents } from '@vigia/db';
 import { createTestStore, type TestDatabase } from '@vigia/testing';
 import { syncIncidents } from '../src/status/incident-sync.ts';
 
-const components = [{ name: 'Website', probe: 'shop' }, { name: 'Payments', match: { rule: 'Payment Errors', labels: {} } }];
+const components = [
+  { name: 'Website', probe: 'shop' },
+  { name: 'Payments', match: { rule: 'Payment Errors', labels: {} } },
+];
 
 describe('automatic status page incidents against PostgreSQL', () => {
   let database: TestDatabase;

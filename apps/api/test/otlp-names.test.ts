@@ -28,6 +28,11 @@ describe('OTLP names as Prometheus names', () => {
     const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
     expect(resourceLabels([kv('service.name', 'checkout'), kv('service.instance.id', 'pod-7'), kv('host.name', 'web-1')])).toEqual({ job: 'checkout', instance: 'pod-7', host_name: 'web-1' });
     expect(resourceLabels([kv('service.namespace', 'shop'), kv('service.name', 'checkout')])).toEqual({ job: 'shop/checkout' });
-    expect(resourceLabels([{ key: 'process.pid', value: { intValue: 42 } }, { key: 'cloud.regions', value: { arrayValue: { values: [{ stringValue: 'eu' }] } } }])).toEqual({ process_pid: '42', cloud_regions: '["eu"]' });
+    expect(
+      resourceLabels([
+        { key: 'process.pid', value: { intValue: 42 } },
+        { key: 'cloud.regions', value: { arrayValue: { values: [{ stringValue: 'eu' }] } } },
+      ]),
+    ).toEqual({ process_pid: '42', cloud_regions: '["eu"]' });
   });
 });

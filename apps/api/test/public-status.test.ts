@@ -19,8 +19,16 @@ const at = new Date(now - 600_000);
 
 function incident(over: Partial<IncidentWithUpdates>): IncidentWithUpdates {
   return {
-    id: 1, title: 'Payments: Major outage', impact: 'major', status: 'investigating', components: ['Payments', 'internal-only'], automatic: true,
-    createdBy: 'vigia', startedAt: at, resolvedAt: null, updatedAt: at,
+    id: 1,
+    title: 'Payments: Major outage',
+    impact: 'major',
+    status: 'investigating',
+    components: ['Payments', 'internal-only'],
+    automatic: true,
+    createdBy: 'vigia',
+    startedAt: at,
+    resolvedAt: null,
+    updatedAt: at,
     updates: [{ id: 1, incidentId: 1, at, status: 'investigating', message: 'Looking <into> it', author: 'ana@corp' }],
     ...over,
   };
@@ -34,7 +42,10 @@ describe('the public status page', () => {
     ];
     const s = publicStatus(config, [incident({})], windows, [], now);
     expect(s.overall).toBe('major');
-    expect(s.components.map((c) => [c.name, c.state])).toEqual([['Website', 'maintenance'], ['Payments', 'major']]);
+    expect(s.components.map((c) => [c.name, c.state])).toEqual([
+      ['Website', 'maintenance'],
+      ['Payments', 'major'],
+    ]);
     expect(s.incidents[0]!.components).toEqual(['Payments']);
     expect(s.maintenance).toEqual([{ components: ['Website'], start: '2026-12-05T11:30:00.000Z', end: '2026-12-05T12:30:00.000Z', inProgress: true }]);
     const json = JSON.stringify(s);

@@ -119,7 +119,7 @@ ${DATABASE_NOTE}`,
   },
   {
     words: ['backtest'],
-    summary: "replay a rule over stored history: the episodes it would have raised",
+    summary: 'replay a rule over stored history: the episodes it would have raised',
     positionals: [],
     options: { rule: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, file: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' } },
     help: `Asks a running Vigia (rules.backtest) to replay a rule over its history with the engine's own

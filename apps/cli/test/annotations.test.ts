@@ -15,9 +15,7 @@ describe('translateAnnotation', () => {
   });
 
   it('keeps the unit after a value right when the expression compares seconds', () => {
-    expect(translate('Average query time is {{ value }} ms (above {{ threshold }} ms)', { metric: 'db_avg_query_time_ms', threshold: 500 })).toBe(
-      'Average query time is {{ $value }} s (above 0.5 s)',
-    );
+    expect(translate('Average query time is {{ value }} ms (above {{ threshold }} ms)', { metric: 'db_avg_query_time_ms', threshold: 500 })).toBe('Average query time is {{ $value }} s (above 0.5 s)');
     expect(translate('{{ value }}ms', { metric: 'db_avg_query_time_ms', threshold: 500 })).toBe('{{ $value }}s');
     // "msg" is a word, not a unit.
     expect(translate('{{ value }} msg', { metric: 'db_avg_query_time_ms' })).toBe('{{ $value }} msg');

@@ -11,9 +11,28 @@ const HOUR = 3_600_000;
 const PROMTOOL = process.env.VIGIA_PROMTOOL ?? '/usr/bin/promtool';
 
 describe('forecast and baseline rules in the Prometheus export', () => {
-  const disk = ruleSpec({ name: 'Disk Full Soon', metric: 'disk_usage_percent', labels: { mount: '/' }, operator: '>=', threshold: 100, predict: { overMs: 6 * HOUR, withinMs: 24 * HOUR, target: { value: 100 } } });
-  const conns = ruleSpec({ name: 'Pool Exhausted Soon', metric: 'db_connections', operator: '>=', threshold: 0, predict: { overMs: 6 * HOUR, withinMs: 2 * HOUR, target: { metric: 'db_connections_max' } } });
-  const orders = ruleSpec({ name: 'Orders Below Usual', metric: 'business_orders_today', operator: '<', threshold: -3, baseline: { weeks: 4, windowMs: 15 * 60_000, factor: 3, direction: 'below', minSpreadRatio: 0.05 } });
+  const disk = ruleSpec({
+    name: 'Disk Full Soon',
+    metric: 'disk_usage_percent',
+    labels: { mount: '/' },
+    operator: '>=',
+    threshold: 100,
+    predict: { overMs: 6 * HOUR, withinMs: 24 * HOUR, target: { value: 100 } },
+  });
+  const conns = ruleSpec({
+    name: 'Pool Exhausted Soon',
+    metric: 'db_connections',
+    operator: '>=',
+    threshold: 0,
+    predict: { overMs: 6 * HOUR, withinMs: 2 * HOUR, target: { metric: 'db_connections_max' } },
+  });
+  const orders = ruleSpec({
+    name: 'Orders Below Usual',
+    metric: 'business_orders_today',
+    operator: '<',
+    threshold: -3,
+    baseline: { weeks: 4, windowMs: 15 * 60_000, factor: 3, direction: 'below', minSpreadRatio: 0.05 },
+  });
 
   it('a forecast becomes predict_linear over `over`, `within` ahead in seconds', () => {
     expect(ruleExpression(disk).expr).toBe('predict_linear(disk_usage_percent{mount="/"}[6h], 86400) >= 100');

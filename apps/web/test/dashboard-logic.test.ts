@@ -26,13 +26,7 @@ describe('areas', () => {
   });
 
   it('groups an area’s charts and never drops a metric it does not know', () => {
-    const sections = areaSections('api', [
-      metric('api_response_time_p50'),
-      metric('api_response_time_p95'),
-      metric('api_request_rate'),
-      metric('api_something_new'),
-      metric('cpu_usage'),
-    ]);
+    const sections = areaSections('api', [metric('api_response_time_p50'), metric('api_response_time_p95'), metric('api_request_rate'), metric('api_something_new'), metric('cpu_usage')]);
     expect(sections.map((s) => [s.title, s.charts.map((c) => c.metrics)])).toEqual([
       ['Traffic', [['api_request_rate']]],
       ['Response time', [['api_response_time_p50', 'api_response_time_p95']]],
@@ -60,11 +54,16 @@ describe('areas', () => {
     const GiB = 2 ** 30;
     const sample = (name: string, value: number, labels: Record<string, string>) => ({ name, value, labels, unit: name.endsWith('_bytes') ? 'bytes' : '%', timestamp: 1, stale: false });
     const hosts = [
-      sample('cpu_usage', 12, { host: 'web-1' }), sample('cpu_usage', 87, { host: 'web-2' }),
-      sample('memory_usage', 90, { host: 'web-1' }), sample('memory_usage', 40, { host: 'web-2' }),
-      sample('memory_used_bytes', 7.2 * GiB, { host: 'web-1' }), sample('memory_used_bytes', 3.2 * GiB, { host: 'web-2' }),
-      sample('memory_total_bytes', 8 * GiB, { host: 'web-1' }), sample('memory_total_bytes', 8 * GiB, { host: 'web-2' }),
-      sample('disk_usage', 30, { host: 'web-1', mount: '/' }), sample('disk_usage', 75, { host: 'web-2', mount: '/data' }),
+      sample('cpu_usage', 12, { host: 'web-1' }),
+      sample('cpu_usage', 87, { host: 'web-2' }),
+      sample('memory_usage', 90, { host: 'web-1' }),
+      sample('memory_usage', 40, { host: 'web-2' }),
+      sample('memory_used_bytes', 7.2 * GiB, { host: 'web-1' }),
+      sample('memory_used_bytes', 3.2 * GiB, { host: 'web-2' }),
+      sample('memory_total_bytes', 8 * GiB, { host: 'web-1' }),
+      sample('memory_total_bytes', 8 * GiB, { host: 'web-2' }),
+      sample('disk_usage', 30, { host: 'web-1', mount: '/' }),
+      sample('disk_usage', 75, { host: 'web-2', mount: '/data' }),
     ];
     const of = (all: ReturnType<typeof sample>[]) => (name: string) => all.filter((s) => s.name === name);
     const [cpu, memory, disk, load] = areaFigures('system', of(hosts));
@@ -129,7 +128,15 @@ describe('chart data', () => {
     const [xs, ys] = alignLines([{ points: a }]) as [number[], (number | null)[]];
     expect(xs).toEqual([0, 1, 2, 3, 4, 10]);
     expect(ys[4]).toBeNull();
-    const joined = alignLines([{ points: [{ t: 0, v: 1 }, { t: 2000, v: 2 }] }, { points: [{ t: 1000, v: 5 }] }]);
+    const joined = alignLines([
+      {
+        points: [
+          { t: 0, v: 1 },
+          { t: 2000, v: 2 },
+        ],
+      },
+      { points: [{ t: 1000, v: 5 }] },
+    ]);
     expect(joined[1]![1]).toBeUndefined();
   });
 

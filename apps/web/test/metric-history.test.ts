@@ -18,7 +18,15 @@ describe('MetricHistory', () => {
   beforeEach(() => history.mockReset());
 
   it('appends raw live samples after the history and skips replays', async () => {
-    history.mockResolvedValue({ bucketMs: 0, series: [series([{ t: now - 2000, v: 1 }, { t: now - 1000, v: 2 }])] });
+    history.mockResolvedValue({
+      bucketMs: 0,
+      series: [
+        series([
+          { t: now - 2000, v: 1 },
+          { t: now - 1000, v: 2 },
+        ]),
+      ],
+    });
     const h = new MetricHistory('cpu_usage');
     await h.load(live('15m'), 500);
     h.push({}, now - 1000, 2); // replayed after a reconnect
@@ -36,7 +44,10 @@ describe('MetricHistory', () => {
     h.push({}, now, 10);
     resolve({ bucketMs: 0, series: [series([{ t: now - 1000, v: 9 }])] });
     await loading;
-    expect(h.lines[0]!.points).toEqual([{ t: now - 1000, v: 9 }, { t: now, v: 10 }]);
+    expect(h.lines[0]!.points).toEqual([
+      { t: now - 1000, v: 9 },
+      { t: now, v: 10 },
+    ]);
   });
 
   it('folds live samples into buckets as wide as the history’s', async () => {

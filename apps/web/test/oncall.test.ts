@@ -15,9 +15,19 @@ import {
 
 describe('silence and window matchers', () => {
   it('turns label rows into a map, skipping blank rows and refusing half-filled or repeated ones', () => {
-    expect(labelsFromRows([{ key: ' host ', value: ' a ' }, { key: '', value: '' }])).toEqual({ labels: { host: 'a' }, error: null });
+    expect(
+      labelsFromRows([
+        { key: ' host ', value: ' a ' },
+        { key: '', value: '' },
+      ]),
+    ).toEqual({ labels: { host: 'a' }, error: null });
     expect(labelsFromRows([{ key: '', value: 'a' }]).error).toMatch(/needs a name/);
-    expect(labelsFromRows([{ key: 'host', value: 'a' }, { key: 'host', value: 'b' }]).error).toMatch(/twice/);
+    expect(
+      labelsFromRows([
+        { key: 'host', value: 'a' },
+        { key: 'host', value: 'b' },
+      ]).error,
+    ).toMatch(/twice/);
     // An empty value is a real matcher (the label must be empty), not a blank row.
     expect(labelsFromRows([{ key: 'env', value: '' }])).toEqual({ labels: { env: '' }, error: null });
   });

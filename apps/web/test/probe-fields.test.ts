@@ -3,7 +3,16 @@ import { emptyFields, fieldsOf, probeOf } from '../src/lib/probes/probe-fields.t
 
 describe('the probe form', () => {
   it('makes a probe as written under probes: from its fields', () => {
-    const f = { ...emptyFields(), url: 'https://shop.example.com/health', interval: '1m', timeout: '5s', headers: 'Authorization: Bearer x\nAccept: text/html', expectStatus: '200-299, 304', keyword: 'ok', labels: 'team=web, env=prod' };
+    const f = {
+      ...emptyFields(),
+      url: 'https://shop.example.com/health',
+      interval: '1m',
+      timeout: '5s',
+      headers: 'Authorization: Bearer x\nAccept: text/html',
+      expectStatus: '200-299, 304',
+      keyword: 'ok',
+      labels: 'team=web, env=prod',
+    };
     expect(probeOf(f)).toEqual({
       interval: '1m',
       timeout: '5s',

@@ -1,7 +1,22 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AlertStore, checkEscalationTargets, Escalations, Evaluator, HistoryRuleObserver, OutboxRelay, OwnerLease, SampleEvaluator, SloObserver, backoffDelay, buildChannels, buildRules, publishChannels, warnSilentSlis } from '@vigia/alerting';
+import {
+  AlertStore,
+  checkEscalationTargets,
+  Escalations,
+  Evaluator,
+  HistoryRuleObserver,
+  OutboxRelay,
+  OwnerLease,
+  SampleEvaluator,
+  SloObserver,
+  backoffDelay,
+  buildChannels,
+  buildRules,
+  publishChannels,
+  warnSilentSlis,
+} from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
@@ -31,7 +46,16 @@ const ARRIVAL_LEASE_MS = 6_000;
  * whichever worker takes it), evaluation as samples arrive (on the worker holding the lease),
  * the outbox relay, and the delivery queue's processor.
  */
-export async function startAlerting(deps: { config: VigiaConfig; store: Store; redis: Redis; keys: RedisKeys; plugins: PluginSet; counters: JobCounters; logger: AppLogger; connect: () => Redis }): Promise<RunningAlerting> {
+export async function startAlerting(deps: {
+  config: VigiaConfig;
+  store: Store;
+  redis: Redis;
+  keys: RedisKeys;
+  plugins: PluginSet;
+  counters: JobCounters;
+  logger: AppLogger;
+  connect: () => Redis;
+}): Promise<RunningAlerting> {
   const { config, store, redis, keys, logger, counters } = deps;
   const rules = buildRules(config);
   // A step naming a schedule or person in neither monitoring.yaml nor PostgreSQL stops the start.
@@ -74,11 +98,11 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     onCommitted: () => relay.kick(),
     onEvents: (events) => escalations.follow(events),
   });
-  const evaluateWorker = new Worker(
-    QUEUES.evaluate.name,
-    evaluateJob({ evaluator, relay, onArrival, escalations, counters, intervalMs: config.alerts.evaluation_interval }),
-    { connection: deps.connect(), prefix: keys.queues, concurrency: 1 },
-  );
+  const evaluateWorker = new Worker(QUEUES.evaluate.name, evaluateJob({ evaluator, relay, onArrival, escalations, counters, intervalMs: config.alerts.evaluation_interval }), {
+    connection: deps.connect(),
+    prefix: keys.queues,
+    concurrency: 1,
+  });
 
   let feed: LiveFeed | undefined;
   const lease = new OwnerLease(
@@ -104,11 +128,11 @@ export async function startAlerting(deps: { config: VigiaConfig; store: Store; r
     logger,
   );
 
-  const escalateWorker = new Worker<EscalatePayload>(
-    QUEUES.escalate.name,
-    escalateJob({ store, alertStore, config, escalations, redis, keys, relay }),
-    { connection: deps.connect(), prefix: keys.queues, concurrency: 5 },
-  );
+  const escalateWorker = new Worker<EscalatePayload>(QUEUES.escalate.name, escalateJob({ store, alertStore, config, escalations, redis, keys, relay }), {
+    connection: deps.connect(),
+    prefix: keys.queues,
+    concurrency: 5,
+  });
   const notifyWorker = new Worker<NotifyPayload>(
     QUEUES.notify.name,
     notifyJob({ store, channels, options: { timeoutMs: delivery.timeout, attempts: delivery.attempts, vigiaUrl: config.server.publicUrl, links }, counters, logger }),

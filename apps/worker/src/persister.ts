@@ -108,10 +108,16 @@ export class Persister {
 
   private async readNew(): Promise<Entry[]> {
     const reply = (await this.redis.xreadgroup(
-      'GROUP', PERSIST_GROUP, this.consumer,
-      'COUNT', this.options.readCount ?? 200,
-      'BLOCK', this.options.flushIntervalMs,
-      'STREAMS', this.keys.ingest, '>',
+      'GROUP',
+      PERSIST_GROUP,
+      this.consumer,
+      'COUNT',
+      this.options.readCount ?? 200,
+      'BLOCK',
+      this.options.flushIntervalMs,
+      'STREAMS',
+      this.keys.ingest,
+      '>',
     )) as [string, Entry[]][] | null;
     return reply?.[0]?.[1] ?? [];
   }
@@ -158,7 +164,12 @@ export class Persister {
     const flush = async () => {
       if (part.length === 0 && finished.length === 0) return;
       if (part.length > 0) await this.history.insertBatches(part);
-      if (finished.length > 0) await this.redis.multi().xack(this.keys.ingest, PERSIST_GROUP, ...finished).xdel(this.keys.ingest, ...finished).exec();
+      if (finished.length > 0)
+        await this.redis
+          .multi()
+          .xack(this.keys.ingest, PERSIST_GROUP, ...finished)
+          .xdel(this.keys.ingest, ...finished)
+          .exec();
       this.written += finished.length;
       this.samplesWritten += size;
       part = [];

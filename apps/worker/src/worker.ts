@@ -81,7 +81,11 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const rejections = new RejectionCounters(store.sql, (error) => logger.warn('could not count ingest rejections in PostgreSQL; kept for the next try', { error: error.message }));
 
   // Disabled collectors are not even loaded (their dependencies cost memory for nothing).
-  const channelTypes = new Set(Object.entries(config.channels).filter(([, c]) => c.enabled !== false).map(([name, c]) => c.type ?? name));
+  const channelTypes = new Set(
+    Object.entries(config.channels)
+      .filter(([, c]) => c.enabled !== false)
+      .map(([name, c]) => c.type ?? name),
+  );
   const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type, name) =>
     type === 'collector' ? config.collectors[name]?.enabled === false : !channelTypes.has(name),
   );

@@ -19,16 +19,26 @@ describe('collect ticks', () => {
     const plugins = join(tmpdir(), `vigia-plugins-${Math.random().toString(36).slice(2)}`);
     // Slow on purpose, by a varying amount: a run's wall clock is not its tick. A random value
     // per run, so two runs of one tick would be two members of the live window, not one.
-    writePlugin(plugins, 'ticker', `export default { name: 'ticker', interval: '1s', collect: async () => { await new Promise((r) => setTimeout(r, Math.random() * 300)); return [{ name: 'tick_value', value: Math.random() }]; } };`);
+    writePlugin(
+      plugins,
+      'ticker',
+      `export default { name: 'ticker', interval: '1s', collect: async () => { await new Promise((r) => setTimeout(r, Math.random() * 300)); return [{ name: 'tick_value', value: Math.random() }]; } };`,
+    );
     harness = await workerHarness(`plugin_dirs: [${JSON.stringify(plugins)}]\ncollectors:\n  system: { enabled: false }\n`);
     await Promise.all([harness.start(), harness.start(), harness.start()]);
     const reader = new SampleReader(redis, redisKeys(harness.prefix));
-    const samples = await waitFor(async () => {
-      const points = await reader.window('tick_value', 0);
-      return points.length >= 6 ? points : null;
-    }, { what: 'six tick_value samples' });
+    const samples = await waitFor(
+      async () => {
+        const points = await reader.window('tick_value', 0);
+        return points.length >= 6 ? points : null;
+      },
+      { what: 'six tick_value samples' },
+    );
     const stamps = samples.map((p) => p.t);
-    expect(stamps.filter((t) => t % 1_000 !== 0), 'samples off the 1 s grid').toEqual([]);
+    expect(
+      stamps.filter((t) => t % 1_000 !== 0),
+      'samples off the 1 s grid',
+    ).toEqual([]);
     expect(new Set(stamps).size, `two samples for one tick: ${stamps.join(',')}`).toBe(stamps.length);
     // Consecutive ticks: no worker skipped one because another held it.
     const sorted = [...stamps].sort((a, b) => a - b);
@@ -45,7 +55,10 @@ describe('collect ticks', () => {
       await harness.start();
       for (const queue of queues) {
         expect(await queue.getJobSchedulers(), queue.name).toEqual([]);
-        expect(Object.values(await queue.getJobCounts()).reduce((a, b) => a + b, 0), queue.name).toBe(0);
+        expect(
+          Object.values(await queue.getJobCounts()).reduce((a, b) => a + b, 0),
+          queue.name,
+        ).toBe(0);
       }
     } finally {
       await Promise.all(queues.map((q) => q.close()));

@@ -27,10 +27,13 @@ describe.each(STORE_KINDS)('worker with %s history', (kind) => {
     expect(cpu.labels).toEqual({ host });
     expect((await reader.current({ name: 'disk_usage' })).some((s) => s.labels.mount === '/')).toBe(true);
     const history = new HistoryStore(harness.database.store.sql);
-    const points = await waitFor(async () => {
-      const [series] = await history.range('cpu_usage', undefined, 0, Date.now() + 1000, { resolution: 'raw', bucketMs: 0 });
-      return series && series.points.length >= 2 ? series.points : null;
-    }, { what: 'two cpu samples in history' });
+    const points = await waitFor(
+      async () => {
+        const [series] = await history.range('cpu_usage', undefined, 0, Date.now() + 1000, { resolution: 'raw', bucketMs: 0 });
+        return series && series.points.length >= 2 ? series.points : null;
+      },
+      { what: 'two cpu samples in history' },
+    );
     expect(points[1]!.t).toBeGreaterThan(points[0]!.t);
     const health = await new CollectorHealthBoard(redis, keys).get(`system@${host}`);
     expect(health).toMatchObject({ status: 'ok', intervalMs: 1000 });
@@ -61,11 +64,14 @@ describe('drop-in plugins', () => {
     const board = new CollectorHealthBoard(redis, keys);
     const reader = new SampleReader(redis, keys);
     await waitFor(async () => (await reader.current({ name: 'good_value' }))[0]?.labels.from === 'drop-in', { what: 'good plugin sample' });
-    const [thrower, hanger] = await waitFor(async () => {
-      const t = await board.get('thrower');
-      const h = await board.get('hanger');
-      return t && h && t.errorsTotal >= 2 && h.errorsTotal >= 2 ? [t, h] : null;
-    }, { what: 'two failed runs of each broken collector' });
+    const [thrower, hanger] = await waitFor(
+      async () => {
+        const t = await board.get('thrower');
+        const h = await board.get('hanger');
+        return t && h && t.errorsTotal >= 2 && h.errorsTotal >= 2 ? [t, h] : null;
+      },
+      { what: 'two failed runs of each broken collector' },
+    );
     expect(thrower).toMatchObject({ status: 'error', lastError: 'boom' });
     expect(hanger).toMatchObject({ status: 'error', lastError: 'timed out after 300 ms' });
     // The good one kept running while the others failed.

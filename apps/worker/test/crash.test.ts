@@ -25,7 +25,7 @@ describe('a worker killed between Redis and PostgreSQL', () => {
     harness = await workerHarness(yaml, 'postgres');
     const { dir, file } = tempConfigDir(yaml);
     const keys = redisKeys(harness.prefix);
-    const databaseUrl = (harness.database.url)!;
+    const databaseUrl = harness.database.url!;
 
     // A real worker process, as `npm run start:worker` runs it.
     child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -35,11 +35,16 @@ describe('a worker killed between Redis and PostgreSQL', () => {
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    child.once('exit', (code) => { if (code !== null) output += `\n(exited with ${code})`; });
-    await waitFor(async () => {
-      const consumers = (await redis.xinfo('CONSUMERS', keys.ingest, PERSIST_GROUP).catch(() => [])) as unknown[];
-      return consumers.length > 0;
-    }, { what: 'the child worker to join the persist group', timeoutMs: 60_000 }).catch((error) => {
+    child.once('exit', (code) => {
+      if (code !== null) output += `\n(exited with ${code})`;
+    });
+    await waitFor(
+      async () => {
+        const consumers = (await redis.xinfo('CONSUMERS', keys.ingest, PERSIST_GROUP).catch(() => [])) as unknown[];
+        return consumers.length > 0;
+      },
+      { what: 'the child worker to join the persist group', timeoutMs: 60_000 },
+    ).catch((error) => {
       throw new Error(`${error.message}; its output:\n${output}`);
     });
 
@@ -58,10 +63,13 @@ describe('a worker killed between Redis and PostgreSQL', () => {
       for (let i = 0; i < perBatch; i++) samples.push({ key: `crash_metric{i="${i}"}`, name: 'crash_metric', labels: { i: String(i) }, value: b, timestamp: t0 + b * 1000 });
       await writer.write({ source: 'test', samples }); // acknowledged from here on
     }
-    await waitFor(async () => {
-      const [count] = (await redis.xpending(keys.ingest, PERSIST_GROUP)) as [number];
-      return count > 0;
-    }, { what: 'the child to hold batches unacknowledged' });
+    await waitFor(
+      async () => {
+        const [count] = (await redis.xpending(keys.ingest, PERSIST_GROUP)) as [number];
+        return count > 0;
+      },
+      { what: 'the child to hold batches unacknowledged' },
+    );
     // Some batches are in the dead worker's hands (pending), the rest not yet read by anyone.
 
     child.kill('SIGKILL');
@@ -72,13 +80,16 @@ describe('a worker killed between Redis and PostgreSQL', () => {
     // A new worker takes over the dead one's pending batches.
     const successor = await harness.start();
     let seen = 0;
-    const { rows } = await waitFor(async () => {
-      const result = await harness.database.store.sql.query<{ n: number; distinct_n: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT (r.series_id, r.ts))::int AS distinct_n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = 'crash_metric'`,
-      );
-      seen = result.rows[0]!.n;
-      return seen === batches * perBatch ? result : null;
-    }, { what: 'every acknowledged sample in history', timeoutMs: 30_000 }).catch((error) => {
+    const { rows } = await waitFor(
+      async () => {
+        const result = await harness.database.store.sql.query<{ n: number; distinct_n: number }>(
+          `SELECT count(*)::int AS n, count(DISTINCT (r.series_id, r.ts))::int AS distinct_n FROM samples_raw r JOIN series s ON s.id = r.series_id WHERE s.name = 'crash_metric'`,
+        );
+        seen = result.rows[0]!.n;
+        return seen === batches * perBatch ? result : null;
+      },
+      { what: 'every acknowledged sample in history', timeoutMs: 30_000 },
+    ).catch((error) => {
       throw new Error(`${error.message}: ${seen} rows; persister error: ${successor.persister.lastError}`);
     });
     expect(rows[0]).toEqual({ n: batches * perBatch, distinct_n: batches * perBatch });

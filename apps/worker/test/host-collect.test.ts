@@ -29,10 +29,13 @@ describe('host-scoped collection', () => {
     await Promise.all([harness.start({ VIGIA_HOSTNAME: 'alpha' }), harness.start({ VIGIA_HOSTNAME: 'beta' })]);
 
     const reader = new SampleReader(redis, keys);
-    const cpu = await waitFor(async () => {
-      const all = await reader.current({ name: 'cpu_usage' });
-      return all.length >= 2 ? all : null;
-    }, { what: 'cpu_usage of both hosts' });
+    const cpu = await waitFor(
+      async () => {
+        const all = await reader.current({ name: 'cpu_usage' });
+        return all.length >= 2 ? all : null;
+      },
+      { what: 'cpu_usage of both hosts' },
+    );
     expect(cpu.map((s) => s.labels).sort((a, b) => a.host!.localeCompare(b.host!))).toEqual([{ host: 'alpha' }, { host: 'beta' }]);
     expect(cpu.map((s) => s.key).sort()).toEqual(['cpu_usage{host="alpha"}', 'cpu_usage{host="beta"}']);
     // Every series of the collector is labelled, the per-mount ones included.
@@ -54,9 +57,12 @@ describe('host-scoped collection', () => {
     expect(health.map((h) => h.name)).toEqual(['system@alpha', 'system@beta']);
     for (const h of health) expect(h).toMatchObject({ status: 'ok', intervalMs: 1000, errorsTotal: 0 });
     const info = await board.info();
-    expect(Object.keys(info).filter((k) => k.startsWith('system')).sort()).toEqual(['system@alpha', 'system@beta']);
+    expect(
+      Object.keys(info)
+        .filter((k) => k.startsWith('system'))
+        .sort(),
+    ).toEqual(['system@alpha', 'system@beta']);
     expect(info['system@alpha']).toMatchObject({ cpuCores: expect.any(Number) });
-
   });
 
   it('collects once per tick on a host however many workers share it', async () => {
@@ -83,7 +89,11 @@ describe('host-scoped collection', () => {
   it('keeps a host label the collector set itself', async () => {
     const plugins = join(tmpdir(), `vigia-plugins-${Math.random().toString(36).slice(2)}`);
     // Not "probe": that is the name of the bundled probe collector.
-    writePlugin(plugins, 'router', `export default { name: 'router', scope: 'host', interval: '1s', collect: () => [{ name: 'probe_value', value: 1 }, { name: 'probe_value', value: 2, labels: { host: 'router-7' } }] };`);
+    writePlugin(
+      plugins,
+      'router',
+      `export default { name: 'router', scope: 'host', interval: '1s', collect: () => [{ name: 'probe_value', value: 1 }, { name: 'probe_value', value: 2, labels: { host: 'router-7' } }] };`,
+    );
     writePlugin(plugins, 'typo', `export default { name: 'typo', scope: 'hosts', collect: () => [] };`);
     harness = await workerHarness(`plugin_dirs: [${JSON.stringify(plugins)}]\ncollectors:\n  system: { enabled: false }\n`, 'postgres', { VIGIA_HOSTNAME: 'delta' });
     const worker = await harness.start();
@@ -91,10 +101,13 @@ describe('host-scoped collection', () => {
     expect(worker.plugins.failures.find((f) => f.source.endsWith('typo'))?.error).toBe('collector "typo" has scope "hosts" (use "shared" or "host")');
     const keys = redisKeys(harness.prefix);
     const reader = new SampleReader(redis, keys);
-    const samples = await waitFor(async () => {
-      const all = await reader.current({ name: 'probe_value' });
-      return all.length === 2 ? all : null;
-    }, { what: 'both probe samples' });
+    const samples = await waitFor(
+      async () => {
+        const all = await reader.current({ name: 'probe_value' });
+        return all.length === 2 ? all : null;
+      },
+      { what: 'both probe samples' },
+    );
     expect(Object.fromEntries(samples.map((s) => [s.labels.host, s.value]))).toEqual({ delta: 1, 'router-7': 2 });
     expect(await new CollectorHealthBoard(redis, keys).get('router@delta')).toMatchObject({ status: 'ok' });
   });

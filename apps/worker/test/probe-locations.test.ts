@@ -50,20 +50,29 @@ alerts:
     await redis.incr(keys.probesVersion);
 
     const reader = new SampleReader(redis, keys);
-    const up = await waitFor(async () => {
-      const all = (await reader.current({ name: 'probe_success' })).filter((s) => s.value === 1);
-      return all.length >= 2 ? all : null;
-    }, { what: 'probe_success 1 from both hosts' });
-    expect(up.map((s) => s.labels).sort((a, b) => a.host!.localeCompare(b.host!))).toEqual([{ probe: 'web', host: 'alpha' }, { probe: 'web', host: 'beta' }]);
+    const up = await waitFor(
+      async () => {
+        const all = (await reader.current({ name: 'probe_success' })).filter((s) => s.value === 1);
+        return all.length >= 2 ? all : null;
+      },
+      { what: 'probe_success 1 from both hosts' },
+    );
+    expect(up.map((s) => s.labels).sort((a, b) => a.host!.localeCompare(b.host!))).toEqual([
+      { probe: 'web', host: 'alpha' },
+      { probe: 'web', host: 'beta' },
+    ]);
 
     await new Promise<void>((resolve) => {
       server!.close(() => resolve());
       for (const s of sockets) s.destroy();
     });
-    const fired = await waitFor(async () => {
-      const rows = await harness!.database.store.db.select().from(alerts);
-      return rows.find((a) => a.status === 'firing') ?? null;
-    }, { what: 'the target-down alert' });
+    const fired = await waitFor(
+      async () => {
+        const rows = await harness!.database.store.db.select().from(alerts);
+        return rows.find((a) => a.status === 'firing') ?? null;
+      },
+      { what: 'the target-down alert' },
+    );
     expect(fired).toMatchObject({ rule: 'Probe Target Down', labels: { probe: 'web' }, summary: 'Probe web fails from 2 locations' });
     expect(await harness.database.store.db.select().from(alerts)).toHaveLength(1);
   });

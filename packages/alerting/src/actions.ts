@@ -40,10 +40,7 @@ const VERB: Record<ActionKind, string> = { acknowledge: 'acknowledged', unacknow
  * A person's action on an alert: the same state machine and the same transaction (state,
  * episode, timeline, outbox) as the engine's own transitions.
  */
-export async function actOnAlert(
-  deps: ActionDeps,
-  input: { id: string; kind: ActionKind; actor: string; comment?: string; now?: number },
-): Promise<AlertEvent[]> {
+export async function actOnAlert(deps: ActionDeps, input: { id: string; kind: ActionKind; actor: string; comment?: string; now?: number }): Promise<AlertEvent[]> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = input.now ?? Date.now();
     const found = await deps.store.get(input.id);
@@ -59,7 +56,9 @@ export async function actOnAlert(
       const events = await deps.store.commitAll(
         steps.map(({ holder, result }, i) => {
           // The rule as configured now; an alert of a rule since removed still routes by its severity.
-          const rule = deps.rules.find((r) => r.name === holder.rule) ?? ({ name: holder.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
+          const rule =
+            deps.rules.find((r) => r.name === holder.rule) ??
+            ({ name: holder.rule, severity: alert.severity, threshold: alert.threshold, operator: alert.operator, annotations: {} } as unknown as RuleSpec);
           return {
             rule,
             metric: alert.metric,

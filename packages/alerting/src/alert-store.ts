@@ -49,7 +49,10 @@ export class AlertStore {
   }
 
   async loadState(rule: string, seriesKey: string): Promise<StoredState | undefined> {
-    const [r] = await this.db.select().from(alertStates).where(and(eq(alertStates.rule, rule), eq(alertStates.seriesKey, seriesKey)));
+    const [r] = await this.db
+      .select()
+      .from(alertStates)
+      .where(and(eq(alertStates.rule, rule), eq(alertStates.seriesKey, seriesKey)));
     return r ? { rule: r.rule, seriesKey: r.seriesKey, labels: r.labels, state: rowToState(r), version: r.version } : undefined;
   }
 
@@ -97,9 +100,7 @@ export class AlertStore {
 
   /** Forgets resolved series once their flap window has passed (they behave like new ones again). */
   async forgetQuiet(olderThan: number): Promise<void> {
-    await this.db
-      .delete(alertStates)
-      .where(and(eq(alertStates.status, 'inactive'), sql`(${alertStates.lastResolvedAt} IS NULL OR ${alertStates.lastResolvedAt} < ${new Date(olderThan)})`));
+    await this.db.delete(alertStates).where(and(eq(alertStates.status, 'inactive'), sql`(${alertStates.lastResolvedAt} IS NULL OR ${alertStates.lastResolvedAt} < ${new Date(olderThan)})`));
   }
 
   async list(filter: { status?: ('firing' | 'acknowledged' | 'resolved')[]; severity?: string[]; rule?: string; from?: number; to?: number; limit?: number }) {

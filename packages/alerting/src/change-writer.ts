@@ -47,7 +47,13 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 /** `(VALUES (…), (…)) AS alias(col, …)` with every value cast, so PostgreSQL knows each column's type. */
 function valuesTable(alias: string, columns: [name: string, type: string][], rows: unknown[][]): SQL {
-  const tuples = rows.map((row) => sql`(${sql.join(row.map((value, i) => sql`${value}::${sql.raw(columns[i]![1])}`), sql`, `)})`);
+  const tuples = rows.map(
+    (row) =>
+      sql`(${sql.join(
+        row.map((value, i) => sql`${value}::${sql.raw(columns[i]![1])}`),
+        sql`, `,
+      )})`,
+  );
   return sql`(VALUES ${sql.join(tuples, sql`, `)}) AS ${sql.raw(alias)}(${sql.raw(columns.map(([name]) => name).join(', '))})`;
 }
 
@@ -94,23 +100,65 @@ async function writeStates(tx: Tx, changes: Change[]): Promise<{ applied: Change
     const v = valuesTable(
       'v',
       [
-        ['rule', 'text'], ['series_key', 'text'], ['version', 'int'], ['labels', 'jsonb'], ['status', 'text'], ['pending_since', 'timestamptz'],
-        ['episode_id', 'text'], ['fired_at', 'timestamptz'], ['last_resolved_at', 'timestamptz'], ['clear_since', 'timestamptz'],
-        ['last_notified_at', 'timestamptz'], ['notified_state', 'text'], ['repeats', 'int'], ['notify_seq', 'int'], ['held', 'text'],
-        ['last_value', 'float8'], ['updated_at', 'timestamptz'],
+        ['rule', 'text'],
+        ['series_key', 'text'],
+        ['version', 'int'],
+        ['labels', 'jsonb'],
+        ['status', 'text'],
+        ['pending_since', 'timestamptz'],
+        ['episode_id', 'text'],
+        ['fired_at', 'timestamptz'],
+        ['last_resolved_at', 'timestamptz'],
+        ['clear_since', 'timestamptz'],
+        ['last_notified_at', 'timestamptz'],
+        ['notified_state', 'text'],
+        ['repeats', 'int'],
+        ['notify_seq', 'int'],
+        ['held', 'text'],
+        ['last_value', 'float8'],
+        ['updated_at', 'timestamptz'],
       ],
       updates.map((c) => {
         const s = stateColumns(c.step.state);
-        return [c.rule.name, c.seriesKey, c.version, JSON.stringify(c.labels), s.status, s.pendingSince, s.episodeId, s.firedAt, s.lastResolvedAt, s.clearSince, s.lastNotifiedAt, s.notifiedState, s.repeats, s.notifySeq, s.held, c.value, new Date(c.now)];
+        return [
+          c.rule.name,
+          c.seriesKey,
+          c.version,
+          JSON.stringify(c.labels),
+          s.status,
+          s.pendingSince,
+          s.episodeId,
+          s.firedAt,
+          s.lastResolvedAt,
+          s.clearSince,
+          s.lastNotifiedAt,
+          s.notifiedState,
+          s.repeats,
+          s.notifySeq,
+          s.held,
+          c.value,
+          new Date(c.now),
+        ];
       }),
     );
     const column = (name: string) => sql.raw(`v.${name}`);
     const rows = await tx
       .update(alertStates)
       .set({
-        labels: column('labels'), status: column('status'), pendingSince: column('pending_since'), episodeId: column('episode_id'), firedAt: column('fired_at'),
-        lastResolvedAt: column('last_resolved_at'), clearSince: column('clear_since'), lastNotifiedAt: column('last_notified_at'), notifiedState: column('notified_state'),
-        repeats: column('repeats'), notifySeq: column('notify_seq'), held: column('held'), lastValue: column('last_value'), updatedAt: column('updated_at'),
+        labels: column('labels'),
+        status: column('status'),
+        pendingSince: column('pending_since'),
+        episodeId: column('episode_id'),
+        firedAt: column('fired_at'),
+        lastResolvedAt: column('last_resolved_at'),
+        clearSince: column('clear_since'),
+        lastNotifiedAt: column('last_notified_at'),
+        notifiedState: column('notified_state'),
+        repeats: column('repeats'),
+        notifySeq: column('notify_seq'),
+        held: column('held'),
+        lastValue: column('last_value'),
+        updatedAt: column('updated_at'),
         version: sql`v.version + 1`,
       })
       .from(v)
@@ -166,7 +214,18 @@ async function insertEpisodes(tx: Tx, changes: Change[]): Promise<void> {
 async function updateEpisodes(tx: Tx, changes: Change[]): Promise<Map<string, AlertRow>> {
   const v = valuesTable(
     'v',
-    [['id', 'text'], ['status', 'text'], ['severity', 'text'], ['value', 'float8'], ['lower_is_worse', 'boolean'], ['ack', 'text'], ['resolve', 'text'], ['actor', 'text'], ['at', 'timestamptz'], ['summary', 'text']],
+    [
+      ['id', 'text'],
+      ['status', 'text'],
+      ['severity', 'text'],
+      ['value', 'float8'],
+      ['lower_is_worse', 'boolean'],
+      ['ack', 'text'],
+      ['resolve', 'text'],
+      ['actor', 'text'],
+      ['at', 'timestamptz'],
+      ['summary', 'text'],
+    ],
     changes.map((c) => {
       const events = c.step.events;
       const status = c.keepEpisodeOpen ? EPISODE_STATUS[c.prev.status] : EPISODE_STATUS[c.step.state.status];
@@ -215,7 +274,10 @@ export async function writeChanges(tx: Tx, changes: Change[], vigiaUrl: string):
   const episodic = applied.filter((c) => c.step.state.episodeId && !c.step.events.every((e) => e === 'pending'));
   if (!episodic.length) return { events: [], conflicts };
 
-  await insertEpisodes(tx, episodic.filter((c) => c.step.newEpisode));
+  await insertEpisodes(
+    tx,
+    episodic.filter((c) => c.step.newEpisode),
+  );
   const episodes = await updateEpisodes(tx, episodic);
 
   const events: AlertEvent[] = [];

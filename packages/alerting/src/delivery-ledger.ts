@@ -28,7 +28,9 @@ function readStatement(db: Database) {
       // earlier attempt served, and the receiver's id of the last message (edited in place).
       // Columns are qualified by hand: inside a selection the ORM leaves them bare, and a bare
       // alert_id here would be the subquery's own.
-      delivered: sql<DeliveredCopy[]>`(SELECT coalesce(json_agg(json_build_object('notificationId', d.notification_id, 'recipient', d.recipient, 'externalId', d.external_id) ORDER BY d.id DESC), '[]'::json)
+      delivered: sql<
+        DeliveredCopy[]
+      >`(SELECT coalesce(json_agg(json_build_object('notificationId', d.notification_id, 'recipient', d.recipient, 'externalId', d.external_id) ORDER BY d.id DESC), '[]'::json)
         FROM deliveries d WHERE d.alert_id = notifications.alert_id AND d.channel = notifications.channel AND d.outcome = 'delivered')`,
     })
     .from(notifications)
@@ -56,7 +58,8 @@ export async function recordAttempts(
   outcome?: { state: 'delivered' | 'failed' | null; error: string | null },
 ): Promise<void> {
   const values = rows.map(
-    (a) => sql`(${notification.id}, ${notification.alertId}, ${notification.channel}, ${a.recipient}, ${notification.attempt}, ${a.outcome}, ${a.error ?? null}, ${a.durationMs}, ${a.externalId ?? null})`,
+    (a) =>
+      sql`(${notification.id}, ${notification.alertId}, ${notification.channel}, ${a.recipient}, ${notification.attempt}, ${a.outcome}, ${a.error ?? null}, ${a.durationMs}, ${a.externalId ?? null})`,
   );
   const insert = values.length
     ? sql`INSERT INTO ${deliveries} (notification_id, alert_id, channel, recipient, attempt, outcome, error, duration_ms, external_id) VALUES ${sql.join(values, sql`, `)}`

@@ -116,7 +116,14 @@ export async function deliver(job: Job<NotifyPayload>, db: Database, channels: M
     } catch (error) {
       lastError = error;
       attempts.push({ recipient, outcome: isPermanentError(error) ? 'permanent' : 'retryable', durationMs: performance.now() - started, error: (error as Error)?.message ?? String(error) });
-      logger.warn('delivery failed', { channel: channelName, notification: notificationId, recipient: recipient ?? undefined, attempt, permanent: isPermanentError(error), error: (error as Error)?.message });
+      logger.warn('delivery failed', {
+        channel: channelName,
+        notification: notificationId,
+        recipient: recipient ?? undefined,
+        attempt,
+        permanent: isPermanentError(error),
+        error: (error as Error)?.message,
+      });
     }
   }
   await finish(attempts);

@@ -55,7 +55,9 @@ export class Escalations {
         id: alerts.id,
         severity: alerts.severity,
         firedAt: sql<string | null>`(SELECT min(e.at) FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'firing')`,
-        taken: sql<{ comment: string; at: string }[]>`(SELECT coalesce(json_agg(json_build_object('comment', e.comment, 'at', e.at)), '[]'::json) FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'escalated' AND e.comment IS NOT NULL)`,
+        taken: sql<
+          { comment: string; at: string }[]
+        >`(SELECT coalesce(json_agg(json_build_object('comment', e.comment, 'at', e.at)), '[]'::json) FROM alert_events e WHERE e.alert_id = alerts.id AND e.type = 'escalated' AND e.comment IS NOT NULL)`,
       })
       .from(alerts)
       .where(and(eq(alerts.status, 'firing'), inArray(alerts.severity, severities)));
@@ -159,7 +161,15 @@ export async function runEscalationStep(
     marker = stepMarker(payload.step);
     const parts = [
       ...(step.channels.length ? [channels.join(', ') || 'no enabled channel'] : []),
-      ...(pages.length ? [`${pages.filter((p) => p.afterMs === 0 || p.problem).map(describePage).concat(pages.filter((p) => p.afterMs > 0 && !p.problem).map((p) => `${describePage(p)} unless acknowledged`)).join('; ')}`] : []),
+      ...(pages.length
+        ? [
+            `${pages
+              .filter((p) => p.afterMs === 0 || p.problem)
+              .map(describePage)
+              .concat(pages.filter((p) => p.afterMs > 0 && !p.problem).map((p) => `${describePage(p)} unless acknowledged`))
+              .join('; ')}`,
+          ]
+        : []),
       ...nobody.map((s) => `nobody on call in ${s}`),
     ];
     comment = `unacknowledged after ${Math.round(step.after / 1000)} s${marker}${parts.join('; ')}`;
@@ -169,7 +179,11 @@ export async function runEscalationStep(
   const taken = await db.transaction(async (tx) => {
     // Checked again inside the transaction, under the alert's row lock: an acknowledgement that
     // just landed wins, and a step restored after a Redis restart is not taken twice.
-    const [current] = await tx.select({ status: alerts.status }).from(alerts).where(and(eq(alerts.id, alert.id), eq(alerts.status, 'firing'))).for('update');
+    const [current] = await tx
+      .select({ status: alerts.status })
+      .from(alerts)
+      .where(and(eq(alerts.id, alert.id), eq(alerts.status, 'firing')))
+      .for('update');
     if (!current) return false;
     const [done] = await tx
       .select({ id: alertEvents.id })
@@ -179,7 +193,11 @@ export async function runEscalationStep(
     await tx.insert(alertEvents).values({ alertId: alert.id, at: new Date(now), type: 'escalated', actor: 'vigia', value: alert.value, comment });
     const rows = [
       ...channels.map((channel) => ({ channel, id: notificationId(alert.id, seq, 'escalated', channel), recipient: undefined as string | undefined })),
-      ...now0.map((p) => ({ channel: p.channel, id: notificationId(alert.id, laterRule ? seq : `${seq}.${encodeURIComponent(p.user)}.r${p.rule + 1}`, 'escalated', p.channel), recipient: p.recipient })),
+      ...now0.map((p) => ({
+        channel: p.channel,
+        id: notificationId(alert.id, laterRule ? seq : `${seq}.${encodeURIComponent(p.user)}.r${p.rule + 1}`, 'escalated', p.channel),
+        recipient: p.recipient,
+      })),
     ];
     if (rows.length) {
       await tx
@@ -205,13 +223,26 @@ export async function runEscalationStep(
           action: p.problem ? 'oncall.page_skipped' : 'oncall.page',
           targetType: 'alert',
           targetId: alert.id,
-          detail: { user: p.user, schedule: p.schedule ?? null, channel: p.channel, recipient: shownAddress(p) ?? null, step: payload.step + 1, rule: p.rule + 1, ...(p.problem ? { problem: p.problem } : {}) },
+          detail: {
+            user: p.user,
+            schedule: p.schedule ?? null,
+            channel: p.channel,
+            recipient: shownAddress(p) ?? null,
+            step: payload.step + 1,
+            rule: p.rule + 1,
+            ...(p.problem ? { problem: p.problem } : {}),
+          },
         })),
       );
     }
     return true;
   });
   if (!taken) return [];
-  if (!laterRule) await escalations?.pageLater(alert.id, payload.step, pages.filter((p) => !p.problem));
+  if (!laterRule)
+    await escalations?.pageLater(
+      alert.id,
+      payload.step,
+      pages.filter((p) => !p.problem),
+    );
   return [{ alertId: alert.id, type: 'escalated', rule: alert.rule, severity: alert.severity, status: alert.status, labels: alert.labels, value: alert.value, actor: 'vigia', comment, at: now }];
 }

@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { INACTIVE, SEVERITY_RANK, aggregate, groupLocations, hold, isHistoryRule, locationCountRule, labelsMatch, reduce, release, seriesKey, step, type RuleSpec, type SeriesState, type Step, type Logger } from '@vigia/core';
+import {
+  INACTIVE,
+  SEVERITY_RANK,
+  aggregate,
+  groupLocations,
+  hold,
+  isHistoryRule,
+  locationCountRule,
+  labelsMatch,
+  reduce,
+  release,
+  seriesKey,
+  step,
+  type RuleSpec,
+  type SeriesState,
+  type Step,
+  type Logger,
+} from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
 import { CollectorHealthBoard, SampleReader, type LiveSample, type RedisKeys } from '@vigia/live';
 import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.ts';
@@ -107,14 +124,15 @@ export class Evaluator {
     this.rules.forEach((rule, r) => {
       if (observedElsewhere(rule)) return;
       const seen = new Set<string>();
-      const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : windowValue.get(`${rule.name}\u0000${s.key}`) ?? null);
+      const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : (windowValue.get(`${rule.name}\u0000${s.key}`) ?? null));
       const series = matches[r]!;
       if (rule.aggregate) {
         const values = series.map(valueOf).filter((v): v is number => v !== null);
         const labels = rule.labels ?? {};
         const key = seriesKey(rule.metric, { ...labels, __aggregate: rule.aggregate });
         seen.add(key);
-        if (values.length || rule.noData === 'alerting' || states.has(`${rule.name}\u0000${key}`)) out.push({ rule, seriesKey: key, labels, value: aggregate(values, rule.aggregate), unit: series[0]?.unit });
+        if (values.length || rule.noData === 'alerting' || states.has(`${rule.name}\u0000${key}`))
+          out.push({ rule, seriesKey: key, labels, value: aggregate(values, rule.aggregate), unit: series[0]?.unit });
       } else if (rule.locations) {
         const counting = this.countRules.get(rule.name)!;
         for (const group of groupLocations({ ...rule, locations: rule.locations }, series, valueOf)) {

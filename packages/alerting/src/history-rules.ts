@@ -1,4 +1,21 @@
-import { TARGET_MAX_AGE_MS, backtestHistoryRule, historyRanges, historyReach, historyValue, isHistoryRule, labelsMatch, latestBefore, minuteEnd, ruleFor, seriesKey, type BacktestResult, type HistoryRule, type Labels, type Point, type RuleSpec } from '@vigia/core';
+import {
+  TARGET_MAX_AGE_MS,
+  backtestHistoryRule,
+  historyRanges,
+  historyReach,
+  historyValue,
+  isHistoryRule,
+  labelsMatch,
+  latestBefore,
+  minuteEnd,
+  ruleFor,
+  seriesKey,
+  type BacktestResult,
+  type HistoryRule,
+  type Labels,
+  type Point,
+  type RuleSpec,
+} from '@vigia/core';
 import { minuteMeans, type SqlClient } from '@vigia/db';
 import type { Logger } from '@vigia/plugin-sdk';
 import type { Observation, RuleObserver } from './evaluator.ts';

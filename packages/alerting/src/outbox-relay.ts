@@ -56,7 +56,15 @@ export class OutboxRelay {
       await this.db
         .update(notifications)
         .set({ state: 'enqueued', enqueuedAt: new Date() })
-        .where(and(inArray(notifications.id, rows.map((r) => r.id)), inArray(notifications.state, ['pending', 'enqueued'])));
+        .where(
+          and(
+            inArray(
+              notifications.id,
+              rows.map((r) => r.id),
+            ),
+            inArray(notifications.state, ['pending', 'enqueued']),
+          ),
+        );
       total += rows.length;
       if (rows.length < 500) return total;
     }

@@ -69,7 +69,9 @@ export function buildRules(config: VigiaConfig): RuleSpec[] {
     const reach = r.predict ? r.predict.over : r.baseline ? r.baseline.weeks * 7 * 86_400_000 + r.baseline.window : 0;
     if (reach > config.retention['1m']) {
       const key = r.predict ? 'predict.over' : 'baseline.weeks';
-      problems.push(`alerts.rules[${i}].${key} (rule "${r.name}"): reads ${formatDuration(reach)} of 1-minute history, but retention.1m keeps ${formatDuration(config.retention['1m'])}; lower it or raise retention.1m`);
+      problems.push(
+        `alerts.rules[${i}].${key} (rule "${r.name}"): reads ${formatDuration(reach)} of 1-minute history, but retention.1m keeps ${formatDuration(config.retention['1m'])}; lower it or raise retention.1m`,
+      );
     }
     for (const channel of r.channels ?? []) {
       if (!config.channels[channel]) problems.push(`alerts.rules[${i}].channels (rule "${r.name}"): no channel named "${channel}" under channels`);

@@ -226,7 +226,12 @@ export class SampleEvaluator {
       else this.states.delete(id);
       this.arm(id);
     }
-    if (retry) await this.run(moving.filter((o) => lost.has(idOf(o.rule.name, o.seriesKey))), now, false);
+    if (retry)
+      await this.run(
+        moving.filter((o) => lost.has(idOf(o.rule.name, o.seriesKey))),
+        now,
+        false,
+      );
   }
 
   /** Sets (or clears) the timer of one (rule, series) from its state as now known. */

@@ -111,7 +111,11 @@ export async function warnSilentSlis(slos: SloConfig[], sql: SqlClient, logger: 
     for (const metric of sliMetrics(slo)) {
       const labels = metric === 'probe_success' && 'probe' in slo.sli ? { ...slo.labels, probe: slo.sli.probe } : slo.labels;
       const exists = await metricExists(sql, metric, labels).catch(() => true);
-      if (!exists) logger.warn(`slos: SLO "${slo.name}" reads ${metric}${labels ? ` ${JSON.stringify(labels)}` : ''}, which nothing has reported yet; it shows no_data until something does`, { slo: slo.name, metric });
+      if (!exists)
+        logger.warn(`slos: SLO "${slo.name}" reads ${metric}${labels ? ` ${JSON.stringify(labels)}` : ''}, which nothing has reported yet; it shows no_data until something does`, {
+          slo: slo.name,
+          metric,
+        });
     }
   }
 }

@@ -86,7 +86,10 @@ export async function loadWindows(db: Database, fromConfig: MaintenanceWindowCon
 
 export async function loadSuppressions(db: Database, fromConfig: MaintenanceWindowConfig[], now: number): Promise<Suppressions> {
   const [active, windows] = await Promise.all([
-    db.select().from(silences).where(and(lte(silences.startsAt, new Date(now)), gt(silences.endsAt, new Date(now)), isNull(silences.endedAt))),
+    db
+      .select()
+      .from(silences)
+      .where(and(lte(silences.startsAt, new Date(now)), gt(silences.endsAt, new Date(now)), isNull(silences.endedAt))),
     loadWindows(db, fromConfig),
   ]);
   return new Suppressions(active, windows, now);

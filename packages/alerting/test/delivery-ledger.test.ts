@@ -5,7 +5,19 @@ import { readNotification, recordAttempts } from '../src/delivery-ledger.ts';
 
 describe.each(STORE_KINDS)('the delivery ledger (%s)', (kind) => {
   let database: TestDatabase;
-  const episode = (id: string) => ({ id, rule: 'r', seriesKey: id, metric: 'm', labels: {}, severity: 'warning', status: 'firing' as const, operator: '>', threshold: 1, summary: 's', startedAt: new Date() });
+  const episode = (id: string) => ({
+    id,
+    rule: 'r',
+    seriesKey: id,
+    metric: 'm',
+    labels: {},
+    severity: 'warning',
+    status: 'firing' as const,
+    operator: '>',
+    threshold: 1,
+    summary: 's',
+    startedAt: new Date(),
+  });
   const message = (id: string, alertId: string) => ({ id, alertId, channel: 'slack', reason: 'new', payload: {} as never, state: 'enqueued' as const });
 
   beforeAll(async () => {
@@ -18,8 +30,14 @@ describe.each(STORE_KINDS)('the delivery ledger (%s)', (kind) => {
 
   it('reads a notification with the copies delivered for its own alert and channel only', async () => {
     const { db } = database.store;
-    await recordAttempts(db, { id: 'a.1', alertId: 'a', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'delivered', durationMs: 3, externalId: 'C1|100.1' }], { state: 'delivered', error: null });
-    await recordAttempts(db, { id: 'b.1', alertId: 'b', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'delivered', durationMs: 3, externalId: 'C1|200.2' }], { state: 'delivered', error: null });
+    await recordAttempts(db, { id: 'a.1', alertId: 'a', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'delivered', durationMs: 3, externalId: 'C1|100.1' }], {
+      state: 'delivered',
+      error: null,
+    });
+    await recordAttempts(db, { id: 'b.1', alertId: 'b', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'delivered', durationMs: 3, externalId: 'C1|200.2' }], {
+      state: 'delivered',
+      error: null,
+    });
 
     const a2 = await readNotification(db, 'a.2');
     expect(a2).toMatchObject({ id: 'a.2', alertId: 'a', state: 'enqueued', attempts: 0 });
@@ -30,9 +48,15 @@ describe.each(STORE_KINDS)('the delivery ledger (%s)', (kind) => {
 
   it('writes the attempt and the notification’s state together', async () => {
     const { db } = database.store;
-    await recordAttempts(db, { id: 'a.2', alertId: 'a', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'retryable', durationMs: 9, error: 'HTTP 500' }], { state: null, error: 'HTTP 500' });
+    await recordAttempts(db, { id: 'a.2', alertId: 'a', channel: 'slack', attempt: 1 }, [{ recipient: null, outcome: 'retryable', durationMs: 9, error: 'HTTP 500' }], {
+      state: null,
+      error: 'HTTP 500',
+    });
     expect(await readNotification(db, 'a.2')).toMatchObject({ state: 'enqueued', attempts: 1, lastError: 'HTTP 500' });
-    await recordAttempts(db, { id: 'a.2', alertId: 'a', channel: 'slack', attempt: 2 }, [{ recipient: null, outcome: 'delivered', durationMs: 4, externalId: 'C1|100.1' }], { state: 'delivered', error: null });
+    await recordAttempts(db, { id: 'a.2', alertId: 'a', channel: 'slack', attempt: 2 }, [{ recipient: null, outcome: 'delivered', durationMs: 4, externalId: 'C1|100.1' }], {
+      state: 'delivered',
+      error: null,
+    });
     const a2 = await readNotification(db, 'a.2');
     expect(a2).toMatchObject({ state: 'delivered', attempts: 2, lastError: null });
     expect(a2!.finishedAt).toBeInstanceOf(Date);

@@ -58,7 +58,17 @@ oncall:
     // bruno has a Vigia login with an email address: the on-call entry need not repeat it.
     await db.insert(users).values({ username: 'bruno', passwordHash: 'x', role: 'operator', email: 'bruno@example.com' });
     const episode = (id: string) => ({
-      id, rule: 'Hot', seriesKey: `temp{room="${id}"}`, metric: 'temp', labels: { room: id }, severity: 'critical', status: 'firing' as const, operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 180_000),
+      id,
+      rule: 'Hot',
+      seriesKey: `temp{room="${id}"}`,
+      metric: 'temp',
+      labels: { room: id },
+      severity: 'critical',
+      status: 'firing' as const,
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(BEFORE_HANDOFF - 180_000),
     });
     await db.insert(alerts).values([episode('early'), episode('late')]);
   });
@@ -74,7 +84,9 @@ oncall:
 
   it('a critical at 08:59:59 pages A, whoever is on call, at her address, and queues her later rule', async () => {
     const [event] = await runEscalationStep(database.store.db, store, config, { alertId: 'early', step: 0 }, BEFORE_HANDOFF, escalations);
-    expect(event?.comment).toBe('unacknowledged after 120 s: step 1 notifies team; ana (on call in Primary) by mail to ana@example.com; ana (on call in Primary) by text to +351910000001 (after 300 s) unless acknowledged');
+    expect(event?.comment).toBe(
+      'unacknowledged after 120 s: step 1 notifies team; ana (on call in Primary) by mail to ana@example.com; ana (on call in Primary) by text to +351910000001 (after 300 s) unless acknowledged',
+    );
     const rows = (await rowsOf('early')).map((r) => [r.id, r.channel, r.recipient.recipient]).sort();
     expect(rows).toEqual([
       ['early.esc1.ana.r1.escalated.mail', 'mail', 'ana@example.com'],
@@ -98,16 +110,36 @@ oncall:
 
   it('a critical at 09:00:01 pages B; a missing contact is recorded, not sent', async () => {
     const [event] = await runEscalationStep(database.store.db, store, config, { alertId: 'late', step: 0 }, AFTER_HANDOFF, escalations);
-    expect(event?.comment).toBe('unacknowledged after 120 s: step 1 notifies team; bruno (on call in Primary) by mail to bruno@example.com; bruno (on call in Primary): not paged, bruno has no phone for channel text');
-    expect((await rowsOf('late')).map((r) => [r.channel, r.recipient.recipient]).sort()).toEqual([['mail', 'bruno@example.com'], ['team', undefined]]);
-    const audit = await database.store.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, 'late'), eq(auditEvents.action, 'oncall.page_skipped')));
+    expect(event?.comment).toBe(
+      'unacknowledged after 120 s: step 1 notifies team; bruno (on call in Primary) by mail to bruno@example.com; bruno (on call in Primary): not paged, bruno has no phone for channel text',
+    );
+    expect((await rowsOf('late')).map((r) => [r.channel, r.recipient.recipient]).sort()).toEqual([
+      ['mail', 'bruno@example.com'],
+      ['team', undefined],
+    ]);
+    const audit = await database.store.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetId, 'late'), eq(auditEvents.action, 'oncall.page_skipped')));
     expect(audit).toHaveLength(1);
   });
 
   it('acknowledging stops the later rules for everyone: the queued job is removed and a stray run sends nothing', async () => {
     const { db } = database.store;
     await runEscalationStep(db, store, config, { alertId: 'late', step: 0 }, AFTER_HANDOFF); // already taken: nothing
-    await db.insert(alerts).values({ id: 'acked', rule: 'Hot', seriesKey: 'temp{room="acked"}', metric: 'temp', labels: { room: 'acked' }, severity: 'critical', status: 'firing', operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 180_000) });
+    await db.insert(alerts).values({
+      id: 'acked',
+      rule: 'Hot',
+      seriesKey: 'temp{room="acked"}',
+      metric: 'temp',
+      labels: { room: 'acked' },
+      severity: 'critical',
+      status: 'firing',
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(BEFORE_HANDOFF - 180_000),
+    });
     await runEscalationStep(db, store, config, { alertId: 'acked', step: 0 }, BEFORE_HANDOFF, escalations);
     expect(await queue.getJob('acked.esc.0.ana.1')).toBeTruthy();
     await db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, 'acked'));
@@ -122,7 +154,19 @@ oncall:
   it('an override added through the API (in PostgreSQL) wins over the rotation and the file', async () => {
     const { db } = database.store;
     await db.insert(oncallOverrides).values({ schedule: 'Primary', user: 'bruno', startsAt: new Date(BEFORE_HANDOFF - 60_000), endsAt: new Date(BEFORE_HANDOFF + 60_000), createdBy: 'admin' });
-    await db.insert(alerts).values({ id: 'covered', rule: 'Hot', seriesKey: 'temp{room="covered"}', metric: 'temp', labels: { room: 'covered' }, severity: 'critical', status: 'firing', operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 180_000) });
+    await db.insert(alerts).values({
+      id: 'covered',
+      rule: 'Hot',
+      seriesKey: 'temp{room="covered"}',
+      metric: 'temp',
+      labels: { room: 'covered' },
+      severity: 'critical',
+      status: 'firing',
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(BEFORE_HANDOFF - 180_000),
+    });
     const [event] = await runEscalationStep(db, store, config, { alertId: 'covered', step: 0 }, BEFORE_HANDOFF, escalations);
     expect(event?.comment).toContain('bruno (on call in Primary) by mail to bruno@example.com');
     expect(event?.comment).not.toContain('ana');
@@ -130,7 +174,19 @@ oncall:
 
   it('after Redis lost its delayed jobs, restore puts back the later rules of the people a taken step paged, not those already run', async () => {
     const { db } = database.store;
-    await db.insert(alerts).values({ id: 'restored', rule: 'Hot', seriesKey: 'temp{room="restored"}', metric: 'temp', labels: { room: 'restored' }, severity: 'critical', status: 'firing', operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 600_000) });
+    await db.insert(alerts).values({
+      id: 'restored',
+      rule: 'Hot',
+      seriesKey: 'temp{room="restored"}',
+      metric: 'temp',
+      labels: { room: 'restored' },
+      severity: 'critical',
+      status: 'firing',
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(BEFORE_HANDOFF - 600_000),
+    });
     // Taken before the 'covered' override's minute: ana was on call then. No queue: the later rule's job is lost.
     await runEscalationStep(db, store, config, { alertId: 'restored', step: 0 }, BEFORE_HANDOFF - 120_000);
     expect(await queue.getJob('restored.esc.0.ana.1')).toBeUndefined();

@@ -43,7 +43,17 @@ channels:
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });
     const { db } = database.store;
     const episode = (id: string, severity: string, status: 'firing' | 'acknowledged') => ({
-      id, rule: 'Hot', seriesKey: `temp{room="${id}"}`, metric: 'temp', labels: { room: id }, severity, status, operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(now - 6 * MIN),
+      id,
+      rule: 'Hot',
+      seriesKey: `temp{room="${id}"}`,
+      metric: 'temp',
+      labels: { room: id },
+      severity,
+      status,
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(now - 6 * MIN),
     });
     // Fired five minutes ago: step 1 (2 min) is overdue, step 2 (1 h) is 55 minutes away.
     await db.insert(alerts).values([episode('fired', 'critical', 'firing'), episode('handled', 'critical', 'acknowledged'), episode('mild', 'warning', 'firing')]);

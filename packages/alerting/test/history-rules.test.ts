@@ -51,7 +51,9 @@ async function setup(): Promise<{ database: TestDatabase; config: VigiaConfig; r
   const prefix = redisPrefix();
   const redis = new Redis(TEST_REDIS_URL);
   const rules = buildRules(config);
-  const evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [new HistoryRuleObserver(rules, database.store.sql, quiet)]);
+  const evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [
+    new HistoryRuleObserver(rules, database.store.sql, quiet),
+  ]);
   return {
     database,
     config,
@@ -116,7 +118,10 @@ describe('forecast (predict) rules on stored history', () => {
     expect(rows.some((r) => r.labels.mount === '/data')).toBe(false);
 
     // Acknowledged: it keeps firing quietly (no repeat after the cooldown) until the condition clears.
-    await actOnAlert({ store: new AlertStore(db, 'http://vigia'), rules: env.rules, config: env.config, redis: new Redis(TEST_REDIS_URL, { lazyConnect: true }), keys: redisKeys('unused:') }, { id: diskAlert.id, kind: 'acknowledge', actor: 'ana', now: disk! + MIN });
+    await actOnAlert(
+      { store: new AlertStore(db, 'http://vigia'), rules: env.rules, config: env.config, redis: new Redis(TEST_REDIS_URL, { lazyConnect: true }), keys: redisKeys('unused:') },
+      { id: diskAlert.id, kind: 'acknowledge', actor: 'ana', now: disk! + MIN },
+    );
     for (let now = disk! + 10 * MIN; now < disk! + 3 * HOUR; now += 10 * MIN) await env.evaluator.tick(now);
     const sent = (await db.select().from(notifications).orderBy(asc(notifications.createdAt))).filter((n) => n.payload.rule === 'Disk Full Soon');
     expect(sent.map((n) => n.reason)).toEqual(['new', 'acknowledged']);

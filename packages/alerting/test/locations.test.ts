@@ -70,7 +70,10 @@ describe('a target-down rule that needs 2 of 3 locations failing', () => {
     expect(firing[0]).toMatchObject({ rule: 'Probe Target Down', status: 'firing', labels: { probe: 'shop' }, summary: 'Probe shop fails from 2 locations' });
 
     const still = await probesSay({ 'web-1': 0, 'web-2': 0, 'web-3': 0 });
-    expect(still.filter((a) => a.status === 'firing'), 'a third location joins the same alert').toHaveLength(1);
+    expect(
+      still.filter((a) => a.status === 'firing'),
+      'a third location joins the same alert',
+    ).toHaveLength(1);
 
     const resolved = await probesSay({ 'web-1': 0, 'web-2': 1, 'web-3': 1 });
     expect(resolved).toHaveLength(1);
@@ -80,7 +83,9 @@ describe('a target-down rule that needs 2 of 3 locations failing', () => {
 
 describe('locations: in monitoring.yaml', () => {
   it('refuses a bad count and the mix with aggregate, naming the key', () => {
-    expect(() => configOf(`    - { name: Down, metric: probe_success, operator: "==", threshold: 0, severity: critical, locations: { min_failing: 0 } }\n`)).toThrow(/alerts\.rules\[0\]\.locations\.min_failing.*at least 1/);
+    expect(() => configOf(`    - { name: Down, metric: probe_success, operator: "==", threshold: 0, severity: critical, locations: { min_failing: 0 } }\n`)).toThrow(
+      /alerts\.rules\[0\]\.locations\.min_failing.*at least 1/,
+    );
     let error: unknown;
     try {
       buildRules(configOf(`    - { name: Down, metric: probe_success, operator: "==", threshold: 0, severity: critical, aggregate: sum, locations: { min_failing: 2 } }\n`));

@@ -61,7 +61,7 @@ oncall:
     const error = await checkEscalationTargets(database.store.db, config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).file).toBe(config.file);
-    expect(config.file.endsWith(`${file.split("/").at(-2)}/monitoring.yaml`)).toBe(true);
+    expect(config.file.endsWith(`${file.split('/').at(-2)}/monitoring.yaml`)).toBe(true);
     expect((error as ConfigError).problems).toEqual([
       'alerts.escalation.critical[0].schedules: no schedule named "Night" under oncall.schedules or added in the dashboard (have: none)',
       'alerts.escalation.critical[1].users: no user named "dora" under oncall.users or added in the dashboard (have: ana)',
@@ -70,8 +70,18 @@ oncall:
 
   it('once saved, they are merged with the file’s (marked as stored) and the start goes on', async () => {
     const { db } = database.store;
-    await db.insert(oncallUsers).values({ name: 'dora', contacts: { email: 'dora@example.com', pushover: PUSHOVER_KEY }, rules: [{ afterMs: 0, channel: 'push' }, { afterMs: 300_000, channel: 'mail' }], updatedBy: 'admin' });
-    await db.insert(oncallSchedules).values({ name: 'Night', timeZone: 'America/Sao_Paulo', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['ana', 'dora'], start: '2026-06-09' }], updatedBy: 'admin' });
+    await db.insert(oncallUsers).values({
+      name: 'dora',
+      contacts: { email: 'dora@example.com', pushover: PUSHOVER_KEY },
+      rules: [
+        { afterMs: 0, channel: 'push' },
+        { afterMs: 300_000, channel: 'mail' },
+      ],
+      updatedBy: 'admin',
+    });
+    await db
+      .insert(oncallSchedules)
+      .values({ name: 'Night', timeZone: 'America/Sao_Paulo', layers: [{ rotation: 'daily', handoff: '09:00', participants: ['ana', 'dora'], start: '2026-06-09' }], updatedBy: 'admin' });
     await checkEscalationTargets(db, config);
     const oncall = await loadOncall(db, config);
     expect(Object.keys(oncall.users).sort()).toEqual(['ana', 'dora']);
@@ -84,13 +94,27 @@ oncall:
     const { db } = database.store;
     const store = new AlertStore(db, 'http://vigia');
     const escalations = new Escalations(queue, config, db);
-    const episode = (id: string) => ({ id, rule: 'Hot', seriesKey: `temp{room="${id}"}`, metric: 'temp', labels: { room: id }, severity: 'critical', status: 'firing' as const, operator: '>', threshold: 50, summary: 'hot', startedAt: new Date(BEFORE_HANDOFF - 180_000) });
+    const episode = (id: string) => ({
+      id,
+      rule: 'Hot',
+      seriesKey: `temp{room="${id}"}`,
+      metric: 'temp',
+      labels: { room: id },
+      severity: 'critical',
+      status: 'firing' as const,
+      operator: '>',
+      threshold: 50,
+      summary: 'hot',
+      startedAt: new Date(BEFORE_HANDOFF - 180_000),
+    });
     await db.insert(alerts).values([episode('before'), episode('after')]);
     const [early] = await runEscalationStep(db, store, config, { alertId: 'before', step: 0 }, BEFORE_HANDOFF, escalations);
     // 2026-06-09 09:00 ana, 2026-06-10 09:00 dora (America/Sao_Paulo, 12:00Z).
     expect(early?.comment).toBe('unacknowledged after 120 s: step 1 notifies ana (on call in Night) by mail to ana@example.com');
     const [late] = await runEscalationStep(db, store, config, { alertId: 'after', step: 0 }, AFTER_HANDOFF, escalations);
-    expect(late?.comment).toBe('unacknowledged after 120 s: step 1 notifies dora (on call in Night) by push to gzn…; dora (on call in Night) by mail to dora@example.com (after 300 s) unless acknowledged');
+    expect(late?.comment).toBe(
+      'unacknowledged after 120 s: step 1 notifies dora (on call in Night) by push to gzn…; dora (on call in Night) by mail to dora@example.com (after 300 s) unless acknowledged',
+    );
     const [row] = await db.select().from(notifications).where(eq(notifications.alertId, 'after'));
     expect(row).toMatchObject({ channel: 'push', payload: expect.objectContaining({ recipient: PUSHOVER_KEY }) });
     const [audited] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, 'after'));

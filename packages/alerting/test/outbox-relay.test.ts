@@ -5,7 +5,15 @@ import { QUEUES, openQueue, redisKeys, type NotifyPayload } from '@vigia/live';
 import { STORE_KINDS, TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { OutboxRelay } from '../src/outbox-relay.ts';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child() { return quiet; } } as never;
+const quiet = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return quiet;
+  },
+} as never;
 
 describe.each(STORE_KINDS)('the outbox relay (%s)', (kind) => {
   let database: TestDatabase;
@@ -29,12 +37,9 @@ describe.each(STORE_KINDS)('the outbox relay (%s)', (kind) => {
   it('queues pending rows and rows a dead relay left enqueued over a minute ago, on every pass of its prepared read', async () => {
     const { db } = database.store;
     const relay = new OutboxRelay(db, queue, quiet);
-    await db.insert(notifications).values([
-      message('n.pending', 'pending'),
-      message('n.stale', 'enqueued', new Date(Date.now() - 120_000)),
-      message('n.fresh', 'enqueued', new Date()),
-      message('n.done', 'delivered'),
-    ]);
+    await db
+      .insert(notifications)
+      .values([message('n.pending', 'pending'), message('n.stale', 'enqueued', new Date(Date.now() - 120_000)), message('n.fresh', 'enqueued', new Date()), message('n.done', 'delivered')]);
     expect(await relay.relay()).toBe(2);
     expect((await queue.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(['n.pending', 'n.stale']);
     // The same statement again: nothing left to move.

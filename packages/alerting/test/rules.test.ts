@@ -76,7 +76,12 @@ describe('channel templates', () => {
 describe('redact', () => {
   it('hides secrets by the plugin’s list and by their look', () => {
     expect(redact({ url: 'https://user:pw@h/x', password: 'p', api_key: 'k', host: 'h', to: ['a'], headers: { 'x-token': 't' } }, ['host'])).toEqual({
-      url: 'https://***@h/x', password: '***', api_key: '***', host: '***', to: ['a'], headers: { 'x-token': '***' },
+      url: 'https://***@h/x',
+      password: '***',
+      api_key: '***',
+      host: '***',
+      to: ['a'],
+      headers: { 'x-token': '***' },
     });
   });
 });

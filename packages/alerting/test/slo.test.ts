@@ -97,7 +97,9 @@ describe('SLO burn-rate alerts on stored history', () => {
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const rules = buildRules(config);
-    evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [new SloObserver(config.slos, rules, database.store.sql, quiet)]);
+    evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [
+      new SloObserver(config.slos, rules, database.store.sql, quiet),
+    ]);
     history = new HistoryStore(database.store.sql);
   }, 60_000);
   afterEach(async () => {
@@ -180,7 +182,9 @@ describe('SLO burn-rate alerts on stored history', () => {
   it('a silence on slo: <name> holds the page like any alert’s, and sends it once the silence ends', SLOW, async () => {
     const { samples } = traffic(t0, t0 + HOUR, () => 0.02);
     await history.insert(samples);
-    await db().insert(silences).values({ matchers: { labels: { slo: 'api-availability' } }, startsAt: new Date(t0), endsAt: new Date(t0 + 10 * MIN), createdBy: 'ana', comment: 'load test' });
+    await db()
+      .insert(silences)
+      .values({ matchers: { labels: { slo: 'api-availability' } }, startsAt: new Date(t0), endsAt: new Date(t0 + 10 * MIN), createdBy: 'ana', comment: 'load test' });
     for (let m = 1; m <= 5; m++) await evaluator.tick(t0 + m * MIN + SEC);
     const rows = await db().select().from(alerts);
     expect(rows).toHaveLength(1);

@@ -79,7 +79,9 @@ maintenance_windows:
     const ofB = async () => (await sent()).filter((s) => s.startsWith('b'));
     await tickWith('b', 99, at('11:00'));
     expect(await ofB()).toEqual(['b:new']);
-    await database.store.db.insert(silences).values({ matchers: { rule: 'Hot', labels: { room: 'b' } }, startsAt: new Date(at('11:05')), endsAt: new Date(at('11:20')), createdBy: 'ana', comment: 'fixing the fan' });
+    await database.store.db
+      .insert(silences)
+      .values({ matchers: { rule: 'Hot', labels: { room: 'b' } }, startsAt: new Date(at('11:05')), endsAt: new Date(at('11:20')), createdBy: 'ana', comment: 'fixing the fan' });
     await tickWith('b', 10, at('11:10')); // resolves inside the silence
     expect(await ofB()).toEqual(['b:new']);
     await tickWith('b', 10, at('11:25'));

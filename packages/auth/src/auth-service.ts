@@ -47,7 +47,10 @@ export class AuthService {
 
   /** Checks a password and opens a session; returns the cookie value, or null when the pair is wrong. */
   async login(username: string, password: string): Promise<{ cookie: string; principal: Principal; expiresAt: Date } | null> {
-    const [user] = await this.db.select().from(users).where(and(eq(users.username, username), isNull(users.disabledAt)));
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.username, username), isNull(users.disabledAt)));
     // Verify against a dummy hash when the user does not exist, so timing does not reveal usernames.
     const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     if (!user || !ok) return null;
@@ -59,7 +62,10 @@ export class AuthService {
 
   /** Whether this is the active user's password (for changing it: a session alone must not be enough). */
   async passwordMatches(userId: number, password: string): Promise<boolean> {
-    const [user] = await this.db.select({ passwordHash: users.passwordHash }).from(users).where(and(eq(users.id, userId), isNull(users.disabledAt)));
+    const [user] = await this.db
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.disabledAt)));
     return !!user && (await verifyPassword(password, user.passwordHash));
   }
 
@@ -93,19 +99,30 @@ export class AuthService {
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
     if (!row) return null;
-    void this.db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).catch(() => {});
+    void this.db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date() })
+      .where(eq(apiTokens.id, row.tokenId))
+      .catch(() => {});
     return { userId: row.userId, username: row.username, role: row.role, via: 'token' };
   }
 
   /** Creates a token for a user; the token is returned once and only its hash is stored. */
   async createToken(userId: number, name: string): Promise<{ id: number; token: string }> {
     const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
-    const [row] = await this.db.insert(apiTokens).values({ name, userId, tokenHash: sha256(token) }).returning({ id: apiTokens.id });
+    const [row] = await this.db
+      .insert(apiTokens)
+      .values({ name, userId, tokenHash: sha256(token) })
+      .returning({ id: apiTokens.id });
     return { id: row!.id, token };
   }
 
   async revokeToken(id: number): Promise<boolean> {
-    const rows = await this.db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+    const rows = await this.db
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
     return rows.length > 0;
   }
 }

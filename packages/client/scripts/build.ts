@@ -16,12 +16,16 @@ writeFileSync(generated, generateRouterTypes().text);
 
 rmSync(dist, { recursive: true, force: true });
 const configPath = join(root, 'tsconfig.build.json');
-const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => {
-    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+const config = ts.getParsedCommandLineOfConfigFile(
+  configPath,
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
   },
-});
+);
 if (!config) throw new Error(`cannot read ${configPath}`);
 const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
 const result = program.emit();

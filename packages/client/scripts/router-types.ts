@@ -26,7 +26,16 @@ export interface RouterTypes {
 function programFor(entry: string): ts.Program {
   const configFile = ts.findConfigFile(dirname(entry), ts.sys.fileExists);
   if (!configFile) throw new Error(`no tsconfig.json above ${entry}`);
-  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configFile,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
   if (!parsed) throw new Error(`cannot read ${configFile}`);
   return ts.createProgram({ rootNames: [entry], options: { ...parsed.options, noEmit: true } });
 }
@@ -35,7 +44,10 @@ class Printer {
   usesTracked = false;
   private readonly stack: ts.Type[] = [];
 
-  constructor(private readonly checker: ts.TypeChecker, private readonly program: ts.Program) {}
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly program: ts.Program,
+  ) {}
 
   private fromStandardLibrary(symbol: ts.Symbol | undefined): boolean {
     // @types/node adds members to some global interfaces; the standard library still declares them.
@@ -112,7 +124,7 @@ class Printer {
   }
 
   private typeArguments(type: ts.Type): readonly ts.Type[] {
-    return type.aliasTypeArguments ?? (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? this.checker.getTypeArguments(type as ts.TypeReference) : [];
+    return (type.aliasTypeArguments ?? (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) ? this.checker.getTypeArguments(type as ts.TypeReference) : [];
   }
 
   private object(type: ts.ObjectType, indent: string, where: string): string {

@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { INACTIVE, acknowledge, reduce, renderTemplate, resolveByHand, step, templateErrors, unacknowledge, type RuleSpec, type SeriesState, type NotifyReason } from '../src/index.ts';
 
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
-  name: 'High CPU', metric: 'cpu_usage', operator: '>', threshold: 90, forMs: 60_000, severity: 'warning',
-  reduce: 'last', windowMs: 300_000, keepFiringForMs: 0, cooldownMs: 600_000, noData: 'ok', annotations: {}, ...over,
+  name: 'High CPU',
+  metric: 'cpu_usage',
+  operator: '>',
+  threshold: 90,
+  forMs: 60_000,
+  severity: 'warning',
+  reduce: 'last',
+  windowMs: 300_000,
+  keepFiringForMs: 0,
+  cooldownMs: 600_000,
+  noData: 'ok',
+  annotations: {},
+  ...over,
 });
 
 /** Feeds values one per `every` ms and returns the notifications sent and the final state. */
@@ -23,7 +34,10 @@ function run(r: RuleSpec, values: (number | null)[], every = 10_000, start: Seri
 describe('the alert state machine', () => {
   it('goes pending, then fires once `for` has held, then resolves', () => {
     const { sent, state } = run(rule(), [95, 95, 95, 95, 95, 95, 95, 50]);
-    expect(sent).toEqual([{ at: 60_000, reason: 'new', episode: 'ep1' }, { at: 70_000, reason: 'resolved', episode: 'ep1' }]);
+    expect(sent).toEqual([
+      { at: 60_000, reason: 'new', episode: 'ep1' },
+      { at: 70_000, reason: 'resolved', episode: 'ep1' },
+    ]);
     expect(state.status).toBe('inactive');
   });
 
@@ -42,7 +56,10 @@ describe('the alert state machine', () => {
   it('repeats every cooldown while unacknowledged, at most max_repeats times', () => {
     const values = Array(200).fill(99); // 2000 s at 10 s
     expect(run(rule({ forMs: 0 }), values).sent.map((s) => [s.at, s.reason])).toEqual([
-      [0, 'new'], [600_000, 'repeat'], [1_200_000, 'repeat'], [1_800_000, 'repeat'],
+      [0, 'new'],
+      [600_000, 'repeat'],
+      [1_200_000, 'repeat'],
+      [1_800_000, 'repeat'],
     ]);
     expect(run(rule({ forMs: 0, maxRepeats: 1 }), values).sent.map((s) => s.reason)).toEqual(['new', 'repeat']);
   });
@@ -80,12 +97,18 @@ describe('the alert state machine', () => {
 
   it('holds with hysteresis until the value is past clear_threshold', () => {
     const { sent } = run(rule({ forMs: 0, clearThreshold: 80 }), [95, 85, 85, 81, 79]);
-    expect(sent.map((s) => [s.at, s.reason])).toEqual([[0, 'new'], [40_000, 'resolved']]);
+    expect(sent.map((s) => [s.at, s.reason])).toEqual([
+      [0, 'new'],
+      [40_000, 'resolved'],
+    ]);
   });
 
   it('keeps firing for keep_firing_for after the condition clears', () => {
     const { sent } = run(rule({ forMs: 0, keepFiringForMs: 30_000 }), [95, 50, 50, 95, 50, 50, 50, 50]);
-    expect(sent.map((s) => [s.at, s.reason])).toEqual([[0, 'new'], [70_000, 'resolved']]);
+    expect(sent.map((s) => [s.at, s.reason])).toEqual([
+      [0, 'new'],
+      [70_000, 'resolved'],
+    ]);
   });
 
   it('treats no data as the rule says', () => {
@@ -117,7 +140,16 @@ describe('reducers', () => {
     expect(reduce([], 'count')).toBe(0);
   });
   it('computes a rate that survives counter resets', () => {
-    expect(reduce([{ t: 0, v: 100 }, { t: 10_000, v: 200 }, { t: 20_000, v: 50 }], 'rate')).toBe(7.5);
+    expect(
+      reduce(
+        [
+          { t: 0, v: 100 },
+          { t: 10_000, v: 200 },
+          { t: 20_000, v: 50 },
+        ],
+        'rate',
+      ),
+    ).toBe(7.5);
   });
 });
 

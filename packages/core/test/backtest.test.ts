@@ -3,8 +3,19 @@ import { backtest, reduce, type RuleSpec } from '../src/index.ts';
 
 const MIN = 60_000;
 const rule = (over: Partial<RuleSpec> = {}): RuleSpec => ({
-  name: 'High CPU', metric: 'cpu_usage', operator: '>', threshold: 90, forMs: 5 * MIN, severity: 'warning',
-  reduce: 'last', windowMs: 5 * MIN, keepFiringForMs: 0, cooldownMs: 30 * MIN, noData: 'ok', annotations: {}, ...over,
+  name: 'High CPU',
+  metric: 'cpu_usage',
+  operator: '>',
+  threshold: 90,
+  forMs: 5 * MIN,
+  severity: 'warning',
+  reduce: 'last',
+  windowMs: 5 * MIN,
+  keepFiringForMs: 0,
+  cooldownMs: 30 * MIN,
+  noData: 'ok',
+  annotations: {},
+  ...over,
 });
 
 /** One point a minute: [minutes, value] runs, e.g. [[10, 50], [10, 95]] = ten minutes at 50, then ten at 95. */
@@ -17,7 +28,15 @@ function series(runs: [number, number][], labels: Record<string, string> = {}) {
 
 describe('backtest', () => {
   it('finds the episodes of a series built by hand, with start, end and peak', () => {
-    const s = series([[10, 50], [4, 95], [1, 97], [5, 92], [20, 50], [3, 99], [17, 50]]);
+    const s = series([
+      [10, 50],
+      [4, 95],
+      [1, 97],
+      [5, 92],
+      [20, 50],
+      [3, 99],
+      [17, 50],
+    ]);
     const result = backtest(rule(), [s], { from: 0, to: s.end, stepMs: 5_000 });
     // 10 min to 20 min above 90: pending at 10, fires at 15 (for 5m), resolved at 20.
     // The 3-minute spike at 40 min never lasts 5 minutes.
@@ -26,7 +45,10 @@ describe('backtest', () => {
   });
 
   it('counts repeats every cooldown and leaves an episode open at the end of the range', () => {
-    const s = series([[5, 10], [120, 95]]);
+    const s = series([
+      [5, 10],
+      [120, 95],
+    ]);
     const result = backtest(rule({ forMs: 0, cooldownMs: 30 * MIN }), [s], { from: 0, to: s.end, stepMs: 60_000 });
     expect(result.episodes).toEqual([{ labels: {}, start: 5 * MIN, firedAt: 5 * MIN, end: null, peak: 95 }]);
     expect(result.notifications).toBe(4); // new at 5, repeats at 35, 65, 95
@@ -34,7 +56,13 @@ describe('backtest', () => {
 
   it('replays each series on its own, and an aggregate as one', () => {
     const a = series([[10, 60]], { state: 'active' });
-    const b = series([[5, 10], [5, 30]], { state: 'idle' });
+    const b = series(
+      [
+        [5, 10],
+        [5, 30],
+      ],
+      { state: 'idle' },
+    );
     const perSeries = backtest(rule({ threshold: 50, forMs: 0 }), [a, b], { from: 0, to: 9 * MIN, stepMs: MIN });
     expect(perSeries.episodes.map((e) => e.labels)).toEqual([{ state: 'active' }]);
     const summed = backtest(rule({ threshold: 80, forMs: 0, aggregate: 'sum' }), [a, b], { from: 0, to: 9 * MIN, stepMs: MIN });
@@ -43,7 +71,11 @@ describe('backtest', () => {
 
   it('uses the rule’s reducer over its window', () => {
     // avg over 3 minutes crosses 90 only once three high points are in the window.
-    const s = series([[5, 80], [6, 100], [5, 80]]);
+    const s = series([
+      [5, 80],
+      [6, 100],
+      [5, 80],
+    ]);
     const result = backtest(rule({ reduce: 'avg', windowMs: 3 * MIN - 1, forMs: 0 }), [s], { from: 0, to: s.end, stepMs: MIN });
     expect(result.episodes[0]).toMatchObject({ firedAt: 6 * MIN, end: 12 * MIN, peak: 100 });
   });
@@ -51,7 +83,11 @@ describe('backtest', () => {
   it('keeps order statistics exact while the window slides', () => {
     // p95 (nearest rank) over 20 minutes with one spike: it is the p95 while the window holds fewer
     // than 20 points (rank = count), and stops being it at the 20th point, at minute 19.
-    const s = series([[10, 10], [1, 99], [30, 20]]);
+    const s = series([
+      [10, 10],
+      [1, 99],
+      [30, 20],
+    ]);
     const rule95 = rule({ reduce: 'p95', windowMs: 20 * MIN - 1, forMs: 0, threshold: 90 });
     const result = backtest(rule95, [s], { from: 0, to: s.end, stepMs: MIN });
     expect(result.episodes).toEqual([{ labels: {}, start: 10 * MIN, firedAt: 10 * MIN, end: 19 * MIN, peak: 99 }]);
@@ -66,4 +102,3 @@ describe('backtest', () => {
     expect(backtest(ruleMin, [s], { from: 0, to: s.end, stepMs: MIN }).episodes[0]).toMatchObject({ firedAt: 14 * MIN, end: null });
   });
 });
-

@@ -5,7 +5,20 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
-const base: RuleSpec = { name: 'r', metric: 'm', operator: '>=', threshold: 100, forMs: 0, severity: 'warning', reduce: 'last', windowMs: MIN, keepFiringForMs: 0, cooldownMs: 0, noData: 'ok', annotations: {} };
+const base: RuleSpec = {
+  name: 'r',
+  metric: 'm',
+  operator: '>=',
+  threshold: 100,
+  forMs: 0,
+  severity: 'warning',
+  reduce: 'last',
+  windowMs: MIN,
+  keepFiringForMs: 0,
+  cooldownMs: 0,
+  noData: 'ok',
+  annotations: {},
+};
 
 describe('linear forecast', () => {
   it('fits a line and says when it reaches a value, or that it does not', () => {
@@ -69,4 +82,3 @@ describe('baseline band', () => {
     expect(run(-1)[0]!.end! - now).toBeGreaterThan(60 * MIN);
   });
 });
-

@@ -63,12 +63,5 @@ export function rollUp(rows: RawColumns): { minutes: Rollup[]; hours: Rollup[] }
 }
 
 export function rollupParams(buckets: Rollup[]): unknown[] {
-  return [
-    buckets.map((b) => b.seriesId),
-    buckets.map((b) => microsToMs(b.bucket)),
-    buckets.map((b) => b.min),
-    buckets.map((b) => b.max),
-    buckets.map((b) => b.sum),
-    buckets.map((b) => b.count),
-  ];
+  return [buckets.map((b) => b.seriesId), buckets.map((b) => microsToMs(b.bucket)), buckets.map((b) => b.min), buckets.map((b) => b.max), buckets.map((b) => b.sum), buckets.map((b) => b.count)];
 }

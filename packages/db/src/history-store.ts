@@ -165,10 +165,7 @@ export class HistoryStore {
   }
 
   async findSeries(name: string, labels?: Labels): Promise<SeriesRow[]> {
-    const { rows } = await this.sql.query<SeriesRow>(
-      `SELECT id, key, name, labels, unit FROM series WHERE name = $1 AND labels @> $2::jsonb ORDER BY key`,
-      [name, JSON.stringify(labels ?? {})],
-    );
+    const { rows } = await this.sql.query<SeriesRow>(`SELECT id, key, name, labels, unit FROM series WHERE name = $1 AND labels @> $2::jsonb ORDER BY key`, [name, JSON.stringify(labels ?? {})]);
     return rows;
   }
 
@@ -236,16 +233,12 @@ export class HistoryStore {
       ['samples_1m', 'bucket', retention['1m']],
       ['samples_1h', 'bucket', retention['1h']],
     ] as const) {
-      const { rows } = await this.sql.query<{ n: number }>(
-        `WITH d AS (DELETE FROM ${table} WHERE ${column} < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-        [new Date(now - keep)],
-      );
+      const { rows } = await this.sql.query<{ n: number }>(`WITH d AS (DELETE FROM ${table} WHERE ${column} < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [new Date(now - keep)]);
       removed[table] = rows[0]?.n ?? 0;
     }
-    const { rows } = await this.sql.query<{ n: number }>(
-      `WITH d AS (DELETE FROM history_batches WHERE written_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [new Date(now - BATCH_LEDGER_KEEP_MS)],
-    );
+    const { rows } = await this.sql.query<{ n: number }>(`WITH d AS (DELETE FROM history_batches WHERE written_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [
+      new Date(now - BATCH_LEDGER_KEEP_MS),
+    ]);
     removed.history_batches = rows[0]?.n ?? 0;
     return removed;
   }

@@ -25,7 +25,10 @@ export interface NewIncident {
 
 /** Thrown for an update the incident cannot take (unknown, or closed already). */
 export class IncidentError extends Error {
-  constructor(message: string, readonly code: 'NOT_FOUND' | 'CONFLICT') {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'CONFLICT',
+  ) {
     super(message);
   }
 }
@@ -77,7 +80,11 @@ export class StatusIncidents {
         .values({ title: incident.title, impact: incident.impact, status, components: incident.components, automatic: incident.automatic, createdBy: incident.createdBy, startedAt: at, updatedAt: at })
         .returning();
       await tx.insert(statusIncidentUpdates).values({ incidentId: row!.id, at, status, message: incident.message, author: incident.createdBy });
-      if (incident.alertIds?.length) await tx.insert(statusIncidentAlerts).values(incident.alertIds.map((alertId) => ({ incidentId: row!.id, alertId }))).onConflictDoNothing();
+      if (incident.alertIds?.length)
+        await tx
+          .insert(statusIncidentAlerts)
+          .values(incident.alertIds.map((alertId) => ({ incidentId: row!.id, alertId })))
+          .onConflictDoNothing();
       return row!;
     });
   }
@@ -85,8 +92,14 @@ export class StatusIncidents {
   /** Links more episodes to an open automatic incident, raising its impact when they are worse. */
   async extend(incidentId: number, alertIds: string[], impact: Impact, title?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.insert(statusIncidentAlerts).values(alertIds.map((alertId) => ({ incidentId, alertId }))).onConflictDoNothing();
-      await tx.update(statusIncidents).set({ impact, ...(title ? { title } : {}), updatedAt: new Date() }).where(eq(statusIncidents.id, incidentId));
+      await tx
+        .insert(statusIncidentAlerts)
+        .values(alertIds.map((alertId) => ({ incidentId, alertId })))
+        .onConflictDoNothing();
+      await tx
+        .update(statusIncidents)
+        .set({ impact, ...(title ? { title } : {}), updatedAt: new Date() })
+        .where(eq(statusIncidents.id, incidentId));
     });
   }
 
@@ -118,7 +131,12 @@ export class StatusIncidents {
     const updates = await this.db
       .select()
       .from(statusIncidentUpdates)
-      .where(inArray(statusIncidentUpdates.incidentId, incidents.map((i) => i.id)))
+      .where(
+        inArray(
+          statusIncidentUpdates.incidentId,
+          incidents.map((i) => i.id),
+        ),
+      )
       .orderBy(desc(statusIncidentUpdates.at), desc(statusIncidentUpdates.id));
     return incidents.map((i) => ({ ...i, updates: updates.filter((u) => u.incidentId === i.id) }));
   }

@@ -20,9 +20,7 @@ export class UptimeHistory {
 
   /** Probes with any stored probe_success series, whether from monitoring.yaml or added later. */
   async probeNames(): Promise<string[]> {
-    const { rows } = await this.sql.query<{ probe: string }>(
-      `SELECT DISTINCT labels->>'probe' AS probe FROM series WHERE name = 'probe_success' AND labels ? 'probe' ORDER BY 1`,
-    );
+    const { rows } = await this.sql.query<{ probe: string }>(`SELECT DISTINCT labels->>'probe' AS probe FROM series WHERE name = 'probe_success' AND labels ? 'probe' ORDER BY 1`);
     return rows.map((r) => r.probe);
   }
 

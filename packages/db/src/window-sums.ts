@@ -60,7 +60,15 @@ export async function windowSums(sql: SqlClient, metric: string, labels: Labels 
 }
 
 /** The same sums per step from `from` to `end`, for a chart: [step start, sum (increase or Σvalues), n]. */
-export async function stepSums(sql: SqlClient, metric: string, labels: Labels | undefined, kind: SeriesKind, from: number, end: number, stepMs: number): Promise<{ t: number; v: number; n: number }[]> {
+export async function stepSums(
+  sql: SqlClient,
+  metric: string,
+  labels: Labels | undefined,
+  kind: SeriesKind,
+  from: number,
+  end: number,
+  stepMs: number,
+): Promise<{ t: number; v: number; n: number }[]> {
   const to = endMinute(end);
   const params: unknown[] = [metric, JSON.stringify(labels ?? {}), new Date(from - MINUTE), new Date(to), `${stepMs} milliseconds`, new Date(from)];
   const { rows } = await sql.query<{ t: number; v: number; n: number }>(

@@ -23,10 +23,12 @@ function samplesFor(name: string, series: number, timestamps: number, stepMs: nu
 
 /** Stored rollups next to the same rollups recomputed from the raw rows: they must agree exactly. */
 async function rollupsAgainstRaw(sql: Store['sql'], name: string) {
-  const read = async (text: string) =>
-    (await sql.query<{ series_id: number; t: number; min: number; max: number; sum: number; count: number }>(text, [name])).rows;
+  const read = async (text: string) => (await sql.query<{ series_id: number; t: number; min: number; max: number; sum: number; count: number }>(text, [name])).rows;
   const out: Record<string, { stored: unknown[]; fromRaw: unknown[] }> = {};
-  for (const [table, unit] of [['samples_1m', 'minute'], ['samples_1h', 'hour']] as const) {
+  for (const [table, unit] of [
+    ['samples_1m', 'minute'],
+    ['samples_1h', 'hour'],
+  ] as const) {
     out[table] = {
       stored: await read(`SELECT r.series_id, (extract(epoch FROM r.bucket) * 1000)::float8 AS t, r.min, r.max, r.sum, r.count
         FROM ${table} r JOIN series s ON s.id = r.series_id WHERE s.name = $1 ORDER BY 1, 2`),
@@ -122,8 +124,12 @@ describe.each(STORE_KINDS)('history ingest on %s', (kind) => {
     );
     expect(rows.map((r) => r.v)).toEqual(odd);
     expect(rows.map((r) => r.t)).toEqual([
-      '1970-01-01 00:00:00.001000', '1999-12-31 23:59:59.999000', '2000-01-01 00:00:00.000000',
-      '2026-11-26 10:58:00.000250', '2099-06-01 12:00:00.001000', '2262-01-01 00:00:00.000000',
+      '1970-01-01 00:00:00.001000',
+      '1999-12-31 23:59:59.999000',
+      '2000-01-01 00:00:00.000000',
+      '2026-11-26 10:58:00.000250',
+      '2099-06-01 12:00:00.001000',
+      '2262-01-01 00:00:00.000000',
     ]);
     // The same samples again, without a ledger id: found stored, not stored twice.
     expect(await history.insert(samples)).toMatchObject({ written: 0, path: 'conflict' });
@@ -167,7 +173,10 @@ describe.each(STORE_KINDS)('history ingest on %s', (kind) => {
     const [a] = await history.range('dup_metric', labels, t0 - 1_000, t0 + 1_000, { resolution: 'raw', bucketMs: 0 });
     expect(a!.points.map((p) => p.v)).toEqual([3, 1, 2]);
     const [m] = await history.range('dup_metric', labels, t0 - 60_000, t0 + 60_000, { resolution: '1m', bucketMs: 60_000 });
-    expect(m!.points.map((p) => [p.min, p.max])).toEqual([[3, 3], [1, 2]]);
+    expect(m!.points.map((p) => [p.min, p.max])).toEqual([
+      [3, 3],
+      [1, 2],
+    ]);
     expect(await rollupCount(sql, 'dup_metric')).toBe(4);
   });
 
@@ -251,10 +260,11 @@ describe.each(STORE_KINDS)('history ingest on %s with a session time zone of +05
     expect((await history.insert(samples.slice(0, 40))).path).toBe('fast');
     // Overlapping the first half sends the rest down the ON CONFLICT path.
     expect(await history.insert(samples)).toMatchObject({ written: 40, path: 'conflict' });
-    const { rows } = await store.sql.query<{ t: number; count: number }>(
-      `SELECT (extract(epoch FROM bucket) * 1000)::float8 AS t, count FROM samples_1h ORDER BY bucket`,
-    );
-    expect(rows).toEqual([{ t: Date.UTC(2026, 10, 26, 10), count: 40 }, { t: Date.UTC(2026, 10, 26, 11), count: 40 }]);
+    const { rows } = await store.sql.query<{ t: number; count: number }>(`SELECT (extract(epoch FROM bucket) * 1000)::float8 AS t, count FROM samples_1h ORDER BY bucket`);
+    expect(rows).toEqual([
+      { t: Date.UTC(2026, 10, 26, 10), count: 40 },
+      { t: Date.UTC(2026, 10, 26, 11), count: 40 },
+    ]);
     const rollups = await rollupsAgainstRaw(store.sql, 'tz_metric');
     expect(rollups.samples_1m!.stored).toEqual(rollups.samples_1m!.fromRaw);
   });

@@ -15,10 +15,7 @@ export function watchResponse(res: ServerResponse, record: RecordRequest): void 
 }
 
 /** Wraps a plain `node:http` request handler: `http.createServer(instrumentNodeHttp(handler, { redis }))`. */
-export function instrumentNodeHttp<Req extends IncomingMessage, Res extends ServerResponse>(
-  handler: (req: Req, res: Res) => unknown,
-  options: InstrumentOptions,
-): (req: Req, res: Res) => unknown {
+export function instrumentNodeHttp<Req extends IncomingMessage, Res extends ServerResponse>(handler: (req: Req, res: Res) => unknown, options: InstrumentOptions): (req: Req, res: Res) => unknown {
   const record = createRecorder(options);
   return (req, res) => {
     watchResponse(res, record);

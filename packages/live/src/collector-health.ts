@@ -55,7 +55,12 @@ export class CollectorHealthBoard {
       samples: outcome.samples,
     };
     if (outcome.ok) {
-      const [[, runs], [, errors]] = (await this.redis.multi().hincrby(this.keys.counters, runsField, 1).hget(this.keys.counters, errorsField).hset(this.keys.collectors, name, JSON.stringify(entry)).exec()) as [[null, number], [null, string | null]];
+      const [[, runs], [, errors]] = (await this.redis
+        .multi()
+        .hincrby(this.keys.counters, runsField, 1)
+        .hget(this.keys.counters, errorsField)
+        .hset(this.keys.collectors, name, JSON.stringify(entry))
+        .exec()) as [[null, number], [null, string | null]];
       return { ...entry, runsTotal: runs, errorsTotal: Number(errors ?? 0) };
     }
     // A failure keeps the time of the last success from the entry before.
@@ -71,7 +76,10 @@ export class CollectorHealthBoard {
   }
 
   async get(name: string): Promise<CollectorHealth | undefined> {
-    const [[, raw], [, counts]] = (await this.redis.multi().hget(this.keys.collectors, name).hmget(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`).exec()) as [[null, string | null], [null, (string | null)[]]];
+    const [[, raw], [, counts]] = (await this.redis.multi().hget(this.keys.collectors, name).hmget(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`).exec()) as [
+      [null, string | null],
+      [null, (string | null)[]],
+    ];
     return raw ? { ...(JSON.parse(raw) as CollectorHealth), runsTotal: Number(counts[0] ?? 0), errorsTotal: Number(counts[1] ?? 0) } : undefined;
   }
 
@@ -95,12 +103,7 @@ export class CollectorHealthBoard {
    * old entry behind, which would otherwise read as a collector that stopped, and alert forever).
    */
   async forget(name: string): Promise<void> {
-    await this.redis
-      .multi()
-      .hdel(this.keys.collectors, name)
-      .hdel(this.keys.info, name)
-      .hdel(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`)
-      .exec();
+    await this.redis.multi().hdel(this.keys.collectors, name).hdel(this.keys.info, name).hdel(this.keys.counters, `collector_runs:${name}`, `collector_errors:${name}`).exec();
   }
 
   async info(): Promise<Record<string, Record<string, unknown>>> {

@@ -30,6 +30,9 @@ describe('LiveFeed.only', () => {
     await writer.write({ source: 'd', samples: [toLiveSample({ name: 'wanted', value: 4 }, now)] });
     await waitFor(() => payloads.length === 4, { what: 'the four entries read' });
     await feed.stop();
-    expect(seen.map((b) => [b.source, b.samples[0]!.value])).toEqual([['b', 2], ['d', 4]]);
+    expect(seen.map((b) => [b.source, b.samples[0]!.value])).toEqual([
+      ['b', 2],
+      ['d', 4],
+    ]);
   });
 });

@@ -108,10 +108,7 @@ function folderCandidates(dir: string): Candidate[] {
  */
 export async function loadPlugins(dirs: string[], packages: string[], logger: Logger, skip: (type: PluginType, name: string) => boolean = () => false): Promise<PluginSet> {
   const set: PluginSet = { collectors: new Map(), notifiers: new Map(), failures: [] };
-  const candidates = [
-    ...dirs.flatMap(folderCandidates),
-    ...packages.map((name): Candidate => ({ source: `npm:${name}`, load: () => import(name) as Promise<Record<string, unknown>> })),
-  ];
+  const candidates = [...dirs.flatMap(folderCandidates), ...packages.map((name): Candidate => ({ source: `npm:${name}`, load: () => import(name) as Promise<Record<string, unknown>> }))];
   for (const candidate of candidates) {
     if (candidate.declared && candidate.declaredName && skip(candidate.declared as PluginType, candidate.declaredName)) continue;
     let plugin: unknown;

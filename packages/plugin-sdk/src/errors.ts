@@ -5,7 +5,11 @@ const KIND = Symbol.for('vigia.deliveryErrorKind');
 /** A failure that may succeed later (timeout, 5xx, 429): the host retries with backoff. */
 export class RetryableError extends Error {
   readonly [KIND] = 'retryable';
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'RetryableError';
   }

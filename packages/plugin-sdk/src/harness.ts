@@ -19,10 +19,7 @@ export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {
  * Runs a collector the way the worker does (config validated by its schema, init, one collect,
  * close) against whatever real inputs the config points at, and returns what it produced.
  */
-export async function runCollectorOnce<C>(
-  collector: Collector<C>,
-  options: { config?: unknown; timeoutMs?: number; logger?: Logger; keepOpen?: boolean } = {},
-): Promise<CollectorRunResult> {
+export async function runCollectorOnce<C>(collector: Collector<C>, options: { config?: unknown; timeoutMs?: number; logger?: Logger; keepOpen?: boolean } = {}): Promise<CollectorRunResult> {
   const config = (collector.configSchema ? collector.configSchema.parse(options.config ?? {}) : (options.config ?? {})) as C;
   const logger = options.logger ?? quietLogger;
   const emitted: Sample[] = [];

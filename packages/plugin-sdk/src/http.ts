@@ -21,7 +21,11 @@ export interface PostResponse {
  * plugins that read a service's own error body or rate-limit headers (X-RateLimit-Reset-After…).
  */
 export class HttpAnswer extends Error {
-  constructor(readonly status: number, readonly body: string, readonly headers: Headers) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly headers: Headers,
+  ) {
     super(`HTTP ${status}`);
     this.name = 'HttpAnswer';
   }

@@ -10,7 +10,13 @@ export const sampleSchema = z.object({
   name: z.string().regex(METRIC_NAME, 'must match [a-zA-Z_:][a-zA-Z0-9_:]*').max(200),
   value: z.number().finite(),
   labels: z
-    .record(z.string().regex(LABEL_NAME, 'label names must match [a-zA-Z_][a-zA-Z0-9_]*').refine((k) => !k.startsWith('__'), 'label names starting with __ are reserved'), z.string().max(1024))
+    .record(
+      z
+        .string()
+        .regex(LABEL_NAME, 'label names must match [a-zA-Z_][a-zA-Z0-9_]*')
+        .refine((k) => !k.startsWith('__'), 'label names starting with __ are reserved'),
+      z.string().max(1024),
+    )
     .refine((l) => Object.keys(l).length <= 32, 'at most 32 labels')
     .optional(),
   unit: z.string().max(32).optional(),

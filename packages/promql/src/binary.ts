@@ -7,20 +7,34 @@ import { emptySeries, type StepSeries } from './step-values.ts';
 /** The operation on two numbers: the value and whether a comparison keeps it. */
 export function applyOp(op: BinaryOp, l: number, r: number): [number, boolean] {
   switch (op) {
-    case '+': return [l + r, true];
-    case '-': return [l - r, true];
-    case '*': return [l * r, true];
-    case '/': return [l / r, true];
-    case '%': return [l % r, true];
-    case '^': return [l ** r, true];
-    case 'atan2': return [Math.atan2(l, r), true];
-    case '==': return [l, l === r];
-    case '!=': return [l, l !== r];
-    case '>': return [l, l > r];
-    case '<': return [l, l < r];
-    case '>=': return [l, l >= r];
-    case '<=': return [l, l <= r];
-    default: throw new PromqlError(`operator "${op}" not allowed between scalars`);
+    case '+':
+      return [l + r, true];
+    case '-':
+      return [l - r, true];
+    case '*':
+      return [l * r, true];
+    case '/':
+      return [l / r, true];
+    case '%':
+      return [l % r, true];
+    case '^':
+      return [l ** r, true];
+    case 'atan2':
+      return [Math.atan2(l, r), true];
+    case '==':
+      return [l, l === r];
+    case '!=':
+      return [l, l !== r];
+    case '>':
+      return [l, l > r];
+    case '<':
+      return [l, l < r];
+    case '>=':
+      return [l, l >= r];
+    case '<=':
+      return [l, l <= r];
+    default:
+      throw new PromqlError(`operator "${op}" not allowed between scalars`);
   }
 }
 
@@ -136,7 +150,10 @@ export function vectorVector(node: Binary, lhs: StepSeries[], rhs: StepSeries[],
     for (const [sig, list] of ones) {
       if (list.length > 1) {
         const side = swapped ? 'left' : 'right';
-        throw new PromqlError(`found duplicate series for the match group ${sig} on the ${side} hand-side of the operation: many-to-many matching not allowed: matching labels must be unique on one side`, 'execution');
+        throw new PromqlError(
+          `found duplicate series for the match group ${sig} on the ${side} hand-side of the operation: many-to-many matching not allowed: matching labels must be unique on one side`,
+          'execution',
+        );
       }
     }
     const seenOneToOne = new Set<string>();

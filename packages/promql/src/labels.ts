@@ -10,7 +10,11 @@ export function withoutName(labels: Labels): Labels {
 
 /** A stable identity for a label set. */
 export function labelsKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 /** Only the named labels (`on`, `by`), or all but them and the metric name (`ignoring`, `without`). */

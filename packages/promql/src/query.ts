@@ -73,7 +73,8 @@ export async function rangeQuery(query: string, start: number, end: number, step
   }
   const steps = makeSteps(start, end, step);
   const value = await evaluate(expr, source, steps, options);
-  const series: StepSeries[] = value.kind === 'scalar' ? [{ labels: {}, values: value.values, has: new Uint8Array(steps.count).fill(1) }] : value.kind === 'vector' ? mergeDuplicates(value.series) : [];
+  const series: StepSeries[] =
+    value.kind === 'scalar' ? [{ labels: {}, values: value.values, has: new Uint8Array(steps.count).fill(1) }] : value.kind === 'vector' ? mergeDuplicates(value.series) : [];
   return {
     resultType: 'matrix',
     result: series.map((s) => {

@@ -100,7 +100,11 @@ export const RANGE_FUNCTIONS: Record<string, RangeFunction> = {
     if (hi - lo + 1 < 2) return undefined;
     // Least-squares slope, times relative to the first sample to keep precision.
     const t0 = t[lo]!;
-    let n = 0, sx = 0, sy = 0, sxy = 0, sxx = 0;
+    let n = 0,
+      sx = 0,
+      sy = 0,
+      sxy = 0,
+      sxx = 0;
     for (let i = lo; i <= hi; i++) {
       const x = (t[i]! - t0) / 1000;
       n++;

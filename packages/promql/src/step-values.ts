@@ -7,11 +7,7 @@ export interface StepSeries {
   has: Uint8Array;
 }
 
-export type StepValue =
-  | { kind: 'vector'; series: StepSeries[] }
-  | { kind: 'scalar'; values: Float64Array }
-  | { kind: 'string'; value: string }
-  | { kind: 'matrix'; series: RawSeries[] };
+export type StepValue = { kind: 'vector'; series: StepSeries[] } | { kind: 'scalar'; values: Float64Array } | { kind: 'string'; value: string } | { kind: 'matrix'; series: RawSeries[] };
 
 /** Stored samples of one series, oldest first. */
 export interface RawSeries {

@@ -158,7 +158,16 @@ describe('range queries', () => {
   it('returns a range vector of raw samples from an instant query', async () => {
     const r = await instantQuery('temp{room="a"}[30s]', at(300), source);
     expect(r.resultType).toBe('matrix');
-    expect(r.result).toEqual([{ metric: { __name__: 'temp', room: 'a' }, values: [[at(270) / 1000, '20'], [at(285) / 1000, '20'], [at(300) / 1000, '20']] }]);
+    expect(r.result).toEqual([
+      {
+        metric: { __name__: 'temp', room: 'a' },
+        values: [
+          [at(270) / 1000, '20'],
+          [at(285) / 1000, '20'],
+          [at(300) / 1000, '20'],
+        ],
+      },
+    ]);
   });
 });
 

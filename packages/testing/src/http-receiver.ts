@@ -35,7 +35,15 @@ export async function startHttpReceiver(respond: Responder = () => 200) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const record: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: null, at: Date.now(), abandoned: false };
+      const record: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        status: null,
+        at: Date.now(),
+        abandoned: false,
+      };
       res.on('close', () => {
         if (!res.writableEnded) record.abandoned = true;
       });

@@ -40,11 +40,10 @@ function greets(port: number): Promise<boolean> {
 export async function startSmtpSink() {
   const outDir = mkdtempSync(join(tmpdir(), 'vigia-smtp-sink-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    '/usr/bin/python3',
-    ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'smtp_sink.JsonSink', outDir],
-    { env: { ...process.env, PYTHONPATH: here, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child: ChildProcess = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'smtp_sink.JsonSink', outDir], {
+    env: { ...process.env, PYTHONPATH: here, PYTHONDONTWRITEBYTECODE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   let exited = false;
@@ -65,8 +64,7 @@ export async function startSmtpSink() {
   return {
     port,
     /** Waits for the mail carrying this X-Vigia-Notification-Id. */
-    mailFor: (notificationId: string) =>
-      waitFor(() => readAll().find((m) => m.headers['x-vigia-notification-id'] === notificationId), { what: `mail ${notificationId}`, timeoutMs: 15_000 }),
+    mailFor: (notificationId: string) => waitFor(() => readAll().find((m) => m.headers['x-vigia-notification-id'] === notificationId), { what: `mail ${notificationId}`, timeoutMs: 15_000 }),
     all: readAll,
     async stop() {
       if (!exited) {

@@ -6,9 +6,7 @@ import type { BusinessConfig, BusinessQuery, DatabaseOptions } from './config.ts
 const NUMERIC_TYPES = new Set([20, 21, 23, 26, 700, 701, 1700]);
 
 export function poolConfig(db: DatabaseOptions, config: BusinessConfig): PoolConfig {
-  const where: PoolConfig = db.url
-    ? { connectionString: db.url }
-    : { host: db.host, port: db.port, database: db.database, user: db.user, password: db.password };
+  const where: PoolConfig = db.url ? { connectionString: db.url } : { host: db.host, port: db.port, database: db.database, user: db.user, password: db.password };
   return {
     ...where,
     max: 2,

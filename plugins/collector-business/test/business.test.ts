@@ -142,6 +142,11 @@ describe('business collector', () => {
     const bad = (queries: unknown) => runCollectorOnce(businessCollector(), { config: { queries } });
     await expect(bad([{ name: 'has space', sql: 'SELECT 1' }])).rejects.toThrow();
     await expect(bad([{ name: 'a', sql: 'SELECT 1', interval: 'soon' }])).rejects.toThrow();
-    await expect(bad([{ name: 'a', sql: 'SELECT 1' }, { name: 'a', sql: 'SELECT 2' }])).rejects.toThrow(/two queries/);
+    await expect(
+      bad([
+        { name: 'a', sql: 'SELECT 1' },
+        { name: 'a', sql: 'SELECT 2' },
+      ]),
+    ).rejects.toThrow(/two queries/);
   });
 });

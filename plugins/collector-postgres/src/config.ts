@@ -28,9 +28,7 @@ export type PostgresConfig = z.infer<typeof configSchema>;
 export const OWN_QUERY_MARK = '/* vigia:collector-postgres */';
 
 export function poolConfig(config: PostgresConfig): PoolConfig {
-  const where: PoolConfig = config.url
-    ? { connectionString: config.url }
-    : { host: config.host, port: config.port, database: config.database, user: config.user, password: config.password };
+  const where: PoolConfig = config.url ? { connectionString: config.url } : { host: config.host, port: config.port, database: config.database, user: config.user, password: config.password };
   return {
     ...where,
     // One connection for the catalog reads, one spare so a slow read does not queue the next tick.

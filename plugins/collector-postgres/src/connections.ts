@@ -9,7 +9,12 @@ const USUAL_STATES = ['active', 'idle', 'idle_in_transaction'];
 /** `idle in transaction (aborted)` → `idle_in_transaction_aborted`; a hidden state → `unknown`. */
 export function stateLabel(state: string | null): string {
   if (!state) return 'unknown';
-  return state.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'unknown';
+  return (
+    state
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'unknown'
+  );
 }
 
 /**
@@ -41,9 +46,6 @@ export async function readConnections(pool: Pool): Promise<Sample[]> {
     const [database, state] = key.split('\u0000') as [string, string];
     samples.push({ name: 'db_connections', value, labels: { database, state } });
   }
-  samples.push(
-    { name: 'db_connections_max', value: settings.max },
-    { name: 'db_connection_usage', value: settings.max > 0 ? round((total / settings.max) * 100) : 0, unit: '%' },
-  );
+  samples.push({ name: 'db_connections_max', value: settings.max }, { name: 'db_connection_usage', value: settings.max > 0 ? round((total / settings.max) * 100) : 0, unit: '%' });
   return samples;
 }

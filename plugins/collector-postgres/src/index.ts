@@ -60,11 +60,7 @@ export default function postgresCollector() {
       try {
         // First on its own: if the server is unreachable, this is the one clear error of the tick.
         const connections = await readConnections(p);
-        const [database, tables, queries] = await Promise.all([
-          readDatabaseStats(p, databaseDeltas),
-          readTables(p, config.top_tables),
-          statements(p, config, logger),
-        ]);
+        const [database, tables, queries] = await Promise.all([readDatabaseStats(p, databaseDeltas), readTables(p, config.top_tables), statements(p, config, logger)]);
         samples = [...connections, ...database, ...tables, ...queries.samples];
         publishInfo({ database: target, ...queries.info });
       } catch (error) {

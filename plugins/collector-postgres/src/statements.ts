@@ -5,7 +5,7 @@ import type { CounterDeltas } from './deltas.ts';
 import { round } from './round.ts';
 
 export const PG_STAT_STATEMENTS_FIX =
-  "add pg_stat_statements to shared_preload_libraries in postgresql.conf (restart PostgreSQL), then run CREATE EXTENSION pg_stat_statements; in the monitored database";
+  'add pg_stat_statements to shared_preload_libraries in postgresql.conf (restart PostgreSQL), then run CREATE EXTENSION pg_stat_statements; in the monitored database';
 
 export type StatementCounter = 'calls' | 'time';
 

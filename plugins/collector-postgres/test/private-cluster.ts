@@ -16,7 +16,9 @@ export interface PrivateCluster {
 function findBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   return majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
 }
 
@@ -62,13 +64,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster | string> {
   const pgCtl = join(bin, 'pg_ctl');
   try {
     await run(...wrap(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']));
-    const options = [
-      `-p ${port}`,
-      '-c listen_addresses=127.0.0.1',
-      `-c unix_socket_directories=${dir}`,
-      '-c shared_preload_libraries=pg_stat_statements',
-      '-c fsync=off',
-    ].join(' ');
+    const options = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c shared_preload_libraries=pg_stat_statements', '-c fsync=off'].join(' ');
     await run(...wrap(pgCtl, ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,10 @@ describe('pg_stat_statements on the shared server', () => {
     db = await createPostgresDatabase();
     const client = await connect(db.url);
     const { rows } = await client.query<{ shared_preload_libraries: string }>('SHOW shared_preload_libraries');
-    preloaded = rows[0]!.shared_preload_libraries.split(',').map((s) => s.trim()).includes('pg_stat_statements');
+    preloaded = rows[0]!.shared_preload_libraries
+      .split(',')
+      .map((s) => s.trim())
+      .includes('pg_stat_statements');
     await client.end();
   });
 

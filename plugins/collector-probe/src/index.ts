@@ -54,8 +54,7 @@ export default defineCollector<ProbeCollectorConfig>({
     probe_tls_days_left: { help: "Days until the TLS target's certificate expires (negative once expired)", unit: 'd', type: 'gauge' },
     probe_failure_info: { help: 'Why the probe fails (label reason): 1 while it fails with that reason, 0 after', type: 'gauge' },
   },
-  parts: (config) =>
-    (config.probes ?? []).map((probe) => ({ key: probe.name, interval: probe.intervalMs, timeout: probe.timeoutMs + HOST_GRACE_MS, config: { probe } })),
+  parts: (config) => (config.probes ?? []).map((probe) => ({ key: probe.name, interval: probe.intervalMs, timeout: probe.timeoutMs + HOST_GRACE_MS, config: { probe } })),
   async collect({ config, signal, publishInfo }) {
     const specs = config.probe ? [config.probe] : (config.probes ?? []);
     const results = await Promise.all(specs.map(async (spec) => ({ spec, result: await runProbe(spec, signal) })));

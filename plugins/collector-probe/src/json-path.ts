@@ -8,7 +8,7 @@ export function parseJsonPath(path: string): (string | number)[] {
   const token = /\.([^.[\]]+)|\[(\d+)\]|\[(['"])(.*?)\3\]|^([^.[\]]+)/gy;
   let match: RegExpExecArray | null;
   let at = 0;
-  while (at < text.length && (token.lastIndex = at, (match = token.exec(text)))) {
+  while (at < text.length && ((token.lastIndex = at), (match = token.exec(text)))) {
     if (match[1] !== undefined) parts.push(match[1]);
     else if (match[2] !== undefined) parts.push(Number(match[2]));
     else if (match[4] !== undefined) parts.push(match[4]);

@@ -43,7 +43,10 @@ export interface ProbeOutcome {
 
 /** Thrown inside a check to end it with a reason a person can read. */
 export class ProbeFailure extends Error {
-  constructor(readonly reason: string, readonly details: Omit<ProbeOutcome, 'ok' | 'reason'> = {}) {
+  constructor(
+    readonly reason: string,
+    readonly details: Omit<ProbeOutcome, 'ok' | 'reason'> = {},
+  ) {
     super(reason);
     this.name = 'ProbeFailure';
   }

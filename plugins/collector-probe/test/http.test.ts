@@ -51,7 +51,14 @@ describe('http probe against a local HTTP server', () => {
   });
 
   it('accepts a status listed in expect_status (a list of statuses and ranges)', async () => {
-    const r = await probe(http(`${base}/down`, { expectStatus: [[200, 200], [500, 503]] }));
+    const r = await probe(
+      http(`${base}/down`, {
+        expectStatus: [
+          [200, 200],
+          [500, 503],
+        ],
+      }),
+    );
     expect(r.value('probe_success')).toBe(1);
   });
 

@@ -38,10 +38,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis | string> {
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined); // refused until the server listens; waitFor retries
-  await waitFor(async () => {
-    if (probe.status !== 'ready') await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  }, { what: 'the private redis-server' });
+  await waitFor(
+    async () => {
+      if (probe.status !== 'ready') await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    },
+    { what: 'the private redis-server' },
+  );
   probe.disconnect();
   return {
     url,

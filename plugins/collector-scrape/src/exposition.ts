@@ -28,7 +28,10 @@ export interface Exposition {
 }
 
 export class ExpositionError extends Error {
-  constructor(readonly line: number, problem: string) {
+  constructor(
+    readonly line: number,
+    problem: string,
+  ) {
     super(`line ${line}: ${problem}`);
     this.name = 'ExpositionError';
   }
@@ -68,7 +71,10 @@ function parseNumber(text: string): number | null {
 /** Reads one sample line; `at` walks through it. */
 class LineReader {
   at = 0;
-  constructor(readonly text: string, readonly lineNo: number) {}
+  constructor(
+    readonly text: string,
+    readonly lineNo: number,
+  ) {}
 
   fail(problem: string): never {
     throw new ExpositionError(this.lineNo, problem);
@@ -216,7 +222,10 @@ export function parseExposition(text: string, format: Format): Exposition {
         if (types.has(family)) throw new ExpositionError(lineNo, `second # TYPE for ${family}`);
         types.set(family, type);
       } else if (keyword === 'HELP') {
-        help.set(family, (rest ?? '').replace(/\\(n|\\|")/g, (_, c: string) => (c === 'n' ? '\n' : c)));
+        help.set(
+          family,
+          (rest ?? '').replace(/\\(n|\\|")/g, (_, c: string) => (c === 'n' ? '\n' : c)),
+        );
       }
       continue;
     }

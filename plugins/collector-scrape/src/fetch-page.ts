@@ -107,7 +107,14 @@ export async function fetchPage(target: ScrapeTarget, signal: AbortSignal): Prom
   if (status < 200 || status > 299) {
     response.resume();
     const words = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
-    const hint = status === 401 || status === 403 ? (target.auth ? ': check its bearer_token or basic_auth' : ': it needs a bearer_token or basic_auth') : status >= 300 && status < 400 ? `: redirects are not followed; give the final URL (${response.headers.location ?? 'no Location'})` : '';
+    const hint =
+      status === 401 || status === 403
+        ? target.auth
+          ? ': check its bearer_token or basic_auth'
+          : ': it needs a bearer_token or basic_auth'
+        : status >= 300 && status < 400
+          ? `: redirects are not followed; give the final URL (${response.headers.location ?? 'no Location'})`
+          : '';
     throw new ScrapeFailure(`HTTP ${status}${words}${hint}`, status);
   }
   const contentType = response.headers['content-type'];

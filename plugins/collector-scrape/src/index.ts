@@ -57,8 +57,7 @@ export default defineCollector<ScrapeCollectorConfig>({
     scrape_samples_scraped: { help: 'Samples the target exposed in its last scrape', type: 'gauge' },
     scrape_samples_post_metric_relabeling: { help: 'Samples left after the target’s relabel rules', type: 'gauge' },
   },
-  parts: (config) =>
-    (config.targets ?? []).map((target) => ({ key: target.name, interval: target.intervalMs, timeout: target.timeoutMs + HOST_GRACE_MS, config: { target } })),
+  parts: (config) => (config.targets ?? []).map((target) => ({ key: target.name, interval: target.intervalMs, timeout: target.timeoutMs + HOST_GRACE_MS, config: { target } })),
   async collect({ config, signal, logger, publishInfo }) {
     const targets = config.target ? [config.target] : (config.targets ?? []);
     const results = await Promise.all(targets.map(async (target) => ({ target, result: await scrapeTarget(target, signal) })));

@@ -21,7 +21,10 @@ export interface ScrapeTarget {
 
 /** Thrown inside a scrape to end it with a reason a person can read. */
 export class ScrapeFailure extends Error {
-  constructor(readonly reason: string, readonly httpStatus?: number) {
+  constructor(
+    readonly reason: string,
+    readonly httpStatus?: number,
+  ) {
     super(reason);
     this.name = 'ScrapeFailure';
   }

@@ -128,10 +128,7 @@ export default function systemCollector() {
         const isLoopback = n.iface === 'lo';
         if (config.exclude_interfaces.includes(n.iface) || (isLoopback && !config.include_interfaces.includes(n.iface))) continue;
         const labels = { interface: n.iface };
-        samples.push(
-          { name: 'network_rx_bytes_per_sec', value: round(n.rx), labels, unit: 'bytes/s' },
-          { name: 'network_tx_bytes_per_sec', value: round(n.tx), labels, unit: 'bytes/s' },
-        );
+        samples.push({ name: 'network_rx_bytes_per_sec', value: round(n.rx), labels, unit: 'bytes/s' }, { name: 'network_tx_bytes_per_sec', value: round(n.tx), labels, unit: 'bytes/s' });
       }
       // Host facts are read in the background (see host-facts.ts); a later tick publishes them.
       if (facts && !infoPublished) {

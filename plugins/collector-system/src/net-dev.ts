@@ -17,7 +17,11 @@ export async function readNetDev(path = '/proc/net/dev'): Promise<Map<string, In
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const fields = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     // receive: bytes packets errs drop fifo frame compressed multicast | transmit: bytes …
     if (fields.length >= 9) out.set(name, { rx: fields[0]!, tx: fields[8]! });
   }

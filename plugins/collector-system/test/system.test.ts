@@ -77,8 +77,20 @@ describe('system collector', () => {
   }, 30_000);
 
   it('computes no network rate over less than a full window, and none for a counter that was reset', () => {
-    const start = { at: 0, counters: new Map([['eth0', { rx: 1_000, tx: 2_000 }], ['eth1', { rx: 5_000, tx: 5_000 }]]) };
-    const soon = { at: MIN_NET_WINDOW_MS - 1, counters: new Map([['eth0', { rx: 1_500, tx: 2_000 }], ['eth1', { rx: 10, tx: 10 }]]) };
+    const start = {
+      at: 0,
+      counters: new Map([
+        ['eth0', { rx: 1_000, tx: 2_000 }],
+        ['eth1', { rx: 5_000, tx: 5_000 }],
+      ]),
+    };
+    const soon = {
+      at: MIN_NET_WINDOW_MS - 1,
+      counters: new Map([
+        ['eth0', { rx: 1_500, tx: 2_000 }],
+        ['eth1', { rx: 10, tx: 10 }],
+      ]),
+    };
     expect(networkRates(start, soon)).toBeNull();
     const later = { at: 2 * MIN_NET_WINDOW_MS, counters: soon.counters };
     expect(networkRates(start, later)).toEqual([{ iface: 'eth0', rx: 500 / ((2 * MIN_NET_WINDOW_MS) / 1000), tx: 0 }]);

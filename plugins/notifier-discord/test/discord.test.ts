@@ -47,7 +47,10 @@ const discordLike: Responder = (req) => {
   } catch {
     return json(400, { message: 'The request body contains invalid JSON.', code: 50109 });
   }
-  const tooLong = payload.content.length > 2000 || payload.embeds.length > 10 || payload.embeds.some((e) => e.title.length > 256 || e.description.length > 4096 || e.fields.length > 25 || e.fields.some((f) => f.value.length > 1024) || !Number.isInteger(e.color));
+  const tooLong =
+    payload.content.length > 2000 ||
+    payload.embeds.length > 10 ||
+    payload.embeds.some((e) => e.title.length > 256 || e.description.length > 4096 || e.fields.length > 25 || e.fields.some((f) => f.value.length > 1024) || !Number.isInteger(e.color));
   if (tooLong) return json(400, { message: 'Invalid Form Body', code: 50035 });
   return json(200, { id: '1311111111111111111', type: 0, channel_id: '1300000000000000000', content: payload.content });
 };
@@ -57,7 +60,8 @@ let webhookUrl: string;
 
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: webhookUrl, ...config }), logger: quietLogger, signal: new AbortController().signal });
-}const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as DiscordPayload;
+}
+const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as DiscordPayload;
 const embed = () => lastPayload().embeds[0]!;
 const field = (name: string) => embed().fields.find((f) => f.name === name)?.value;
 
@@ -152,7 +156,11 @@ describe('discord notifier: failures', () => {
   it('on 429 retries after the longest wait Discord names (retry_after JSON, X-RateLimit-Reset-After, Retry-After), then delivers', async () => {
     receiver.setResponder((req, i) =>
       i === 0
-        ? { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-reset-after': '2.345', 'x-ratelimit-scope': 'user' }, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 2.345, global: false }) }
+        ? {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '2', 'x-ratelimit-reset-after': '2.345', 'x-ratelimit-scope': 'user' },
+            body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 2.345, global: false }),
+          }
         : discordLike(req, i),
     );
     const error = await failureOf(deliver());
@@ -205,7 +213,9 @@ describe('discord notifier: config', () => {
   it('names the key and the problem for a missing or wrong URL and unknown keys', () => {
     expect(problems({})[0]).toMatch(/^url: /);
     expect(problems({ url: 'not a url' })[0]).toMatch(/^url: /);
-    expect(problems({ url: 'https://discord.com/channels/1/2' })).toEqual([expect.stringMatching(/^url: not a Discord webhook URL: it looks like https:\/\/discord\.com\/api\/webhooks\/<id>\/<token>/)]);
+    expect(problems({ url: 'https://discord.com/channels/1/2' })).toEqual([
+      expect.stringMatching(/^url: not a Discord webhook URL: it looks like https:\/\/discord\.com\/api\/webhooks\/<id>\/<token>/),
+    ]);
     expect(problems({ url: 'https://discord.com/api/webhooks/1/t', thread_id: 'general' })).toEqual([expect.stringMatching(/^thread_id: a thread id is a number/)]);
     expect(schema.safeParse({ url: 'https://discord.com/api/webhooks/1/t', webhook: 'x' }).error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['webhook'] });
   });

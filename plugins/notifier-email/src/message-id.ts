@@ -3,9 +3,7 @@
  * atext), which keeps distinct notification ids distinct.
  */
 function atext(id: string): string {
-  return Array.from(id, (ch) =>
-    /[A-Za-z0-9_-]/.test(ch) ? ch : Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  ).join('');
+  return Array.from(id, (ch) => (/[A-Za-z0-9_-]/.test(ch) ? ch : Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
 }
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1) || 'vigia.invalid';

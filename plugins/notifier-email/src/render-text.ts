@@ -7,11 +7,7 @@ export function renderText(n: AlertNotification): string {
   const width = Math.max(...[...details, ...links].map((row) => row.label.length)) + 2;
   const line = (label: string, value: string) => `${`${label}:`.padEnd(width)}${value}`;
 
-  const parts = [
-    `[${n.severity.toUpperCase()}] ${n.rule}`,
-    ...(n.message ? [n.message] : [n.summary, whySent(n)]),
-    details.map((row) => line(row.label, row.value)).join('\n'),
-  ];
+  const parts = [`[${n.severity.toUpperCase()}] ${n.rule}`, ...(n.message ? [n.message] : [n.summary, whySent(n)]), details.map((row) => line(row.label, row.value)).join('\n')];
   if (n.description) parts.push(`Description:\n${n.description}`);
   if (links.length) parts.push(links.map((row) => line(row.label, row.url)).join('\n'));
   parts.push(`-- \nSent by Vigia. Notification ${n.notificationId}`);

@@ -5,7 +5,9 @@ export const configSchema = z
     /** The ntfy server: ntfy.sh or your own (a path prefix such as https://example.com/ntfy is kept). */
     url: z.url({ protocol: /^https?$/ }).default('https://ntfy.sh'),
     /** On a public server the topic name is all that protects it: pick one that is hard to guess. */
-    topic: z.string({ error: (issue) => (issue.input === undefined ? 'required: the topic to publish to, e.g. acme-oncall' : undefined) }).regex(/^[-_A-Za-z0-9]{1,64}$/, 'a topic is 1 to 64 letters, digits, - or _'),
+    topic: z
+      .string({ error: (issue) => (issue.input === undefined ? 'required: the topic to publish to, e.g. acme-oncall' : undefined) })
+      .regex(/^[-_A-Za-z0-9]{1,64}$/, 'a topic is 1 to 64 letters, digits, - or _'),
     /** An access token (tk_…), sent as `Authorization: Bearer`. */
     token: z.string().min(1).optional(),
     /** Or a user and password, sent as HTTP Basic. */

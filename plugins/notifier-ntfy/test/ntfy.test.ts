@@ -33,7 +33,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const ntfyLike =
   (auth?: string): Responder =>
   (req) => {
-    if (auth && req.headers.authorization !== auth) return json(req.headers.authorization ? 403 : 401, req.headers.authorization ? { code: 40301, http: 403, error: 'forbidden' } : { code: 40101, http: 401, error: 'unauthorized' });
+    if (auth && req.headers.authorization !== auth)
+      return json(req.headers.authorization ? 403 : 401, req.headers.authorization ? { code: 40301, http: 403, error: 'forbidden' } : { code: 40101, http: 401, error: 'unauthorized' });
     let payload: NtfyPayload;
     try {
       payload = JSON.parse(req.body) as NtfyPayload;
@@ -48,7 +49,8 @@ const ntfyLike =
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: receiver.url, topic: 'acme-oncall', ...config }), logger: quietLogger, signal: new AbortController().signal });
-}const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as NtfyPayload;
+}
+const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as NtfyPayload;
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();

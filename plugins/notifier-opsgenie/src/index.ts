@@ -26,7 +26,11 @@ function explain(error: unknown, action: string): unknown {
   const answer = httpAnswerOf(error);
   if (!answer) return error;
   const said = parse(answer.body);
-  const fields = said?.errors ? Object.entries(said.errors).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+  const fields = said?.errors
+    ? Object.entries(said.errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')
+    : '';
   const reason = said?.message ? `${said.message}${fields ? ` (${fields})` : ''}` : answer.body.trim().slice(0, 300) || 'no details';
   const text = `Opsgenie ${action}: HTTP ${answer.status}: ${reason}`;
   if (isPermanentError(error)) return new PermanentError(text, { cause: answer });

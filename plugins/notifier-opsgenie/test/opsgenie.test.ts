@@ -66,7 +66,15 @@ describe('opsgenie notifier: alerts', () => {
     expect(alert!.description).toContain('Value: 93.4568% (threshold > 90%)');
     expect(alert!.description).toContain(`Acknowledge in Vigia: ${notification.links.acknowledge}`);
     expect(alert!.description).toContain(`Runbook: ${notification.runbookUrl}`);
-    expect(alert!.details).toMatchObject({ value: '93.4568%', threshold: '> 90%', unit: '%', metric: 'cpu_usage', 'label.host': 'a', vigia_alert: notification.links.alert, runbook: notification.runbookUrl });
+    expect(alert!.details).toMatchObject({
+      value: '93.4568%',
+      threshold: '> 90%',
+      unit: '%',
+      metric: 'cpu_usage',
+      'label.host': 'a',
+      vigia_alert: notification.links.alert,
+      runbook: notification.runbookUrl,
+    });
     expect(opsgenie.alerts.get('alt-42')).toMatchObject({ status: 'open', count: 1, priority: 'P2' });
   });
 

@@ -36,7 +36,8 @@ export function pagerDutyLike() {
       const p = event.payload;
       if (typeof p?.summary !== 'string' || !p.summary || p.summary.length > 1024) return invalid("'payload.summary' is missing or blank");
       if (typeof p.source !== 'string' || !p.source) return invalid("'payload.source' is missing or blank");
-      if (!['critical', 'error', 'warning', 'info'].includes(String(p.severity))) return invalid("'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')");
+      if (!['critical', 'error', 'warning', 'info'].includes(String(p.severity)))
+        return invalid("'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')");
       const dedup = (key as string | undefined) ?? crypto.randomUUID();
       const open = alerts.get(dedup);
       if (open && open.state !== 'resolved') open.triggers++;

@@ -107,7 +107,15 @@ describe('pagerduty notifier: events', () => {
   });
 
   it('gives each test send its own dedup_key, and leaves out links that are not http(s)', async () => {
-    const test = { ...notification, reason: 'test' as const, alertId: 'test', severity: 'info' as const, notificationId: 'test.1.pd', runbookUrl: 'javascript:alert(1)', links: { alert: 'https://vigia.example.com' } };
+    const test = {
+      ...notification,
+      reason: 'test' as const,
+      alertId: 'test',
+      severity: 'info' as const,
+      notificationId: 'test.1.pd',
+      runbookUrl: 'javascript:alert(1)',
+      links: { alert: 'https://vigia.example.com' },
+    };
     expect((await deliver(test))?.externalId).toBe('vigia-test-test.1.pd');
     expect(sent()[0]!.links).toEqual([{ href: 'https://vigia.example.com', text: 'Open alert in Vigia' }]);
     expect(sent()[0]!.payload!.custom_details.why).toContain('Test notification');
@@ -123,7 +131,13 @@ describe('pagerduty notifier: events', () => {
 describe('pagerduty notifier: failures', () => {
   it('honours Retry-After on a 429, then delivers', async () => {
     server.setResponder((req, index) =>
-      index === 0 ? { status: 429, headers: { 'retry-after': '12', 'content-type': 'application/json' }, body: JSON.stringify({ status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' }) } : pagerDuty.respond(req),
+      index === 0
+        ? {
+            status: 429,
+            headers: { 'retry-after': '12', 'content-type': 'application/json' },
+            body: JSON.stringify({ status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' }),
+          }
+        : pagerDuty.respond(req),
     );
     const error = await failureOf(deliver());
     expect(error).toBeInstanceOf(RetryableError);

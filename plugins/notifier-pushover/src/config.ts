@@ -12,12 +12,13 @@ export const configSchema = z.object({
   /** The user or group key messages go to. */
   user: key('user or group key'),
   /** Only these devices of the user (comma-separated names); all of them when absent. */
-  device: z.string().regex(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'device names (up to 25 letters, digits, _ or -), separated by commas').optional(),
+  device: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'device names (up to 25 letters, digits, _ or -), separated by commas')
+    .optional(),
   sound: z.string().min(1).optional(),
   /** Pushover priority per severity: -2 silent … 2 emergency (repeated until acknowledged in the app). */
-  priorities: z
-    .object({ info: priority.default(-1), warning: priority.default(0), critical: priority.default(1), emergency: priority.default(2) })
-    .prefault({}),
+  priorities: z.object({ info: priority.default(-1), warning: priority.default(0), critical: priority.default(1), emergency: priority.default(2) }).prefault({}),
   /** Emergency messages: seconds between Pushover's repeats (at least 30) and for how long (at most 3 h). */
   retry: z.number().int().min(30, 'Pushover repeats no more often than every 30 s').default(60),
   expire: z.number().int().min(30).max(10_800, 'Pushover repeats an emergency message for at most 10800 s (3 h)').default(3600),

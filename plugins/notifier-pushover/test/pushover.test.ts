@@ -146,7 +146,11 @@ describe('pushover notifier: failures', () => {
     const reset = Math.floor(Date.now() / 1000) + 120;
     receiver.setResponder((_, i) =>
       i === 0
-        ? { status: 429, headers: { 'x-limit-app-limit': '10000', 'x-limit-app-remaining': '0', 'x-limit-app-reset': String(reset) }, body: JSON.stringify({ status: 0, errors: ['application is over its monthly message limit'] }) }
+        ? {
+            status: 429,
+            headers: { 'x-limit-app-limit': '10000', 'x-limit-app-remaining': '0', 'x-limit-app-reset': String(reset) },
+            body: JSON.stringify({ status: 0, errors: ['application is over its monthly message limit'] }),
+          }
         : ok(),
     );
     const error = await failureOf(deliver());

@@ -47,7 +47,13 @@ function fields(n: AlertNotification): Block {
 function interactiveActions(n: AlertNotification): Block {
   const open = safeUrl(n.links.alert);
   const runbook = safeUrl(n.runbookUrl);
-  const button = (id: string, label: string, extra: Record<string, unknown> = {}) => ({ type: 'button', action_id: `vigia_${id}`, text: { type: 'plain_text', text: label }, value: n.alertId, ...extra });
+  const button = (id: string, label: string, extra: Record<string, unknown> = {}) => ({
+    type: 'button',
+    action_id: `vigia_${id}`,
+    text: { type: 'plain_text', text: label },
+    value: n.alertId,
+    ...extra,
+  });
   const elements = [
     ...(open ? [{ type: 'button', action_id: 'vigia_open', text: { type: 'plain_text', text: 'Open alert' }, url: open }] : []),
     ...(n.status === 'firing' ? [button('acknowledge', 'Acknowledge', { style: 'primary' })] : []),

@@ -5,7 +5,25 @@ import { slackMessage } from './message.ts';
 
 // Web API errors that will not go away by retrying; anything else (ratelimited, internal_error,
 // fatal_error, service_unavailable…) is worth another attempt.
-const PERMANENT = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'invalid_arguments', 'msg_too_long', 'no_text', 'restricted_action', 'cant_update_message', 'edit_window_closed']);
+const PERMANENT = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_blocks',
+  'invalid_arguments',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+  'cant_update_message',
+  'edit_window_closed',
+]);
 
 async function call(config: SlackConfig, method: string, payload: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
   const response = await postOnce({

@@ -222,7 +222,11 @@ describe('slack notifier: paging one on-call person', () => {
     const api = await startHttpReceiver();
     api.setResponder((req) => {
       const body = JSON.parse(req.body) as { channel: string };
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true, channel: body.channel === 'U024BE7LH' ? 'D0DM' : body.channel, ts: '1700000000.000200' }) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ok: true, channel: body.channel === 'U024BE7LH' ? 'D0DM' : body.channel, ts: '1700000000.000200' }),
+      };
     });
     try {
       const receipt = await deliver({ bot_token: 'xoxb-test', channel: '#alerts', api_url: api.url }, { ...notification, reason: 'escalated', recipient: 'U024BE7LH' });
@@ -263,4 +267,3 @@ describe('slack notifier: a bot token edits the alert’s message in place', () 
     }
   });
 });
-

@@ -19,8 +19,10 @@ export function voiceTwiml(n: AlertNotification): string {
   if (n.reason === 'test') speech = `This is a test call from Vigia for channel ${n.channel}. No action is needed.`;
   else {
     const labels = labelsText(n.labels).replace(/=/g, ' ');
-    const state = n.reason === 'new' ? 'is firing' : n.reason === 'escalated' ? `was escalated: firing for ${formatDuration(n.durationSeconds)}` : `is still firing after ${formatDuration(n.durationSeconds)}`;
-    const wording = n.message?.trim() || `${n.rule} ${state}. Value ${spoken(n.value, n.unit)}, threshold ${spokenOperator[n.operator] ?? n.operator} ${spoken(n.threshold, n.unit)}.${labels ? ` ${labels}.` : ''}`;
+    const state =
+      n.reason === 'new' ? 'is firing' : n.reason === 'escalated' ? `was escalated: firing for ${formatDuration(n.durationSeconds)}` : `is still firing after ${formatDuration(n.durationSeconds)}`;
+    const wording =
+      n.message?.trim() || `${n.rule} ${state}. Value ${spoken(n.value, n.unit)}, threshold ${spokenOperator[n.operator] ?? n.operator} ${spoken(n.threshold, n.unit)}.${labels ? ` ${labels}.` : ''}`;
     speech = `Vigia ${n.severity} alert. ${wording} Acknowledge it in Vigia to stop the calls.`;
   }
   return `<Response><Say loop="2">${escapeXml(speech)}</Say></Response>`;

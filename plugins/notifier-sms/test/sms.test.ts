@@ -103,7 +103,8 @@ describe('sms notifier: messages', () => {
       {
         To: ANA,
         From: FROM,
-        Twiml: '<Response><Say loop="2">Vigia critical alert. High CPU Usage is firing. Value 93.5 percent, threshold above 90 percent. host a&amp;b. Acknowledge it in Vigia to stop the calls.</Say></Response>',
+        Twiml:
+          '<Response><Say loop="2">Vigia critical alert. High CPU Usage is firing. Value 93.5 percent, threshold above 90 percent. host a&amp;b. Acknowledge it in Vigia to stop the calls.</Say></Response>',
       },
     ]);
     const skipped = await deliver({ ...notification, reason: 'resolved', status: 'resolved' }, { voice: true });

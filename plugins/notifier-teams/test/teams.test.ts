@@ -63,10 +63,17 @@ const teamsLike: Responder = (req) => {
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: `${receiver.url}${PATH}`, ...config }), logger: quietLogger, signal: new AbortController().signal });
-}const card = () => (JSON.parse(receiver.requests.at(-1)!.body) as TeamsPayload).attachments[0]!.content;
+}
+const card = () => (JSON.parse(receiver.requests.at(-1)!.body) as TeamsPayload).attachments[0]!.content;
 const header = () => card().body[0]!;
-const texts = () => card().body.filter((b) => b.type === 'TextBlock').map((b) => b.text);
-const fact = (title: string) => card().body.find((b) => b.type === 'FactSet')!.facts!.find((f) => f.title === title)?.value;
+const texts = () =>
+  card()
+    .body.filter((b) => b.type === 'TextBlock')
+    .map((b) => b.text);
+const fact = (title: string) =>
+  card()
+    .body.find((b) => b.type === 'FactSet')!
+    .facts!.find((f) => f.title === title)?.value;
 const buttons = () => card().actions.map((a) => [a.title, a.url]);
 
 beforeAll(async () => {
@@ -160,7 +167,11 @@ describe('teams notifier: failures', () => {
   it('on 429 retries after Retry-After, then delivers', async () => {
     receiver.setResponder((req, i) =>
       i === 0
-        ? { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '7' }, body: JSON.stringify({ error: { code: 'WorkflowRequestsThrottled', message: 'Rate limit is exceeded.' } }) }
+        ? {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '7' },
+            body: JSON.stringify({ error: { code: 'WorkflowRequestsThrottled', message: 'Rate limit is exceeded.' } }),
+          }
         : teamsLike(req, i),
     );
     const error = await failureOf(deliver());

@@ -4,9 +4,7 @@ const required = (what: string) => (issue: { input?: unknown }) => (issue.input 
 
 export const configSchema = z.object({
   /** The bot's token from @BotFather; it sits in every request's path, so it is listed in `secrets`. */
-  token: z
-    .string({ error: required('the bot token from @BotFather, such as 123456789:AA…') })
-    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'not a bot token: @BotFather gives one shaped like 123456789:AA…'),
+  token: z.string({ error: required('the bot token from @BotFather, such as 123456789:AA…') }).regex(/^\d+:[A-Za-z0-9_-]+$/, 'not a bot token: @BotFather gives one shaped like 123456789:AA…'),
   /** A user, group or channel id (groups and channels are negative), or a public channel's @username. */
   chat_id: z.union([z.number().int(), z.string().regex(/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/, 'a numeric chat id such as -1001234567890, or @channelname')], {
     error: required('the chat to post to (a numeric id such as -1001234567890, or @channelname)'),

@@ -55,7 +55,9 @@ export function messageText(n: AlertNotification, withLinks: boolean): string {
   if (n.acknowledgedBy) lines.push(`Acknowledged by: ${escapeHtml(clip(n.acknowledgedBy, 100))}`);
   if (n.description) lines.push('', escapeHtml(clip(n.description, 600)));
   if (withLinks) {
-    const links = buttons(n).flat().map((b) => `<a href="${escapeHtml(b.url)}">${escapeHtml(b.text.replace(/^✅ /, ''))}</a>`);
+    const links = buttons(n)
+      .flat()
+      .map((b) => `<a href="${escapeHtml(b.url)}">${escapeHtml(b.text.replace(/^✅ /, ''))}</a>`);
     if (links.length) lines.push('', links.join(' · '));
   }
   return lines.join('\n');

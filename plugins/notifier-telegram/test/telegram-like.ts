@@ -46,7 +46,10 @@ export function telegramLike(req: ReceivedRequest): ScriptedResponse {
   for (const button of body.reply_markup?.inline_keyboard.flat() ?? []) {
     if (!/^https?:\/\/[^/]*\./.test(button.url)) return refuse(400, 'Bad Request: BUTTON_URL_INVALID');
   }
-  return json(200, { ok: true, result: { message_id: nextMessageId++, chat: body.chat_id === CHAT_ID ? { id: CHAT_ID, type: 'supergroup' } : { id: PERSON_CHAT_ID, type: 'private' }, date: 1768471200, text: body.text } });
+  return json(200, {
+    ok: true,
+    result: { message_id: nextMessageId++, chat: body.chat_id === CHAT_ID ? { id: CHAT_ID, type: 'supergroup' } : { id: PERSON_CHAT_ID, type: 'private' }, date: 1768471200, text: body.text },
+  });
 }
 
 export const telegramRefusal = refuse;

@@ -84,13 +84,25 @@ describe('telegram notifier: the message', () => {
   it('sends resolved messages silently, without Acknowledge or Silence, as a reply to the first message', async () => {
     const first = await deliver();
     const firstId = Number(first!.externalId!.split(':')[1]);
-    await deliver({ ...notification, reason: 'resolved', status: 'resolved', resolvedAt: '2026-01-15T11:02:05.000Z', previousExternalId: first!.externalId, links: { alert: notification.links.alert } });
+    await deliver({
+      ...notification,
+      reason: 'resolved',
+      status: 'resolved',
+      resolvedAt: '2026-01-15T11:02:05.000Z',
+      previousExternalId: first!.externalId,
+      links: { alert: notification.links.alert },
+    });
     const resolved = sent()[1]!;
     expect(resolved.text).toContain('✅ <b>CRITICAL resolved</b>');
     expect(resolved.text).toContain('Resolved after 1h 2m.');
     expect(resolved.disable_notification).toBe(true);
     expect(resolved.reply_parameters).toEqual({ message_id: firstId, allow_sending_without_reply: true });
-    expect(keyboard(resolved)).toEqual([[['Open alert', notification.links.alert], ['Runbook', notification.runbookUrl]]]);
+    expect(keyboard(resolved)).toEqual([
+      [
+        ['Open alert', notification.links.alert],
+        ['Runbook', notification.runbookUrl],
+      ],
+    ]);
   });
 
   it('names who acknowledged, and says why for repeat, escalated and test sends', async () => {
@@ -101,7 +113,11 @@ describe('telegram notifier: the message', () => {
     const [ack, repeat, escalated, test] = sent();
     expect(ack!.text).toContain('Acknowledged by ana: &quot;on it&quot;');
     expect(ack!.text).toContain('Acknowledged by: ana');
-    expect(keyboard(ack!).flat().map(([label]) => label)).not.toContain('✅ Acknowledge');
+    expect(
+      keyboard(ack!)
+        .flat()
+        .map(([label]) => label),
+    ).not.toContain('✅ Acknowledge');
     expect(repeat!.text).toContain('<b>CRITICAL still firing</b>');
     expect(repeat!.text).toContain('Reminder: still firing after 1h 2m');
     expect(escalated!.text).toContain('Escalated: still firing after 1h 2m');

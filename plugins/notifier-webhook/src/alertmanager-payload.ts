@@ -4,12 +4,13 @@ import { labelsFingerprint } from './fingerprint.ts';
 /** Alertmanager's "not set" time, which receivers read as "still firing". */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-const sortedEntries = (record: Record<string, string>) =>
-  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedEntries = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Go's LabelSet.String(): `{a="1", b="2"}`, which is what Alertmanager puts in a groupKey. */
 const labelSetString = (labels: Record<string, string>) =>
-  `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
 
 function rfc3339(time: string): string {
   const ms = Date.parse(time);

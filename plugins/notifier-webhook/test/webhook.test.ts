@@ -143,8 +143,8 @@ describe('webhook notifier: alertmanager format', () => {
 
   it("computes fingerprints with Prometheus' algorithm", () => {
     // Test vector from prometheus/common model/signature_test.go (5799056148416392346).
-    expect(labelsFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe((5799056148416392346n).toString(16));
-    expect(labelsFingerprint({})).toBe((14695981039346656037n).toString(16));
+    expect(labelsFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe(5799056148416392346n.toString(16));
+    expect(labelsFingerprint({})).toBe(14695981039346656037n.toString(16));
   });
 });
 

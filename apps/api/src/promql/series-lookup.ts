@@ -25,7 +25,12 @@ export async function lookupSeries(sql: SqlClient, source: HistorySource, params
   if (params.get('start') === undefined && params.get('end') === undefined) return found;
   const start = params.time('start', 0);
   const end = params.time('end', Date.now());
-  const withSamples = await seriesWithSamples(sql, found.map((e) => e.id), start, end);
+  const withSamples = await seriesWithSamples(
+    sql,
+    found.map((e) => e.id),
+    start,
+    end,
+  );
   return found.filter((e) => withSamples.has(e.id));
 }
 

@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { ReceivedSample } from './received-sample.ts';
 
 function seriesField(sample: ReceivedSample): string {
-  const labels = Object.keys(sample.labels).sort().map((k) => `${k}=${JSON.stringify(sample.labels[k])}`);
+  const labels = Object.keys(sample.labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(sample.labels[k])}`);
   return `${sample.name}{${labels.join(',')}}`;
 }
 

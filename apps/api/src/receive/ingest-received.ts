@@ -25,6 +25,8 @@ export function refusalSummary(result: IngestResult, extra: Record<string, numbe
   const reasons = { ...result.rejectedByReason, ...extra };
   const count = Object.values(reasons).reduce((a, b) => a + b, 0);
   const first = result.rejected[0];
-  const byReason = Object.entries(reasons).map(([reason, n]) => `${reason}: ${n}`).join(', ');
+  const byReason = Object.entries(reasons)
+    .map(([reason, n]) => `${reason}: ${n}`)
+    .join(', ');
   return `${count} refused (${byReason})${first ? `; first: sample ${first.index}: ${first.error}` : ''}`;
 }

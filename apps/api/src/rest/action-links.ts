@@ -77,7 +77,13 @@ function routes(app: FastifyInstance, deps: ApiDeps, secret: string): void {
       const now = Date.now();
       const [row] = await deps.store.db
         .insert(silences)
-        .values({ matchers: { rule: alert.rule, labels: alert.labels }, startsAt: new Date(now), endsAt: new Date(now + SILENCE_MS), createdBy: actor, comment: 'silenced for 1 h from a link in a message' })
+        .values({
+          matchers: { rule: alert.rule, labels: alert.labels },
+          startsAt: new Date(now),
+          endsAt: new Date(now + SILENCE_MS),
+          createdBy: actor,
+          comment: 'silenced for 1 h from a link in a message',
+        })
         .returning()
         .catch(async (error: unknown) => {
           await claim.release();

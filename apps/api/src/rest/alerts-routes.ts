@@ -14,7 +14,13 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5_000).optional(),
 });
 
-const commaList = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const commaList = (v?: string) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 type AlertRow = Awaited<ReturnType<ApiDeps['alerts']['list']>>[number];
 
@@ -40,7 +46,10 @@ export function alertsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     app.post<{ Params: { id: string }; Body: unknown }>(`/api/alerts/:id/${action}`, async (req, reply) => {
       try {
         const caller = await callerFor(deps, req, reply);
-        const body = z.object({ comment: z.string().max(2_000).optional() }).default({}).parse(req.body ?? {});
+        const body = z
+          .object({ comment: z.string().max(2_000).optional() })
+          .default({})
+          .parse(req.body ?? {});
         const result = await caller.alerts[action]({ id: req.params.id, comment: body.comment });
         return { alert: publicAlert(result.alert), events: result.events };
       } catch (error) {

@@ -30,7 +30,7 @@ export function metricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     try {
       const caller = await callerFor(deps, req, reply);
       const body = req.body as { samples?: unknown } | unknown[] | undefined;
-      const samples = Array.isArray(body) ? body : Array.isArray((body as { samples?: unknown })?.samples) ? ((body as { samples: unknown[] }).samples) : null;
+      const samples = Array.isArray(body) ? body : Array.isArray((body as { samples?: unknown })?.samples) ? (body as { samples: unknown[] }).samples : null;
       if (!samples) {
         await countRefusedPush(deps, 'malformed_body');
         return reply.code(400).send({ error: 'send a JSON array of samples: [{ "name", "value", "labels"?, "unit"?, "timestamp"? }]' });

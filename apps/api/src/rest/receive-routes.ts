@@ -52,7 +52,10 @@ export async function receiveRoutes(app: FastifyInstance, deps: ApiDeps): Promis
         if (histograms) await deps.rejections.record([[UNSUPPORTED, histograms]]);
         const result = await ingestReceived(deps, samples, 'remote_write');
         if (result.accepted === 0 && (result.rejectedCount > 0 || histograms > 0)) {
-          return reply.code(400).type('text/plain').send(`remote write: ${refusalSummary(result, histograms ? { [UNSUPPORTED]: histograms } : {})}`);
+          return reply
+            .code(400)
+            .type('text/plain')
+            .send(`remote write: ${refusalSummary(result, histograms ? { [UNSUPPORTED]: histograms } : {})}`);
         }
         return reply.code(204).send();
       } catch (error) {
@@ -122,5 +125,8 @@ function grpcCode(status: number): number {
 function sendOtlp(reply: FastifyReply, protobuf: boolean, status: number, body: Record<string, unknown>): FastifyReply {
   if (!protobuf) return reply.code(status).type('application/json').send(body);
   const type = status === 200 ? ExportResponse : RpcStatus;
-  return reply.code(status).type('application/x-protobuf').send(Buffer.from(type.encode(type.fromObject(body)).finish()));
+  return reply
+    .code(status)
+    .type('application/x-protobuf')
+    .send(Buffer.from(type.encode(type.fromObject(body)).finish()));
 }

@@ -53,7 +53,13 @@ export function slackActionRoutes(app: FastifyInstance, deps: ApiDeps): void {
         const now = Date.now();
         const [row] = await deps.store.db
           .insert(silences)
-          .values({ matchers: { rule: found.alert.rule, labels: found.alert.labels }, startsAt: new Date(now), endsAt: new Date(now + SILENCE_MS), createdBy: actor, comment: 'silenced for 1 h from Slack' })
+          .values({
+            matchers: { rule: found.alert.rule, labels: found.alert.labels },
+            startsAt: new Date(now),
+            endsAt: new Date(now + SILENCE_MS),
+            createdBy: actor,
+            comment: 'silenced for 1 h from Slack',
+          })
           .returning();
         await audit(deps, actor, 'alert.silence', { type: 'alert', id: found.alert.id }, { silence: row!.id, via: 'slack' });
         return { text: `Silenced ${found.alert.rule} for 1 h (${actor})` };

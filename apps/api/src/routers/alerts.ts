@@ -49,7 +49,11 @@ export const alertsRouter = router({
     const [found, suppressions, actions] = await Promise.all([
       ctx.deps.alerts.get(input.id),
       loadSuppressions(ctx.deps.store.db, ctx.deps.config.maintenanceWindows, Date.now()),
-      ctx.deps.store.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'alert'), eq(auditEvents.targetId, input.id))).orderBy(auditEvents.at),
+      ctx.deps.store.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.targetType, 'alert'), eq(auditEvents.targetId, input.id)))
+        .orderBy(auditEvents.at),
     ]);
     if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no alert ${input.id}` });
     return { ...found, silencedBy: found.alert.status === 'resolved' ? null : suppressions.match(found.alert.rule, found.alert.labels), audit: actions };

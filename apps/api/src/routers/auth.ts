@@ -9,21 +9,19 @@ function tooManyFailures(waitMs: number): string {
 }
 
 export const authRouter = router({
-  login: publicProcedure
-    .input(z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) }))
-    .mutation(async ({ ctx, input }) => {
-      const { auth, loginLimiter } = ctx.deps;
-      const wait = await loginLimiter.waitFor(ctx.clientIp, input.username);
-      if (wait > 0) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: tooManyFailures(wait) });
-      const result = await auth.login(input.username, input.password);
-      if (!result) {
-        await loginLimiter.fail(ctx.clientIp, input.username);
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
-      }
-      await loginLimiter.succeed(ctx.clientIp, input.username);
-      ctx.setSessionCookie(result.cookie, result.expiresAt);
-      return { username: result.principal.username, role: result.principal.role, expiresAt: result.expiresAt.getTime() };
-    }),
+  login: publicProcedure.input(z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) })).mutation(async ({ ctx, input }) => {
+    const { auth, loginLimiter } = ctx.deps;
+    const wait = await loginLimiter.waitFor(ctx.clientIp, input.username);
+    if (wait > 0) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: tooManyFailures(wait) });
+    const result = await auth.login(input.username, input.password);
+    if (!result) {
+      await loginLimiter.fail(ctx.clientIp, input.username);
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
+    }
+    await loginLimiter.succeed(ctx.clientIp, input.username);
+    ctx.setSessionCookie(result.cookie, result.expiresAt);
+    return { username: result.principal.username, role: result.principal.role, expiresAt: result.expiresAt.getTime() };
+  }),
 
   /** Always succeeds, so a client whose session already expired can still clear its cookie. */
   logout: publicProcedure.mutation(async ({ ctx }) => {

@@ -53,9 +53,7 @@ export const metricsRouter = router({
     };
     for (const s of stored) add(s.name, s.key, s.labels, s.unit);
     for (const s of current) add(s.name, s.key, s.labels, s.unit);
-    return [...byName.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((e) => ({ name: e.name, unit: e.unit, help: e.help, series: e.series.size, labelNames: [...e.labelNames].sort() }));
+    return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({ name: e.name, unit: e.unit, help: e.help, series: e.series.size, labelNames: [...e.labelNames].sort() }));
   }),
 
   history: protectedProcedure.input(historyInput).query(async ({ ctx, input }) => {
@@ -63,10 +61,7 @@ export const metricsRouter = router({
     const to = input.to ?? now;
     const from = input.from ?? to - 3_600_000;
     const plan = planRange(from, to, input.maxPoints, now, ctx.deps.config.retention);
-    const [stored, current] = await Promise.all([
-      ctx.deps.history.range(input.name, input.labels, from, to, plan),
-      ctx.deps.reader.current({ name: input.name, labels: input.labels }),
-    ]);
+    const [stored, current] = await Promise.all([ctx.deps.history.range(input.name, input.labels, from, to, plan), ctx.deps.reader.current({ name: input.name, labels: input.labels })]);
     if (stored.length === 0 && current.length === 0) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `no metric named ${input.name}` });
     }
@@ -75,9 +70,7 @@ export const metricsRouter = router({
   }),
 
   /** Applications push samples here (or POST /api/metrics); invalid ones are refused one by one. */
-  push: operatorProcedure
-    .input(z.object({ samples: z.array(z.unknown()).max(MAX_PUSH_SAMPLES) }))
-    .mutation(({ ctx, input }) => ingestSamples(ctx.deps, input.samples)),
+  push: operatorProcedure.input(z.object({ samples: z.array(z.unknown()).max(MAX_PUSH_SAMPLES) })).mutation(({ ctx, input }) => ingestSamples(ctx.deps, input.samples)),
 
   live: protectedProcedure.input(liveInput).subscription(async function* ({ ctx, input, signal }) {
     const names = input?.names?.length ? new Set(input.names) : null;

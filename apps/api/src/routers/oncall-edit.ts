@@ -62,7 +62,12 @@ export const oncallEditProcedures = {
   scheduleDefinitions: protectedProcedure.query(async ({ ctx }) => {
     const oncall = await loadOncall(ctx.deps.store.db, ctx.deps.config);
     return Object.values(oncall.schedules)
-      .map((s) => ({ name: s.name, source: oncall.stored.schedules.has(s.name) ? ('dashboard' as const) : ('file' as const), time_zone: s.timeZone, layers: s.layers.map((l) => layerAsFile(l, s.timeZone)) }))
+      .map((s) => ({
+        name: s.name,
+        source: oncall.stored.schedules.has(s.name) ? ('dashboard' as const) : ('file' as const),
+        time_zone: s.timeZone,
+        layers: s.layers.map((l) => layerAsFile(l, s.timeZone)),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }),
 
@@ -71,7 +76,8 @@ export const oncallEditProcedures = {
     .input(z.object({ name, contacts: z.partialRecord(z.enum(CONTACT_METHODS), z.string()).default({}), rules: z.array(z.object({ after: z.union([z.string(), z.number()]), channel: z.string() })) }))
     .mutation(async ({ ctx, input }) => {
       const { config, store } = ctx.deps;
-      if (Object.hasOwn(config.oncall.users, input.name)) throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.users.${input.name}); change it there` });
+      if (Object.hasOwn(config.oncall.users, input.name))
+        throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.users.${input.name}); change it there` });
       const [before] = await store.db.select().from(oncallUsers).where(eq(oncallUsers.name, input.name));
       // A masked credential sent back unchanged keeps the stored value.
       const contacts = Object.fromEntries(
@@ -87,11 +93,29 @@ export const oncallEditProcedures = {
       const { rules, ...checked } = parsed.data;
       const unknown = rules.map((r, i) => [r, i] as const).filter(([r]) => !config.channels[r.channel]);
       if (unknown.length) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: unknown.map(([r, i]) => `rules[${i}].channel: no channel named "${r.channel}" (have: ${Object.keys(config.channels).join(', ') || 'none'})`).join('; ') });
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: unknown.map(([r, i]) => `rules[${i}].channel: no channel named "${r.channel}" (have: ${Object.keys(config.channels).join(', ') || 'none'})`).join('; '),
+        });
       }
-      const row = { name: input.name, contacts: checked as Record<string, string>, rules: rules.map((r) => ({ afterMs: r.after, channel: r.channel })), updatedBy: ctx.principal.username, updatedAt: new Date() };
-      await store.db.insert(oncallUsers).values(row).onConflictDoUpdate({ target: oncallUsers.name, set: { contacts: row.contacts, rules: row.rules, updatedBy: row.updatedBy, updatedAt: row.updatedAt } });
-      await audit(ctx.deps, ctx.principal.username, before ? 'oncall.user_update' : 'oncall.user_add', { type: 'oncall_user', id: input.name }, { methods: Object.keys(checked).sort(), rules: row.rules });
+      const row = {
+        name: input.name,
+        contacts: checked as Record<string, string>,
+        rules: rules.map((r) => ({ afterMs: r.after, channel: r.channel })),
+        updatedBy: ctx.principal.username,
+        updatedAt: new Date(),
+      };
+      await store.db
+        .insert(oncallUsers)
+        .values(row)
+        .onConflictDoUpdate({ target: oncallUsers.name, set: { contacts: row.contacts, rules: row.rules, updatedBy: row.updatedBy, updatedAt: row.updatedAt } });
+      await audit(
+        ctx.deps,
+        ctx.principal.username,
+        before ? 'oncall.user_update' : 'oncall.user_add',
+        { type: 'oncall_user', id: input.name },
+        { methods: Object.keys(checked).sort(), rules: row.rules },
+      );
       return userView({ name: row.name, contacts: row.contacts, rules: row.rules }, 'dashboard');
     }),
 
@@ -114,15 +138,23 @@ export const oncallEditProcedures = {
   /** Adds or changes a schedule: time zone and layers written as under oncall.schedules. */
   saveSchedule: operatorProcedure.input(z.object({ name, time_zone: z.unknown(), layers: z.unknown() })).mutation(async ({ ctx, input }) => {
     const { config, store } = ctx.deps;
-    if (Object.hasOwn(config.oncall.schedules, input.name)) throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.schedules.${input.name}); change it there` });
+    if (Object.hasOwn(config.oncall.schedules, input.name))
+      throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.schedules.${input.name}); change it there` });
     const parsed = storedScheduleSchema.safeParse({ time_zone: input.time_zone, layers: input.layers });
     if (!parsed.success) throw badRequest(parsed.error.issues, '');
     const oncall = await loadOncall(store.db, config);
-    const unknown = parsed.data.layers.flatMap((l, i) => l.participants.flatMap((p, j) => (Object.hasOwn(oncall.users, p) ? [] : [`layers[${i}].participants[${j}]: no user named "${p}" (have: ${Object.keys(oncall.users).sort().join(', ') || 'none'})`])));
+    const unknown = parsed.data.layers.flatMap((l, i) =>
+      l.participants.flatMap((p, j) =>
+        Object.hasOwn(oncall.users, p) ? [] : [`layers[${i}].participants[${j}]: no user named "${p}" (have: ${Object.keys(oncall.users).sort().join(', ') || 'none'})`],
+      ),
+    );
     if (unknown.length) throw new TRPCError({ code: 'BAD_REQUEST', message: unknown.join('; ') });
     const [before] = await store.db.select({ name: oncallSchedules.name }).from(oncallSchedules).where(eq(oncallSchedules.name, input.name));
     const row = { name: input.name, timeZone: parsed.data.time_zone, layers: parsed.data.layers as StoredLayer[], updatedBy: ctx.principal.username, updatedAt: new Date() };
-    await store.db.insert(oncallSchedules).values(row).onConflictDoUpdate({ target: oncallSchedules.name, set: { timeZone: row.timeZone, layers: row.layers, updatedBy: row.updatedBy, updatedAt: row.updatedAt } });
+    await store.db
+      .insert(oncallSchedules)
+      .values(row)
+      .onConflictDoUpdate({ target: oncallSchedules.name, set: { timeZone: row.timeZone, layers: row.layers, updatedBy: row.updatedBy, updatedAt: row.updatedAt } });
     await audit(ctx.deps, ctx.principal.username, before ? 'oncall.schedule_update' : 'oncall.schedule_add', { type: 'schedule', id: input.name }, { time_zone: row.timeZone, layers: row.layers });
     return { name: row.name, source: 'dashboard' as const, time_zone: row.timeZone, layers: row.layers };
   }),
@@ -130,7 +162,8 @@ export const oncallEditProcedures = {
   /** Removes a schedule added here, with its overrides; refused while an escalation step names it. */
   removeSchedule: operatorProcedure.input(z.object({ name: z.string() })).mutation(async ({ ctx, input }) => {
     const { config, store } = ctx.deps;
-    if (Object.hasOwn(config.oncall.schedules, input.name)) throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.schedules.${input.name}); remove it there` });
+    if (Object.hasOwn(config.oncall.schedules, input.name))
+      throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is defined in monitoring.yaml (oncall.schedules.${input.name}); remove it there` });
     const steps = stepsNaming(ctx.deps, 'schedules', input.name);
     if (steps.length) throw new TRPCError({ code: 'CONFLICT', message: `${input.name} is still named by ${steps.join(', ')} in monitoring.yaml; take it out there first` });
     const removed = await store.db.transaction(async (tx) => {

@@ -24,7 +24,10 @@ export const oncallRouter = router({
     return {
       at,
       users: Object.keys(oncall.users).sort(),
-      schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS, oncall), at).map((s) => ({ ...s, source: oncall.stored.schedules.has(s.name) ? ('dashboard' as const) : ('file' as const) })),
+      schedules: scheduleSummaries(await loadSchedules(ctx.deps.store.db, ctx.deps.config, at, at + NEXT_HORIZON_MS, oncall), at).map((s) => ({
+        ...s,
+        source: oncall.stored.schedules.has(s.name) ? ('dashboard' as const) : ('file' as const),
+      })),
     };
   }),
 
@@ -59,23 +62,39 @@ export const oncallRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const oncall = await loadOncall(ctx.deps.store.db, ctx.deps.config);
-      if (!Object.hasOwn(oncall.schedules, input.schedule)) throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules or added in the dashboard` });
+      if (!Object.hasOwn(oncall.schedules, input.schedule))
+        throw new TRPCError({ code: 'NOT_FOUND', message: `no schedule named "${input.schedule}" under oncall.schedules or added in the dashboard` });
       if (!Object.hasOwn(oncall.users, input.user)) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `no user named "${input.user}" under oncall.users or added in the dashboard (have: ${Object.keys(oncall.users).sort().join(', ') || 'none'})` });
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `no user named "${input.user}" under oncall.users or added in the dashboard (have: ${Object.keys(oncall.users).sort().join(', ') || 'none'})`,
+        });
       }
       if (input.endsAt <= Date.now()) throw new TRPCError({ code: 'BAD_REQUEST', message: 'that override would already be over' });
       const [row] = await ctx.deps.store.db
         .insert(oncallOverrides)
         .values({ schedule: input.schedule, user: input.user, startsAt: new Date(input.startsAt), endsAt: new Date(input.endsAt), comment: input.comment || null, createdBy: ctx.principal.username })
         .returning();
-      await audit(ctx.deps, ctx.principal.username, 'oncall.override_add', { type: 'schedule', id: input.schedule }, { id: row!.id, user: input.user, startsAt: new Date(input.startsAt).toISOString(), endsAt: new Date(input.endsAt).toISOString(), comment: input.comment ?? null });
+      await audit(
+        ctx.deps,
+        ctx.principal.username,
+        'oncall.override_add',
+        { type: 'schedule', id: input.schedule },
+        { id: row!.id, user: input.user, startsAt: new Date(input.startsAt).toISOString(), endsAt: new Date(input.endsAt).toISOString(), comment: input.comment ?? null },
+      );
       return row!;
     }),
 
   removeOverride: operatorProcedure.input(z.object({ id: z.number().int() })).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.deps.store.db.delete(oncallOverrides).where(eq(oncallOverrides.id, input.id)).returning();
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `no override ${input.id}` });
-    await audit(ctx.deps, ctx.principal.username, 'oncall.override_remove', { type: 'schedule', id: row.schedule }, { id: row.id, user: row.user, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() });
+    await audit(
+      ctx.deps,
+      ctx.principal.username,
+      'oncall.override_remove',
+      { type: 'schedule', id: row.schedule },
+      { id: row.id, user: row.user, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() },
+    );
     return { removed: row.id };
   }),
 });

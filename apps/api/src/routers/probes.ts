@@ -83,7 +83,11 @@ export const probesRouter = router({
     const probe = validated(input.name, input.probe);
     if (ctx.deps.config.probes.some((p) => p.name === probe.name)) throw new TRPCError({ code: 'CONFLICT', message: `monitoring.yaml already has a probe named "${probe.name}"` });
     const user = ctx.principal.username;
-    const [row] = await ctx.deps.store.db.insert(probes).values({ name: probe.name, spec: withoutName(input.probe), createdBy: user, updatedBy: user }).onConflictDoNothing().returning();
+    const [row] = await ctx.deps.store.db
+      .insert(probes)
+      .values({ name: probe.name, spec: withoutName(input.probe), createdBy: user, updatedBy: user })
+      .onConflictDoNothing()
+      .returning();
     if (!row) throw new TRPCError({ code: 'CONFLICT', message: `a probe named "${probe.name}" exists` });
     await audit(ctx.deps, user, 'probe.create', { type: 'probe', id: row.name }, { type: probe.check.type, target: probeTarget(probe.check) });
     await announce(ctx.deps);

@@ -26,7 +26,13 @@ export const rulesRouter = router({
         .filter((s) => s.rule === rule.name)
         .map((s) => ({ seriesKey: s.seriesKey, labels: s.labels, status: s.state.status, episodeId: s.state.episodeId ?? null, pendingSince: s.state.pendingSince ?? null }));
       const values = current.filter((s) => s.name === rule.metric && labelsMatch(s.labels, rule.labels)).map((s) => ({ labels: s.labels, value: s.value, timestamp: s.timestamp }));
-      const worst: SeriesStatus = series.some((s) => s.status === 'firing') ? 'firing' : series.some((s) => s.status === 'acknowledged') ? 'acknowledged' : series.some((s) => s.status === 'pending') ? 'pending' : 'inactive';
+      const worst: SeriesStatus = series.some((s) => s.status === 'firing')
+        ? 'firing'
+        : series.some((s) => s.status === 'acknowledged')
+          ? 'acknowledged'
+          : series.some((s) => s.status === 'pending')
+            ? 'pending'
+            : 'inactive';
       return { ...rule, state: worst, series, values };
     });
   }),

@@ -6,7 +6,12 @@ import { hashPassword, type Principal } from '@vigia/auth';
 import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
 import { audit } from '../audit.ts';
 
-const username = z.string().trim().min(1).max(64).regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+const username = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
 const password = z.string().min(10, 'at least 10 characters').max(1000);
 
 /**
@@ -22,15 +27,17 @@ const publicUser = { id: users.id, username: users.username, role: users.role, e
 export const usersRouter = router({
   list: adminProcedure.query(({ ctx }) => ctx.deps.store.db.select(publicUser).from(users).orderBy(asc(users.username))),
 
-  create: adminProcedure
-    .input(z.object({ username, password, role: z.enum(ROLES), email: z.email().optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const passwordHash = await hashPassword(input.password);
-      const [row] = await ctx.deps.store.db.insert(users).values({ username: input.username, passwordHash, role: input.role, email: input.email ?? null }).onConflictDoNothing().returning(publicUser);
-      if (!row) throw new TRPCError({ code: 'CONFLICT', message: `user ${input.username} exists` });
-      await audit(ctx.deps, ctx.principal.username, 'user.create', { type: 'user', id: row.id }, { username: row.username, role: row.role });
-      return row;
-    }),
+  create: adminProcedure.input(z.object({ username, password, role: z.enum(ROLES), email: z.email().optional() })).mutation(async ({ ctx, input }) => {
+    const passwordHash = await hashPassword(input.password);
+    const [row] = await ctx.deps.store.db
+      .insert(users)
+      .values({ username: input.username, passwordHash, role: input.role, email: input.email ?? null })
+      .onConflictDoNothing()
+      .returning(publicUser);
+    if (!row) throw new TRPCError({ code: 'CONFLICT', message: `user ${input.username} exists` });
+    await audit(ctx.deps, ctx.principal.username, 'user.create', { type: 'user', id: row.id }, { username: row.username, role: row.role });
+    return row;
+  }),
 
   update: adminProcedure
     .input(z.object({ id: z.number().int(), role: z.enum(ROLES).optional(), password: password.optional(), disabled: z.boolean().optional(), email: z.email().nullable().optional() }))
@@ -74,7 +81,10 @@ export const usersRouter = router({
         await loginLimiter.fail(ctx.clientIp, ctx.principal.username);
         throw new TRPCError({ code: 'FORBIDDEN', message: 'the current password is wrong' });
       }
-      await store.db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, userId));
+      await store.db
+        .update(users)
+        .set({ passwordHash: await hashPassword(input.password) })
+        .where(eq(users.id, userId));
       await store.db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, ctx.principal.sessionId ?? '')));
       await audit(ctx.deps, ctx.principal.username, 'user.password', { type: 'user', id: userId });
       return { ok: true };
@@ -94,7 +104,10 @@ export const tokensRouter = router({
   create: adminProcedure.input(z.object({ name: z.string().trim().min(1).max(100), username: z.string().optional() })).mutation(async ({ ctx, input }) => {
     const { db } = ctx.deps.store;
     const owner = input.username ?? ctx.principal.username;
-    const [user] = await db.select({ id: users.id }).from(users).where(and(eq(users.username, owner), isNull(users.disabledAt)));
+    const [user] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.username, owner), isNull(users.disabledAt)));
     if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `no active user ${owner}` });
     const created = await ctx.deps.auth.createToken(user.id, input.name);
     await audit(ctx.deps, ctx.principal.username, 'token.create', { type: 'token', id: created.id }, { name: input.name, owner });

@@ -37,7 +37,8 @@ export async function postIncidentUpdate(deps: ApiDeps, actor: string, input: z.
 export async function createIncident(deps: ApiDeps, actor: string, input: z.infer<typeof createInput>) {
   const known = new Set(deps.config.statusPage.components.map((c) => c.name));
   const unknown = input.components.filter((c) => !known.has(c));
-  if (unknown.length) throw new TRPCError({ code: 'BAD_REQUEST', message: `no status page component named ${unknown.map((c) => JSON.stringify(c)).join(', ')} (status_page.components in monitoring.yaml)` });
+  if (unknown.length)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `no status page component named ${unknown.map((c) => JSON.stringify(c)).join(', ')} (status_page.components in monitoring.yaml)` });
   const row = await deps.statusIncidents.open({ ...input, automatic: false, createdBy: actor });
   await audit(deps, actor, 'status_incident.create', { type: 'status_incident', id: row.id }, { impact: input.impact });
   void deps.statusPage?.rebuild();

@@ -7,8 +7,7 @@ import type { ApiDeps } from '../deps.ts';
 const EVERY_MS = 2_000;
 
 const TITLE = { major: 'Major outage', degraded: 'Degraded performance' } as const;
-const opening = (component: string, impact: 'major' | 'degraded') =>
-  impact === 'major' ? `${component} is unavailable. We are investigating.` : `${component} is degraded. We are investigating.`;
+const opening = (component: string, impact: 'major' | 'degraded') => (impact === 'major' ? `${component} is unavailable. We are investigating.` : `${component} is degraded. We are investigating.`);
 
 /**
  * Opens, extends and closes automatic incidents from alert episodes. Every API process times it;
@@ -58,7 +57,16 @@ export async function syncIncidents(
   const planned = new Set(active.filter((a) => inMaintenance(a.rule, a.labels)).map((a) => a.id));
   const plan = planIncidents(components, active, open, linked, planned);
   for (const o of plan.open) {
-    await incidents.open({ title: `${o.component}: ${TITLE[o.impact]}`, impact: o.impact, components: [o.component], automatic: true, createdBy: 'vigia', message: opening(o.component, o.impact), alertIds: o.alertIds, at: now });
+    await incidents.open({
+      title: `${o.component}: ${TITLE[o.impact]}`,
+      impact: o.impact,
+      components: [o.component],
+      automatic: true,
+      createdBy: 'vigia',
+      message: opening(o.component, o.impact),
+      alertIds: o.alertIds,
+      at: now,
+    });
   }
   for (const e of plan.extend) {
     const was = open.find((i) => i.id === e.incidentId);

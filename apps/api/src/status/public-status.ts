@@ -80,6 +80,9 @@ export function publicStatus(config: StatusPageConfig, incidents: IncidentWithUp
     const u = c.probe !== undefined && config.show_uptime ? uptimeOf.get(c.probe) : undefined;
     return { name: c.name, description: c.description ?? null, state, uptime: u ? { ratio90d: u.windows['90d'].ratio, days: u.days } : null };
   });
-  const overall = components.reduce<ComponentState>((worst, c) => (c.state === 'major' || (c.state === 'degraded' && worst !== 'major') || (c.state === 'maintenance' && worst === 'operational') ? c.state : worst), 'operational');
+  const overall = components.reduce<ComponentState>(
+    (worst, c) => (c.state === 'major' || (c.state === 'degraded' && worst !== 'major') || (c.state === 'maintenance' && worst === 'operational') ? c.state : worst),
+    'operational',
+  );
   return { title: config.title, generatedAt: iso(now), overall, components, incidents: open, resolved, maintenance };
 }

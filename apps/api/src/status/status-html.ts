@@ -38,13 +38,16 @@ export function statusHtml(s: PublicStatus): string {
   const components = s.components
     .map((c) => {
       const bar = c.uptime
-        ? `<div class="bar">${c.uptime.days.map((d) => `<span class="d-${d.status}" title="${d.day}: ${pct(d.ratio)}"></span>`).join('')}</div><div class="legend"><span>90 days ago</span><span>${c.uptime.ratio90d === null ? "no data yet" : `${pct(c.uptime.ratio90d)} uptime`}</span><span>Today</span></div>`
+        ? `<div class="bar">${c.uptime.days.map((d) => `<span class="d-${d.status}" title="${d.day}: ${pct(d.ratio)}"></span>`).join('')}</div><div class="legend"><span>90 days ago</span><span>${c.uptime.ratio90d === null ? 'no data yet' : `${pct(c.uptime.ratio90d)} uptime`}</span><span>Today</span></div>`
         : '';
       return `<div class="card"><div class="row"><span>${esc(c.name)}</span><span class="state t-${c.state}">${STATE_TEXT[c.state]}</span></div>${c.description ? `<div class="desc">${esc(c.description)}</div>` : ''}${bar}</div>`;
     })
     .join('');
   const maintenance = s.maintenance
-    .map((m) => `<div class="card"><div class="row"><strong>${m.inProgress ? 'Maintenance in progress' : 'Scheduled maintenance'}</strong><span class="when">${when(m.start)} – ${when(m.end)}</span></div><div class="desc">Affects ${esc(m.components.join(', '))}</div></div>`)
+    .map(
+      (m) =>
+        `<div class="card"><div class="row"><strong>${m.inProgress ? 'Maintenance in progress' : 'Scheduled maintenance'}</strong><span class="when">${when(m.start)} – ${when(m.end)}</span></div><div class="desc">Affects ${esc(m.components.join(', '))}</div></div>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="refresh" content="60"><title>${esc(s.title)}</title><style>${STYLE}</style></head><body><main>
 <h1>${esc(s.title)}</h1><div class="banner s-${s.overall}">${OVERALL_TEXT[s.overall]}</div>

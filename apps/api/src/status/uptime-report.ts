@@ -19,9 +19,6 @@ export interface ProbeUptimeReport extends ProbeUptime {
 export async function uptimeReport(deps: UptimeDeps, now: number, only?: string[]): Promise<ProbeUptimeReport[]> {
   const history = new UptimeHistory(deps.store.sql);
   const probes = only ?? [...new Set([...deps.config.probes.map((p) => p.name), ...(await history.probeNames())])].sort();
-  const [fine, coarse] = await Promise.all([
-    history.minuteBuckets(probes, now - UPTIME_WINDOWS['24h'], now, deps.config.retention),
-    history.hourBuckets(probes, now - UPTIME_WINDOWS['90d']),
-  ]);
+  const [fine, coarse] = await Promise.all([history.minuteBuckets(probes, now - UPTIME_WINDOWS['24h'], now, deps.config.retention), history.hourBuckets(probes, now - UPTIME_WINDOWS['90d'])]);
   return probes.map((probe) => ({ probe, ...computeUptime(fine.get(probe) ?? [], coarse.get(probe) ?? [], now) }));
 }

@@ -25,7 +25,12 @@ function ruleFromFile(file: string, name: string) {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
-const labelText = (labels: Record<string, string>) => (Object.keys(labels).length ? `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}` : '');
+const labelText = (labels: Record<string, string>) =>
+  Object.keys(labels).length
+    ? `{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}}`
+    : '';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function loadClient(url: string, token: string) {

@@ -69,12 +69,15 @@ export async function run({ positionals }: CommandArgs, io: Io): Promise<number>
   config.alerts.rules.forEach((r, i) => {
     const rule = rules.find((spec) => spec.name === r.name);
     if (rule && rule.reduce !== 'last' && rule.windowMs > config.storage.liveWindowMs) {
-      warnings.push(`alerts.rules[${i}].window (rule "${r.name}"): ${formatDuration(rule.windowMs)} is longer than storage.live_window (${formatDuration(config.storage.liveWindowMs)}), so the rule only ever sees the last ${formatDuration(config.storage.liveWindowMs)}`);
+      warnings.push(
+        `alerts.rules[${i}].window (rule "${r.name}"): ${formatDuration(rule.windowMs)} is longer than storage.live_window (${formatDuration(config.storage.liveWindowMs)}), so the rule only ever sees the last ${formatDuration(config.storage.liveWindowMs)}`,
+      );
     }
   });
   // Schedules and people may also be added in the dashboard (PostgreSQL, which this check does not
   // read): the worker refuses to start if a step names one that is in neither.
-  for (const p of escalationTargetProblems(config.alerts.escalation, config.oncall)) warnings.push(`${p.replace(' or added in the dashboard', '')}; the worker will not start unless it was added in the dashboard`);
+  for (const p of escalationTargetProblems(config.alerts.escalation, config.oncall))
+    warnings.push(`${p.replace(' or added in the dashboard', '')}; the worker will not start unless it was added in the dashboard`);
   for (const name of Object.keys(config.collectors)) {
     if (!plugins.collectors.has(name)) warnings.push(`collectors.${name}: no collector plugin named "${name}" is installed, so these settings are not used`);
   }

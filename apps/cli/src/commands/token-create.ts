@@ -11,7 +11,10 @@ export async function run({ positionals, values }: CommandArgs, io: Io): Promise
   if (!name || name.length > 100) throw new CommandError('the token name must have 1 to 100 characters');
   const owner = (values.user as string | undefined) ?? readEnv(io.env).adminUser ?? 'admin';
   return withVigiaStore(io.env, async ({ store, auth }) => {
-    const [user] = await store.db.select({ id: users.id, role: users.role }).from(users).where(and(eq(users.username, owner), isNull(users.disabledAt)));
+    const [user] = await store.db
+      .select({ id: users.id, role: users.role })
+      .from(users)
+      .where(and(eq(users.username, owner), isNull(users.disabledAt)));
     if (!user) throw new CommandError(`no active user named ${owner} (create one with \`vigia user add ${owner} --role …\`, or name another with --user)`);
     const { id, token } = await auth.createToken(user.id, name);
     // The token alone on standard output, so a script can capture it; the rest is for the person.

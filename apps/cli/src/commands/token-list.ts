@@ -19,7 +19,12 @@ export async function run(_args: CommandArgs, io: Io): Promise<number> {
       io.out('no tokens\n');
       return EXIT.ok;
     }
-    io.out(table(['id', 'name', 'user', 'role', 'created', 'last used', 'revoked'], rows.map((r) => [String(r.id), r.name, r.username, r.role, when(r.createdAt), when(r.lastUsedAt), when(r.revokedAt)])));
+    io.out(
+      table(
+        ['id', 'name', 'user', 'role', 'created', 'last used', 'revoked'],
+        rows.map((r) => [String(r.id), r.name, r.username, r.role, when(r.createdAt), when(r.lastUsedAt), when(r.revokedAt)]),
+      ),
+    );
     return EXIT.ok;
   });
 }

@@ -48,7 +48,9 @@ export function ruleExpression(rule: RuleSpec): RuleExpression {
   if (rule.predict) {
     const { overMs, withinMs } = rule.predict;
     value = `predict_linear(${selector}[${formatDuration(overMs)}], ${formatNumber(withinMs / 1000)})`;
-    notes.push(`Forecast: Vigia fits the line to the per-minute means of the last ${formatDuration(overMs)} (from ${formatDuration(overMs / 4)} of history on); predict_linear fits the raw samples Prometheus scraped.`);
+    notes.push(
+      `Forecast: Vigia fits the line to the per-minute means of the last ${formatDuration(overMs)} (from ${formatDuration(overMs / 4)} of history on); predict_linear fits the raw samples Prometheus scraped.`,
+    );
     if ('metric' in rule.predict.target) {
       const other = prometheusName(rule.predict.target.metric).name;
       target = `scalar(max(${other}))`;
@@ -80,7 +82,9 @@ export function ruleExpression(rule: RuleSpec): RuleExpression {
     notes.push(`no_data: keep has no equivalent: Prometheus resolves an alert whose series stopped reporting.`);
   }
   if (rule.clearThreshold !== undefined) {
-    notes.push(`clear_threshold ${formatNumber(rule.clearThreshold)} (hysteresis) has no equivalent: this rule resolves as soon as the condition stops holding; keep_firing_for is the nearest help against flapping.`);
+    notes.push(
+      `clear_threshold ${formatNumber(rule.clearThreshold)} (hysteresis) has no equivalent: this rule resolves as soon as the condition stops holding; keep_firing_for is the nearest help against flapping.`,
+    );
   }
   return { expr, threshold, scaled, notes };
 }

@@ -65,7 +65,9 @@ export function prometheusRuleFile(rules: RuleSpec[], options: RuleFileOptions):
     `   npx vigia rules export --format prometheus --out <this file>`,
     ` Do not edit: change the rules in ${options.source} and export again.`,
     ` Metric names are those of Vigia's /metrics (…_ms is exported as …_seconds, thresholds converted).`,
-    ...baselines.map((r) => ` Not exported: "${r.name}" is a baseline rule (median and MAD of the same time of week over ${r.baseline!.weeks} weeks); PromQL has no equivalent, Vigia alone evaluates it.`),
+    ...baselines.map(
+      (r) => ` Not exported: "${r.name}" is a baseline rule (median and MAD of the same time of week over ${r.baseline!.weeks} weeks); PromQL has no equivalent, Vigia alone evaluates it.`,
+    ),
   ].join('\n');
   converted.forEach((c, i) => {
     if (!c.notes.length) return;

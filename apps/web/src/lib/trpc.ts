@@ -14,18 +14,20 @@ export function onUnauthorized(handler: () => void): void {
 }
 
 // One place notices an expired session, so no view has to remember to check for it.
-const sessionExpiryLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
-  observable((observer) =>
-    next(op).subscribe({
-      next: (value) => observer.next(value),
-      complete: () => observer.complete(),
-      error: (error) => {
-        // auth.* answers UNAUTHORIZED for a wrong password, which is not an expired session.
-        if (errorCode(error) === 'UNAUTHORIZED' && !op.path.startsWith('auth.')) unauthorizedHandler?.();
-        observer.error(error);
-      },
-    }),
-  );
+const sessionExpiryLink: TRPCLink<AppRouter> =
+  () =>
+  ({ op, next }) =>
+    observable((observer) =>
+      next(op).subscribe({
+        next: (value) => observer.next(value),
+        complete: () => observer.complete(),
+        error: (error) => {
+          // auth.* answers UNAUTHORIZED for a wrong password, which is not an expired session.
+          if (errorCode(error) === 'UNAUTHORIZED' && !op.path.startsWith('auth.')) unauthorizedHandler?.();
+          observer.error(error);
+        },
+      }),
+    );
 
 export const trpc = createTRPCClient<AppRouter>({
   links: [

@@ -71,7 +71,15 @@ function fire(prev: SeriesState, rule: RuleSpec, now: number, newId: () => strin
 function resolve(prev: SeriesState, now: number): Step {
   const told = prev.notifiedState === 'firing';
   return {
-    state: { ...prev, status: 'inactive', pendingSince: undefined, clearSince: undefined, lastResolvedAt: now, notifiedState: told ? 'resolved' : prev.notifiedState, notifySeq: prev.notifySeq + (told ? 1 : 0) },
+    state: {
+      ...prev,
+      status: 'inactive',
+      pendingSince: undefined,
+      clearSince: undefined,
+      lastResolvedAt: now,
+      notifiedState: told ? 'resolved' : prev.notifiedState,
+      notifySeq: prev.notifySeq + (told ? 1 : 0),
+    },
     events: ['resolved'],
     notify: told ? 'resolved' : undefined,
     changed: true,
@@ -174,7 +182,12 @@ export function release(prev: SeriesState, now: number): Step | null {
   if (!prev.held) return null;
   const base: SeriesState = { ...prev, held: undefined };
   if (prev.episodeId && prev.status === 'firing' && prev.notifiedState !== 'firing') {
-    return { state: { ...base, notifiedState: 'firing', lastNotifiedAt: now, notifySeq: prev.notifySeq + 1 }, events: ['released'], notify: prev.notifiedState === 'none' ? 'new' : 'repeat', changed: true };
+    return {
+      state: { ...base, notifiedState: 'firing', lastNotifiedAt: now, notifySeq: prev.notifySeq + 1 },
+      events: ['released'],
+      notify: prev.notifiedState === 'none' ? 'new' : 'repeat',
+      changed: true,
+    };
   }
   if (prev.episodeId && prev.status === 'inactive' && prev.notifiedState === 'firing') {
     return { state: { ...base, notifiedState: 'resolved', notifySeq: prev.notifySeq + 1 }, events: ['released'], notify: 'resolved', changed: true };

@@ -116,7 +116,12 @@ export function backtest(rule: RuleSpec, series: BacktestSeries[], range: { from
     for (let now = range.from; now <= range.to; now += range.stepMs) {
       steps++;
       const values = track.cursors.map((c) => c.valueAt(now));
-      const value = rule.aggregate ? aggregate(values.filter((v): v is number => v !== null), rule.aggregate) : values[0]!;
+      const value = rule.aggregate
+        ? aggregate(
+            values.filter((v): v is number => v !== null),
+            rule.aggregate,
+          )
+        : values[0]!;
       const prev = state;
       const result = step(prev, value, rule, now, () => `backtest-${++ids}`);
       state = result.state;

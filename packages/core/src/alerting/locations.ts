@@ -19,7 +19,11 @@ export interface LocationGroup {
  * group's failing locations counted against the rule's condition. A location without a value
  * (stale, no data) counts as reporting nothing, neither failing nor passing.
  */
-export function groupLocations<S extends { labels: Record<string, string> }>(rule: RuleSpec & { locations: NonNullable<RuleSpec['locations']> }, series: S[], valueOf: (s: S) => number | null): LocationGroup[] {
+export function groupLocations<S extends { labels: Record<string, string> }>(
+  rule: RuleSpec & { locations: NonNullable<RuleSpec['locations']> },
+  series: S[],
+  valueOf: (s: S) => number | null,
+): LocationGroup[] {
   const { by } = rule.locations;
   const groups = new Map<string, LocationGroup>();
   for (const s of series) {

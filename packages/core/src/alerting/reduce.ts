@@ -32,7 +32,10 @@ export function reduce(points: Point[], reducer: Reducer): number | null {
       return points.length;
     case 'p95':
     case 'p99':
-      return percentile(points.map((p) => p.v).sort((a, b) => a - b), reducer === 'p95' ? 95 : 99);
+      return percentile(
+        points.map((p) => p.v).sort((a, b) => a - b),
+        reducer === 'p95' ? 95 : 99,
+      );
     case 'rate': {
       if (points.length < 2) return null;
       let increase = 0;

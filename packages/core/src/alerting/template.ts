@@ -52,7 +52,28 @@ export interface MessageContext {
 }
 
 export const MESSAGE_FIELDS: TemplateFields = {
-  scalars: ['rule', 'severity', 'status', 'reason', 'metric', 'unit', 'value', 'operator', 'threshold', 'summary', 'description', 'runbookUrl', 'startedAt', 'resolvedAt', 'duration', 'acknowledgedBy', 'comment', 'alertId', 'channel', 'vigiaUrl'],
+  scalars: [
+    'rule',
+    'severity',
+    'status',
+    'reason',
+    'metric',
+    'unit',
+    'value',
+    'operator',
+    'threshold',
+    'summary',
+    'description',
+    'runbookUrl',
+    'startedAt',
+    'resolvedAt',
+    'duration',
+    'acknowledgedBy',
+    'comment',
+    'alertId',
+    'channel',
+    'vigiaUrl',
+  ],
   maps: ['labels', 'links'],
 };
 
@@ -88,15 +109,51 @@ export function renderTemplate(template: string, ctx: AnnotationContext | Messag
 
 /** The context of a message template, from a notification as channels receive it. */
 export function messageContext(n: {
-  rule: string; severity: string; status: string; reason: string; metric: string; unit?: string; value: number | null; operator: string; threshold: number;
-  summary: string; description?: string; runbookUrl?: string; startedAt: string; resolvedAt?: string; durationSeconds: number; acknowledgedBy?: string;
-  comment?: string; alertId: string; channel: string; vigiaUrl: string; labels: Record<string, string>; links: Record<string, string | undefined>;
+  rule: string;
+  severity: string;
+  status: string;
+  reason: string;
+  metric: string;
+  unit?: string;
+  value: number | null;
+  operator: string;
+  threshold: number;
+  summary: string;
+  description?: string;
+  runbookUrl?: string;
+  startedAt: string;
+  resolvedAt?: string;
+  durationSeconds: number;
+  acknowledgedBy?: string;
+  comment?: string;
+  alertId: string;
+  channel: string;
+  vigiaUrl: string;
+  labels: Record<string, string>;
+  links: Record<string, string | undefined>;
 }): MessageContext {
   return {
-    rule: n.rule, severity: n.severity, status: n.status, reason: n.reason, metric: n.metric, unit: n.unit ?? '', value: n.value, operator: n.operator,
-    threshold: n.threshold, summary: n.summary, description: n.description ?? '', runbookUrl: n.runbookUrl ?? '', startedAt: n.startedAt,
-    resolvedAt: n.resolvedAt ?? '', duration: formatDuration(n.durationSeconds * 1000), acknowledgedBy: n.acknowledgedBy ?? '', comment: n.comment ?? '',
-    alertId: n.alertId, channel: n.channel, vigiaUrl: n.vigiaUrl, labels: n.labels,
+    rule: n.rule,
+    severity: n.severity,
+    status: n.status,
+    reason: n.reason,
+    metric: n.metric,
+    unit: n.unit ?? '',
+    value: n.value,
+    operator: n.operator,
+    threshold: n.threshold,
+    summary: n.summary,
+    description: n.description ?? '',
+    runbookUrl: n.runbookUrl ?? '',
+    startedAt: n.startedAt,
+    resolvedAt: n.resolvedAt ?? '',
+    duration: formatDuration(n.durationSeconds * 1000),
+    acknowledgedBy: n.acknowledgedBy ?? '',
+    comment: n.comment ?? '',
+    alertId: n.alertId,
+    channel: n.channel,
+    vigiaUrl: n.vigiaUrl,
+    labels: n.labels,
     links: Object.fromEntries(Object.entries(n.links).filter((e): e is [string, string] => typeof e[1] === 'string')),
   };
 }

@@ -20,12 +20,7 @@ export interface StreamSink {
 }
 
 type Message =
-  | { type: 'samples'; samples: MetricSample[] }
-  | { type: 'alert'; event: AlertLiveEvent }
-  | { type: 'status'; status: StreamStatus }
-  | { type: 'resync' }
-  | { type: 'hello' }
-  | { type: 'reconnect' };
+  { type: 'samples'; samples: MetricSample[] } | { type: 'alert'; event: AlertLiveEvent } | { type: 'status'; status: StreamStatus } | { type: 'resync' } | { type: 'hello' } | { type: 'reconnect' };
 
 const NAME = 'vigia-live-streams';
 
@@ -34,7 +29,10 @@ function runStreams(sink: StreamSink): { stop(): void; reconnect(): void } {
   const feed = new LiveFeed();
   const alerts = new AlertFeed();
   let stopMetrics = feed.start(undefined, (samples) => sink.samples(samples));
-  const stopAlerts = alerts.start((event) => sink.alert(event), () => sink.resync());
+  const stopAlerts = alerts.start(
+    (event) => sink.alert(event),
+    () => sink.resync(),
+  );
   const stopWatching = $effect.root(() => {
     $effect(() => {
       sink.status({ metrics: feed.status, metricsError: feed.error, metricsStopped: feed.stopped, alerts: alerts.connected, alertsError: alerts.error });

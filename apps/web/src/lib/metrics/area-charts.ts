@@ -25,18 +25,60 @@ interface Template {
 // differ only by a label (mount, interface, table, state) are the lines of one chart.
 const TEMPLATES: Record<Exclude<AreaKey, 'custom'>, Template[]> = {
   system: [
-    { title: 'CPU and load', charts: [{ title: 'CPU usage', metrics: ['cpu_usage'] }, { title: 'Load average', metrics: [/^load_average_/] }] },
-    { title: 'Memory', charts: [{ title: 'Memory usage', metrics: ['memory_usage'] }, { title: 'Memory used and total', metrics: ['memory_used_bytes', 'memory_total_bytes'] }] },
-    { title: 'Disks, per mount', charts: [{ title: 'Disk usage', metrics: ['disk_usage'] }, { title: 'Disk space used and total', metrics: ['disk_used_bytes', 'disk_total_bytes'] }] },
-    { title: 'Network, per interface', charts: [{ title: 'Received', metrics: ['network_rx_bytes_per_sec'] }, { title: 'Sent', metrics: ['network_tx_bytes_per_sec'] }] },
+    {
+      title: 'CPU and load',
+      charts: [
+        { title: 'CPU usage', metrics: ['cpu_usage'] },
+        { title: 'Load average', metrics: [/^load_average_/] },
+      ],
+    },
+    {
+      title: 'Memory',
+      charts: [
+        { title: 'Memory usage', metrics: ['memory_usage'] },
+        { title: 'Memory used and total', metrics: ['memory_used_bytes', 'memory_total_bytes'] },
+      ],
+    },
+    {
+      title: 'Disks, per mount',
+      charts: [
+        { title: 'Disk usage', metrics: ['disk_usage'] },
+        { title: 'Disk space used and total', metrics: ['disk_used_bytes', 'disk_total_bytes'] },
+      ],
+    },
+    {
+      title: 'Network, per interface',
+      charts: [
+        { title: 'Received', metrics: ['network_rx_bytes_per_sec'] },
+        { title: 'Sent', metrics: ['network_tx_bytes_per_sec'] },
+      ],
+    },
   ],
   api: [
-    { title: 'Traffic', charts: [{ title: 'Request rate', metrics: ['api_request_rate'] }, { title: 'Requests (total)', metrics: ['api_requests_total'] }] },
-    { title: 'Errors', charts: [{ title: 'Error rate', metrics: ['api_error_rate'] }, { title: 'Errors (total)', metrics: ['api_errors_total'] }] },
+    {
+      title: 'Traffic',
+      charts: [
+        { title: 'Request rate', metrics: ['api_request_rate'] },
+        { title: 'Requests (total)', metrics: ['api_requests_total'] },
+      ],
+    },
+    {
+      title: 'Errors',
+      charts: [
+        { title: 'Error rate', metrics: ['api_error_rate'] },
+        { title: 'Errors (total)', metrics: ['api_errors_total'] },
+      ],
+    },
     { title: 'Response time', charts: [{ title: 'Response time percentiles', metrics: ['api_response_time_p50', 'api_response_time_p95', 'api_response_time_p99', 'api_response_time_avg'] }] },
   ],
   database: [
-    { title: 'Connections, per state', charts: [{ title: 'Connections', metrics: ['db_connections', 'db_connections_max'] }, { title: 'Connection usage', metrics: ['db_connection_usage'] }] },
+    {
+      title: 'Connections, per state',
+      charts: [
+        { title: 'Connections', metrics: ['db_connections', 'db_connections_max'] },
+        { title: 'Connection usage', metrics: ['db_connection_usage'] },
+      ],
+    },
     {
       title: 'Throughput',
       charts: [
@@ -45,7 +87,13 @@ const TEMPLATES: Record<Exclude<AreaKey, 'custom'>, Template[]> = {
         { title: 'Deadlocks (total)', metrics: ['db_deadlocks_total'] },
       ],
     },
-    { title: 'Queries', charts: [{ title: 'Average query time', metrics: ['db_avg_query_time_ms'] }, { title: 'Slow statements', metrics: ['db_slow_queries'] }] },
+    {
+      title: 'Queries',
+      charts: [
+        { title: 'Average query time', metrics: ['db_avg_query_time_ms'] },
+        { title: 'Slow statements', metrics: ['db_slow_queries'] },
+      ],
+    },
     { title: 'Size', charts: [{ title: 'Database size', metrics: ['db_size_bytes'] }] },
     {
       title: 'Tables, per table',
@@ -61,8 +109,20 @@ const TEMPLATES: Record<Exclude<AreaKey, 'custom'>, Template[]> = {
   cache: [
     { title: 'Hit rate', charts: [{ title: 'Cache hit rate', metrics: ['cache_hit_rate'] }] },
     { title: 'Memory', charts: [{ title: 'Memory used and limit', metrics: ['cache_memory_used_bytes', 'cache_memory_max_bytes'] }] },
-    { title: 'Load', charts: [{ title: 'Operations', metrics: ['cache_ops_per_sec'] }, { title: 'Connected clients', metrics: ['cache_connected_clients'] }] },
-    { title: 'Keys', charts: [{ title: 'Keys', metrics: ['cache_keys'] }, { title: 'Evicted keys (total)', metrics: ['cache_evicted_keys_total'] }] },
+    {
+      title: 'Load',
+      charts: [
+        { title: 'Operations', metrics: ['cache_ops_per_sec'] },
+        { title: 'Connected clients', metrics: ['cache_connected_clients'] },
+      ],
+    },
+    {
+      title: 'Keys',
+      charts: [
+        { title: 'Keys', metrics: ['cache_keys'] },
+        { title: 'Evicted keys (total)', metrics: ['cache_evicted_keys_total'] },
+      ],
+    },
   ],
   business: [
     {

@@ -57,11 +57,7 @@ export function areaFigures(area: AreaKey, samples: Samples, customNames: readon
       ];
     }
     case 'api':
-      return [
-        figure(samples, 'requests', 'Requests', 'api_request_rate'),
-        figure(samples, 'errors', 'Errors', 'api_error_rate'),
-        figure(samples, 'p95', 'P95 response', 'api_response_time_p95'),
-      ];
+      return [figure(samples, 'requests', 'Requests', 'api_request_rate'), figure(samples, 'errors', 'Errors', 'api_error_rate'), figure(samples, 'p95', 'P95 response', 'api_response_time_p95')];
     case 'database': {
       const max = one(samples, 'db_connections_max')?.value;
       return [

@@ -28,12 +28,32 @@ export interface ProbeFields {
 }
 
 export function emptyFields(): ProbeFields {
-  return { type: 'http', interval: '30s', timeout: '10s', labels: '', url: 'https://', method: 'GET', headers: '', expectStatus: '', keyword: '', host: '', port: '', dnsName: '', recordType: 'A', server: '', expect: '', query: 'SELECT 1' };
+  return {
+    type: 'http',
+    interval: '30s',
+    timeout: '10s',
+    labels: '',
+    url: 'https://',
+    method: 'GET',
+    headers: '',
+    expectStatus: '',
+    keyword: '',
+    host: '',
+    port: '',
+    dnsName: '',
+    recordType: 'A',
+    server: '',
+    expect: '',
+    query: 'SELECT 1',
+  };
 }
 
 function pairs(text: string, separator: RegExp, what: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of text.split(separator).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(separator)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.search(what === 'header' ? /:/ : /=/);
     if (at <= 0) throw new Error(what === 'header' ? `write each header as Name: value ("${part}")` : `write labels as name=value ("${part}")`);
     out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
@@ -54,8 +74,17 @@ export function probeOf(f: ProbeFields, base?: Record<string, unknown>): Record<
   switch (f.type) {
     case 'http': {
       const headers = pairs(f.headers, /\n/, 'header');
-      const status = f.expectStatus.split(',').map((s) => s.trim()).filter(Boolean);
-      check = { url: f.url.trim(), method: f.method, ...(Object.keys(headers).length ? { headers } : {}), ...(status.length ? { expect_status: status } : {}), ...(f.keyword.trim() ? { keyword: f.keyword.trim() } : {}) };
+      const status = f.expectStatus
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      check = {
+        url: f.url.trim(),
+        method: f.method,
+        ...(Object.keys(headers).length ? { headers } : {}),
+        ...(status.length ? { expect_status: status } : {}),
+        ...(f.keyword.trim() ? { keyword: f.keyword.trim() } : {}),
+      };
       break;
     }
     case 'tcp':
@@ -65,7 +94,10 @@ export function probeOf(f: ProbeFields, base?: Record<string, unknown>): Record<
       check = { host: f.host.trim(), port: port(443) };
       break;
     case 'dns': {
-      const expect = f.expect.split(',').map((s) => s.trim()).filter(Boolean);
+      const expect = f.expect
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       check = { name: f.dnsName.trim(), type: f.recordType, ...(f.server.trim() ? { server: f.server.trim() } : {}), ...(expect.length ? { expect } : {}) };
       break;
     }
@@ -89,13 +121,17 @@ export function fieldsOf(spec: Record<string, unknown>): ProbeFields {
   const f = emptyFields();
   f.interval = text(spec.interval ?? '30s');
   f.timeout = text(spec.timeout ?? '');
-  f.labels = Object.entries((spec.labels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(', ');
+  f.labels = Object.entries((spec.labels ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   const type = PROBE_TYPES.find((t) => spec[t] !== undefined) ?? 'http';
   const c = (spec[type] ?? {}) as Record<string, unknown>;
   f.type = type;
   f.url = text(c.url);
   f.method = text(c.method ?? 'GET').toUpperCase();
-  f.headers = Object.entries((c.headers ?? {}) as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join('\n');
+  f.headers = Object.entries((c.headers ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
   f.expectStatus = ([] as unknown[]).concat(c.expect_status ?? []).join(', ');
   f.keyword = text(c.keyword);
   f.host = text(c.host);

@@ -67,6 +67,17 @@ describe('baseline band', () => {
     expect(result.episodes).toHaveLength(1);
   });
 
+  it('prints a value just past the band with enough digits to tell it from the bound', () => {
+    const now = 5 * WEEK;
+    const minutes: { t: number; v: number }[] = [];
+    // Past weeks: 1000 (spread: the 5 % floor, 50; lower bound 850); now 849.7, which rounds to 850.
+    for (let k = 4; k >= 1; k--) for (let m = 10; m > 0; m--) minutes.push({ t: now - k * WEEK - m * MIN, v: 1000 });
+    for (let m = 10; m > 0; m--) minutes.push({ t: now - m * MIN, v: 849.7 });
+    const rule = { ...base, operator: '<' as const, threshold: -3, baseline: { weeks: 4, windowMs: 10 * MIN, factor: 3, direction: 'below' as const, minSpreadRatio: 0.05 } };
+    const v = baselineValue(rule, minutes, now, 'orders');
+    expect(v.summary).toContain('is 849.7 over the last 10m, below the usual 850–1150 for this time of week (median 1000');
+  });
+
   it('clear_factor holds the alert until the value is back within that many spreads', () => {
     const now = 5 * WEEK;
     const minutes: { t: number; v: number }[] = [];

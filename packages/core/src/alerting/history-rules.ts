@@ -62,7 +62,15 @@ function mean(points: readonly Point[]): number | null {
   return sum / points.length;
 }
 
-const fmt = (n: number) => String(Math.abs(n) >= 100 ? Math.round(n) : Number(n.toPrecision(3)));
+/** Three significant digits (whole numbers from 100 up), plus `extra` digits when asked. */
+const fmt = (n: number, extra = 0) => String(Math.abs(n) >= 100 ? Number(n.toFixed(extra)) : Number(n.toPrecision(3 + extra)));
+
+/** Extra digits that keep a value and the bound it crossed from printing alike ("121, below 121"). */
+function digitsApart(a: number, b: number): number {
+  let extra = 0;
+  while (extra < 6 && a !== b && fmt(a, extra) === fmt(b, extra)) extra++;
+  return extra;
+}
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 export interface HistoryValue {
@@ -123,7 +131,8 @@ export function baselineValue(rule: RuleSpec & { baseline: BaselineSpec }, minut
   const band = robustBand(past, factor, minSpreadRatio)!;
   const z = deviation(actual, band);
   const side = actual < band.lower ? 'below' : actual > band.upper ? 'above' : 'within';
-  const summary = `${subject} is ${fmt(actual)} over the last ${formatDuration(windowMs)}, ${side} the usual ${fmt(band.lower)}–${fmt(band.upper)} for this time of week (median ${fmt(band.median)} of ${past.length} past weeks)`;
+  const extra = side === 'within' ? 0 : digitsApart(actual, side === 'below' ? band.lower : band.upper);
+  const summary = `${subject} is ${fmt(actual, extra)} over the last ${formatDuration(windowMs)}, ${side} the usual ${fmt(band.lower, extra)}–${fmt(band.upper, extra)} for this time of week (median ${fmt(band.median, extra)} of ${past.length} past weeks)`;
   return { value: direction === 'both' ? Math.abs(z) : z, summary, band, actual };
 }
 

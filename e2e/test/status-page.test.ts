@@ -101,7 +101,7 @@ status_page:
         const s = await status();
         return s.components[0]?.uptime?.ratio90d === 1 ? s : null;
       },
-      { what: 'the Website uptime on the page', timeoutMs: 90_000 },
+      { what: 'the Website uptime on the page', timeoutMs: 30_000 },
     );
     expect(page.overall).toBe('operational');
     expect(page.components.map((c) => [c.name, c.state])).toEqual([

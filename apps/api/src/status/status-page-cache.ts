@@ -90,7 +90,9 @@ export class StatusPageCache {
     const { config } = this.deps;
     const now = Date.now();
     const probes = config.statusPage.show_uptime ? config.statusPage.components.flatMap((c) => (c.probe ? [c.probe] : [])) : [];
-    const uptimeStale = !this.uptime || now - this.uptime.at >= UPTIME_EVERY_MS;
+    // A probe without data yet is asked again at every rebuild, so a new probe's bar appears with
+    // its first stored results rather than up to a minute later.
+    const uptimeStale = !this.uptime || now - this.uptime.at >= UPTIME_EVERY_MS || this.uptime.report.some((u) => u.windows['90d'].ratio === null);
     const [incidents, windows, uptime] = await Promise.all([
       this.incidents.list(new Date(now - PAST_INCIDENTS_MS)),
       loadWindows(this.deps.store.db, config.maintenanceWindows),

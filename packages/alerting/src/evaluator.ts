@@ -54,12 +54,12 @@ export class Evaluator {
   private readonly reader: SampleReader;
   private readonly health: CollectorHealthBoard;
   private ticks = 0;
-  private readonly rulesByName: Map<string, RuleSpec>;
+  private rulesByName = new Map<string, RuleSpec>();
   /** Per N-of-M rule, the rule its location groups step with (see locationCountRule). */
-  private readonly countRules = new Map<string, RuleSpec>();
+  private countRules = new Map<string, RuleSpec>();
 
   constructor(
-    private readonly rules: RuleSpec[],
+    private rules: RuleSpec[],
     private readonly config: VigiaConfig,
     private readonly store: AlertStore,
     private readonly redis: Redis,
@@ -69,9 +69,16 @@ export class Evaluator {
     private readonly observers: RuleObserver[] = [],
   ) {
     this.reader = new SampleReader(redis, keys);
-    this.rulesByName = new Map(rules.map((r) => [r.name, r]));
-    for (const rule of rules) if (rule.locations) this.countRules.set(rule.name, locationCountRule({ ...rule, locations: rule.locations }));
+    this.replaceRules(rules);
     this.health = new CollectorHealthBoard(redis, keys);
+  }
+
+  /** The rules from the next tick on: SLOs stored in PostgreSQL come and go while the worker runs. */
+  replaceRules(rules: RuleSpec[]): void {
+    this.rules = rules;
+    this.rulesByName = new Map(rules.map((r) => [r.name, r]));
+    this.countRules = new Map();
+    for (const rule of rules) if (rule.locations) this.countRules.set(rule.name, locationCountRule({ ...rule, locations: rule.locations }));
   }
 
   /** A synthetic series per collector: 1 while it reports, 0 once it has been silent for three intervals. */

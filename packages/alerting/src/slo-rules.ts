@@ -15,8 +15,9 @@ export const SLO_METRIC = 'vigia_slo_burn_rate';
 export const sloSeriesKey = (name: string) => seriesKey(SLO_METRIC, { slo: name });
 export const sloRuleName = (name: string, level: 'page' | 'ticket') => `SLO ${name} (${level})`;
 
-export function sloRules(config: VigiaConfig): RuleSpec[] {
-  return config.slos.flatMap((slo) =>
+/** The two rules of each SLO: monitoring.yaml's by default, or those given (the stored ones). */
+export function sloRules(config: VigiaConfig, slos: SloConfig[] = config.slos): RuleSpec[] {
+  return slos.flatMap((slo) =>
     (['page', 'ticket'] as const).map((level) => ({
       name: sloRuleName(slo.name, level),
       metric: SLO_METRIC,
@@ -49,15 +50,38 @@ export class SloObserver {
   private minute = -1;
   private statuses: SloStatus[] = [];
   private readonly budgets = new Map<string, { at: number; ratio: number | null }>();
-  private readonly rules = new Map<string, RuleSpec>();
+  private rules = new Map<string, RuleSpec>();
+  /** Rules of SLOs removed since the last tick: observed once more with no data, so their alerts resolve. */
+  private farewells: Observation[] = [];
 
   constructor(
-    private readonly slos: SloConfig[],
+    private slos: SloConfig[],
     rules: RuleSpec[],
     private readonly sql: SqlClient,
     private readonly logger: Logger,
   ) {
     for (const r of rules) if (r.slo) this.rules.set(r.name, r);
+  }
+
+  /**
+   * Evaluates these SLOs from the next tick on (stored ones were made, changed or removed). A
+   * changed SLO is read afresh at once rather than at the next minute; a removed one's alerts
+   * resolve rather than stay open with nothing left to close them.
+   */
+  replace(slos: SloConfig[], rules: RuleSpec[]): void {
+    const next = new Map<string, RuleSpec>();
+    for (const r of rules) if (r.slo) next.set(r.name, r);
+    const kept = new Set(slos.map((s) => s.name));
+    for (const rule of this.rules.values()) {
+      if (kept.has(rule.slo!)) continue;
+      this.farewells.push({ rule, seriesKey: sloSeriesKey(rule.slo!), labels: { slo: rule.slo! }, value: null });
+      this.budgets.delete(rule.slo!);
+    }
+    const before = new Map(this.slos.map((s) => [s.name, JSON.stringify(s)]));
+    for (const slo of slos) if (before.get(slo.name) !== JSON.stringify(slo)) this.budgets.delete(slo.name);
+    this.slos = slos;
+    this.rules = next;
+    this.minute = -1;
   }
 
   /** The newest statuses read (empty before the first tick). */
@@ -85,7 +109,8 @@ export class SloObserver {
         return [];
       }
     }
-    const out: Observation[] = [];
+    const out: Observation[] = this.farewells;
+    this.farewells = [];
     this.slos.forEach((slo, i) => {
       const status = this.statuses[i]!;
       for (const level of ['page', 'ticket'] as const) {

@@ -122,7 +122,10 @@ export function baselineValue(rule: RuleSpec & { baseline: BaselineSpec }, minut
   if (actual === null || past.length < MIN_WEEKS) return { value: null };
   const band = robustBand(past, factor, minSpreadRatio)!;
   const z = deviation(actual, band);
-  const side = actual < band.lower ? 'below' : actual > band.upper ? 'above' : 'within';
+  // The words always say which way: with direction both the value compared is unsigned, and
+  // an alert held by clear_factor can still be open once the value is back inside the band.
+  const way = actual < band.median ? 'below' : 'above';
+  const side = actual < band.lower || actual > band.upper ? way : `${way} the median but within`;
   const summary = `${subject} is ${fmt(actual)} over the last ${formatDuration(windowMs)}, ${side} the usual ${fmt(band.lower)}–${fmt(band.upper)} for this time of week (median ${fmt(band.median)} of ${past.length} past weeks)`;
   return { value: direction === 'both' ? Math.abs(z) : z, summary, band, actual };
 }

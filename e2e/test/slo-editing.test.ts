@@ -95,6 +95,9 @@ slos:
     expect(row.errorBudgetRemaining).toBeCloseTo(-1_900, 6);
     expect(row.burnRates['1h']).toBeCloseTo(20, 6);
 
+    const rules = (await operator.rules.list.query()).map((r) => r.name);
+    expect(rules).toEqual(expect.arrayContaining(['SLO from-file (page)', 'SLO checkout (page)', 'SLO checkout (ticket)']));
+
     const alert = await waitFor(async () => (await alerts('firing')).find((a) => a.rule === 'SLO checkout (page)'), { timeoutMs: 60_000, what: 'the stored SLO to page' });
     expect(alert).toMatchObject({ severity: 'critical', labels: { slo: 'checkout' } });
     expect(alert.summary).toMatch(/^SLO checkout \(99\.9% over 30d\): error budget burning at 20\.0x over 1h/);

@@ -33,7 +33,9 @@ export class SloReloader {
   private timer?: NodeJS.Timeout;
   private busy?: Promise<void>;
   private stopped = false;
+  /** The stored SLOs handed over last, as JSON: an unchanged table hands nothing over. */
   private current = '';
+  private names = new Set<string>();
   private readonly warned = new Set<string>();
 
   constructor(private readonly deps: SloReloaderDeps) {}
@@ -75,8 +77,9 @@ export class SloReloader {
     }
     const fingerprint = JSON.stringify(stored.slos);
     if (fingerprint === this.current) return;
-    const previous = new Set(this.names());
+    const previous = this.names;
     this.current = fingerprint;
+    this.names = new Set(stored.slos.map((s) => s.name));
     const rules = [...fileRules, ...sloRules(config, stored.slos)];
     const all: SloConfig[] = [...config.slos, ...stored.slos];
     evaluator.replaceRules(rules);
@@ -85,10 +88,6 @@ export class SloReloader {
     // As at start for the file's: an SLI nobody reports is most likely misspelt.
     await warnSilentSlis(added, store.sql, logger);
     logger.info('stored SLOs loaded', { slos: stored.slos.map((s) => s.name).join(',') || 'none' });
-  }
-
-  private names(): string[] {
-    return this.current ? (JSON.parse(this.current) as SloConfig[]).map((s) => s.name) : [];
   }
 
   async stop(): Promise<void> {

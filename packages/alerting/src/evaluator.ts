@@ -91,6 +91,8 @@ export class Evaluator {
   }
 
   private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
+    // One set of rules for the whole tick: replaceRules may run while it awaits Redis.
+    const rules = this.rules;
     const [current, up, , since, ...observed] = await Promise.all([
       this.reader.current(),
       this.collectorUp(now),
@@ -108,8 +110,8 @@ export class Evaluator {
     // Windows for every (rule, series) that needs more than the newest value, in one round trip.
     const windowed: { rule: RuleSpec; sample: LiveSample; index: number }[] = [];
     const pipeline = this.redis.pipeline();
-    const matches = this.rules.map((rule) => (observedElsewhere(rule) ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
-    this.rules.forEach((rule, r) => {
+    const matches = rules.map((rule) => (observedElsewhere(rule) ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
+    rules.forEach((rule, r) => {
       if (rule.reduce === 'last') return;
       for (const sample of matches[r]!) {
         windowed.push({ rule, sample, index: windowed.length });
@@ -128,7 +130,7 @@ export class Evaluator {
     });
 
     const out: Observation[] = (observed as Observation[][]).flat();
-    this.rules.forEach((rule, r) => {
+    rules.forEach((rule, r) => {
       if (observedElsewhere(rule)) return;
       const seen = new Set<string>();
       const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : (windowValue.get(`${rule.name}\u0000${s.key}`) ?? null));

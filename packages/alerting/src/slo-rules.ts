@@ -48,7 +48,9 @@ const BUDGET_EVERY_MS = 10 * MINUTE;
  */
 export class SloObserver {
   private minute = -1;
-  private statuses: SloStatus[] = [];
+  /** Bumped by replace(): a read begun before it neither marks the minute as read nor caches budgets. */
+  private generation = 0;
+  private read: { slo: SloConfig; status: SloStatus }[] = [];
   private readonly budgets = new Map<string, { at: number; ratio: number | null }>();
   private rules = new Map<string, RuleSpec>();
   /** Rules of SLOs removed since the last tick: observed once more with no data, so their alerts resolve. */
@@ -82,27 +84,31 @@ export class SloObserver {
     this.slos = slos;
     this.rules = next;
     this.minute = -1;
+    this.generation++;
   }
 
   /** The newest statuses read (empty before the first tick). */
   latest(): SloStatus[] {
-    return this.statuses;
+    return this.read.map((r) => r.status);
   }
 
   async observe(now: number): Promise<Observation[]> {
     const minute = Math.floor(now / MINUTE);
     if (minute !== this.minute) {
+      const { generation, slos } = this;
       try {
-        this.statuses = await Promise.all(
-          this.slos.map(async (slo) => {
+        const statuses = await Promise.all(
+          slos.map(async (slo) => {
             const known = this.budgets.get(slo.name);
             const fresh = known && now >= known.at && now - known.at < BUDGET_EVERY_MS;
             const status = await readSloStatus(this.sql, slo, now, fresh ? known.ratio : undefined);
-            if (!fresh) this.budgets.set(slo.name, { at: now, ratio: status.errorRatio });
+            if (!fresh && generation === this.generation) this.budgets.set(slo.name, { at: now, ratio: status.errorRatio });
             return status;
           }),
         );
-        this.minute = minute;
+        this.read = slos.map((slo, i) => ({ slo, status: statuses[i]! }));
+        // Replaced while reading: the next tick reads the new SLOs rather than waiting a minute.
+        if (generation === this.generation) this.minute = minute;
       } catch (error) {
         // Nothing is observed: the SLO alerts keep their state until the history can be read again.
         this.logger.warn('SLO burn rates could not be read', { error: (error as Error).message });
@@ -111,9 +117,9 @@ export class SloObserver {
     }
     const out: Observation[] = this.farewells;
     this.farewells = [];
-    this.slos.forEach((slo, i) => {
-      const status = this.statuses[i]!;
+    for (const { slo, status } of this.read) {
       for (const level of ['page', 'ticket'] as const) {
+        // A removed SLO's rules are gone: its farewell above resolves its alert.
         const rule = this.rules.get(sloRuleName(slo.name, level));
         if (!rule) continue;
         const conditions = level === 'page' ? PAGE_CONDITIONS : TICKET_CONDITIONS;
@@ -125,7 +131,7 @@ export class SloObserver {
           summary: sloSummary(slo.name, slo.objective, slo.window, status.burnRates, status.budget, conditions),
         });
       }
-    });
+    }
     return out;
   }
 }

@@ -200,7 +200,8 @@ describe('baseline rules on stored history', () => {
     const m = /is ([\d.]+) over the last 10m, below the usual ([\d.]+)–([\d.]+) for this time of week \(median ([\d.]+) of 4 past weeks\)/.exec(alert!.summary);
     expect(m, alert!.summary).not.toBeNull();
     const [actual, lower, upper, median] = m!.slice(1).map(Number) as [number, number, number, number];
-    expect(actual).toBeLessThan(lower);
+    // The words round to whole numbers past 100: just under the band can read as equal to its edge.
+    expect(actual).toBeLessThanOrEqual(lower);
     expect(lower).toBeLessThan(median);
     expect(upper).toBeGreaterThan(median);
     const usual = orders(T);

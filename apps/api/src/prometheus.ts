@@ -9,6 +9,7 @@ import { authenticate, presentedCredentials, unauthenticatedMessage } from './co
 import type { ApiDeps } from './deps.ts';
 import { loadSchedules } from '@vigia/alerting';
 import { scheduleSummaries } from './oncall-view.ts';
+import { catalogSlos } from './slo-catalog.ts';
 
 // Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
 const RESERVED_PREFIXES = ['vigia_', 'process_', 'nodejs_'];
@@ -89,9 +90,10 @@ async function addOwnMetrics(registry: Registry, deps: ApiDeps, queues: Queue[])
 
 /** Each SLO's budget left and burn rates; an SLO without data has no sample (absent, not 0). */
 async function addSloMetrics(registry: Registry, deps: ApiDeps): Promise<void> {
-  if (!deps.config.slos.length) return;
+  const slos = await catalogSlos(deps);
+  if (!slos.length) return;
   const now = Date.now();
-  const statuses = await Promise.all(deps.config.slos.map((slo) => readSloStatus(deps.store.sql, slo, now)));
+  const statuses = await Promise.all(slos.map(({ slo }) => readSloStatus(deps.store.sql, slo, now)));
   const registers = [registry];
   const budget = new Gauge({
     name: 'vigia_slo_error_budget_remaining',

@@ -27,6 +27,7 @@ import type { PluginSet } from '@vigia/plugin-loader';
 import { escalateJob } from './jobs/escalate.job.ts';
 import { evaluateJob } from './jobs/evaluate.job.ts';
 import { notifyJob } from './jobs/notify.job.ts';
+import { SloReloader } from './slo-reloader.ts';
 
 export interface RunningAlerting {
   evaluator: Evaluator;
@@ -66,10 +67,13 @@ export async function startAlerting(deps: {
   logger.info('alerting ready', { rules: rules.length, channels: [...channels.keys()].join(',') || 'none' });
 
   const alertStore = new AlertStore(store.db, config.server.publicUrl);
-  const slos = config.slos.length ? new SloObserver(config.slos, rules, store.sql, logger.child('slo')) : undefined;
+  // Always there, even without SLOs in the file: the dashboard or the API may add some while it runs.
+  const slos = new SloObserver(config.slos, rules, store.sql, logger.child('slo'));
   await warnSilentSlis(config.slos, store.sql, logger);
   const forecasts = new HistoryRuleObserver(rules, store.sql, logger.child('history-rules'));
-  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, [...(slos ? [slos] : []), ...(forecasts.size ? [forecasts] : [])]);
+  const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, [slos, ...(forecasts.size ? [forecasts] : [])]);
+  const storedSlos = new SloReloader({ config, store, redis, keys, fileRules: rules, evaluator, observer: slos, logger: logger.child('slo') });
+  await storedSlos.start();
   const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
   const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
@@ -160,6 +164,7 @@ export async function startAlerting(deps: {
     lease,
     reschedule,
     async stop() {
+      await storedSlos.stop();
       await lease.stop();
       nudges.disconnect();
       await relay.stop();

@@ -54,12 +54,12 @@ export class Evaluator {
   private readonly reader: SampleReader;
   private readonly health: CollectorHealthBoard;
   private ticks = 0;
-  private readonly rulesByName: Map<string, RuleSpec>;
+  private rulesByName = new Map<string, RuleSpec>();
   /** Per N-of-M rule, the rule its location groups step with (see locationCountRule). */
-  private readonly countRules = new Map<string, RuleSpec>();
+  private countRules = new Map<string, RuleSpec>();
 
   constructor(
-    private readonly rules: RuleSpec[],
+    private rules: RuleSpec[],
     private readonly config: VigiaConfig,
     private readonly store: AlertStore,
     private readonly redis: Redis,
@@ -69,9 +69,16 @@ export class Evaluator {
     private readonly observers: RuleObserver[] = [],
   ) {
     this.reader = new SampleReader(redis, keys);
-    this.rulesByName = new Map(rules.map((r) => [r.name, r]));
-    for (const rule of rules) if (rule.locations) this.countRules.set(rule.name, locationCountRule({ ...rule, locations: rule.locations }));
+    this.replaceRules(rules);
     this.health = new CollectorHealthBoard(redis, keys);
+  }
+
+  /** The rules from the next tick on: SLOs stored in PostgreSQL come and go while the worker runs. */
+  replaceRules(rules: RuleSpec[]): void {
+    this.rules = rules;
+    this.rulesByName = new Map(rules.map((r) => [r.name, r]));
+    this.countRules = new Map();
+    for (const rule of rules) if (rule.locations) this.countRules.set(rule.name, locationCountRule({ ...rule, locations: rule.locations }));
   }
 
   /** A synthetic series per collector: 1 while it reports, 0 once it has been silent for three intervals. */
@@ -84,6 +91,8 @@ export class Evaluator {
   }
 
   private async observe(now: number, states: Map<string, StoredState>): Promise<Observation[]> {
+    // One set of rules for the whole tick: replaceRules may run while it awaits Redis.
+    const rules = this.rules;
     const [current, up, , since, ...observed] = await Promise.all([
       this.reader.current(),
       this.collectorUp(now),
@@ -101,8 +110,8 @@ export class Evaluator {
     // Windows for every (rule, series) that needs more than the newest value, in one round trip.
     const windowed: { rule: RuleSpec; sample: LiveSample; index: number }[] = [];
     const pipeline = this.redis.pipeline();
-    const matches = this.rules.map((rule) => (observedElsewhere(rule) ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
-    this.rules.forEach((rule, r) => {
+    const matches = rules.map((rule) => (observedElsewhere(rule) ? [] : (byMetric.get(rule.metric) ?? []).filter((s) => labelsMatch(s.labels, rule.labels))));
+    rules.forEach((rule, r) => {
       if (rule.reduce === 'last') return;
       for (const sample of matches[r]!) {
         windowed.push({ rule, sample, index: windowed.length });
@@ -121,7 +130,7 @@ export class Evaluator {
     });
 
     const out: Observation[] = (observed as Observation[][]).flat();
-    this.rules.forEach((rule, r) => {
+    rules.forEach((rule, r) => {
       if (observedElsewhere(rule)) return;
       const seen = new Set<string>();
       const valueOf = (s: LiveSample) => (rule.reduce === 'last' ? (now - s.timestamp <= rule.windowMs ? s.value : null) : (windowValue.get(`${rule.name}\u0000${s.key}`) ?? null));

@@ -16,3 +16,4 @@ export * from './slo-rules.ts';
 export * from './slo-status.ts';
 export * from './slo-backtest.ts';
 export * from './history-rules.ts';
+export * from './stored-slos.ts';

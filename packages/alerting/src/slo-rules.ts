@@ -15,8 +15,9 @@ export const SLO_METRIC = 'vigia_slo_burn_rate';
 export const sloSeriesKey = (name: string) => seriesKey(SLO_METRIC, { slo: name });
 export const sloRuleName = (name: string, level: 'page' | 'ticket') => `SLO ${name} (${level})`;
 
-export function sloRules(config: VigiaConfig): RuleSpec[] {
-  return config.slos.flatMap((slo) =>
+/** The two rules of each SLO: monitoring.yaml's by default, or those given (the stored ones). */
+export function sloRules(config: VigiaConfig, slos: SloConfig[] = config.slos): RuleSpec[] {
+  return slos.flatMap((slo) =>
     (['page', 'ticket'] as const).map((level) => ({
       name: sloRuleName(slo.name, level),
       metric: SLO_METRIC,
@@ -47,12 +48,16 @@ const BUDGET_EVERY_MS = 10 * MINUTE;
  */
 export class SloObserver {
   private minute = -1;
-  private statuses: SloStatus[] = [];
+  /** Bumped by replace(): a read begun before it neither marks the minute as read nor caches budgets. */
+  private generation = 0;
+  private read: { slo: SloConfig; status: SloStatus }[] = [];
   private readonly budgets = new Map<string, { at: number; ratio: number | null }>();
-  private readonly rules = new Map<string, RuleSpec>();
+  private rules = new Map<string, RuleSpec>();
+  /** Rules of SLOs removed since the last tick: observed once more with no data, so their alerts resolve. */
+  private farewells: Observation[] = [];
 
   constructor(
-    private readonly slos: SloConfig[],
+    private slos: SloConfig[],
     rules: RuleSpec[],
     private readonly sql: SqlClient,
     private readonly logger: Logger,
@@ -60,35 +65,61 @@ export class SloObserver {
     for (const r of rules) if (r.slo) this.rules.set(r.name, r);
   }
 
+  /**
+   * Evaluates these SLOs from the next tick on (stored ones were made, changed or removed). A
+   * changed SLO is read afresh at once rather than at the next minute; a removed one's alerts
+   * resolve rather than stay open with nothing left to close them.
+   */
+  replace(slos: SloConfig[], rules: RuleSpec[]): void {
+    const next = new Map<string, RuleSpec>();
+    for (const r of rules) if (r.slo) next.set(r.name, r);
+    const kept = new Set(slos.map((s) => s.name));
+    for (const rule of this.rules.values()) {
+      if (kept.has(rule.slo!)) continue;
+      this.farewells.push({ rule, seriesKey: sloSeriesKey(rule.slo!), labels: { slo: rule.slo! }, value: null });
+      this.budgets.delete(rule.slo!);
+    }
+    const before = new Map(this.slos.map((s) => [s.name, JSON.stringify(s)]));
+    for (const slo of slos) if (before.get(slo.name) !== JSON.stringify(slo)) this.budgets.delete(slo.name);
+    this.slos = slos;
+    this.rules = next;
+    this.minute = -1;
+    this.generation++;
+  }
+
   /** The newest statuses read (empty before the first tick). */
   latest(): SloStatus[] {
-    return this.statuses;
+    return this.read.map((r) => r.status);
   }
 
   async observe(now: number): Promise<Observation[]> {
     const minute = Math.floor(now / MINUTE);
     if (minute !== this.minute) {
+      const { generation, slos } = this;
       try {
-        this.statuses = await Promise.all(
-          this.slos.map(async (slo) => {
+        const statuses = await Promise.all(
+          slos.map(async (slo) => {
             const known = this.budgets.get(slo.name);
             const fresh = known && now >= known.at && now - known.at < BUDGET_EVERY_MS;
             const status = await readSloStatus(this.sql, slo, now, fresh ? known.ratio : undefined);
-            if (!fresh) this.budgets.set(slo.name, { at: now, ratio: status.errorRatio });
+            if (!fresh && generation === this.generation) this.budgets.set(slo.name, { at: now, ratio: status.errorRatio });
             return status;
           }),
         );
-        this.minute = minute;
+        this.read = slos.map((slo, i) => ({ slo, status: statuses[i]! }));
+        // Replaced while reading: the next tick reads the new SLOs rather than waiting a minute.
+        if (generation === this.generation) this.minute = minute;
       } catch (error) {
         // Nothing is observed: the SLO alerts keep their state until the history can be read again.
         this.logger.warn('SLO burn rates could not be read', { error: (error as Error).message });
         return [];
       }
     }
-    const out: Observation[] = [];
-    this.slos.forEach((slo, i) => {
-      const status = this.statuses[i]!;
+    const out: Observation[] = this.farewells;
+    this.farewells = [];
+    for (const { slo, status } of this.read) {
       for (const level of ['page', 'ticket'] as const) {
+        // A removed SLO's rules are gone: its farewell above resolves its alert.
         const rule = this.rules.get(sloRuleName(slo.name, level));
         if (!rule) continue;
         const conditions = level === 'page' ? PAGE_CONDITIONS : TICKET_CONDITIONS;
@@ -100,7 +131,7 @@ export class SloObserver {
           summary: sloSummary(slo.name, slo.objective, slo.window, status.burnRates, status.budget, conditions),
         });
       }
-    });
+    }
     return out;
   }
 }

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { asc } from 'drizzle-orm';
-import { loadConfig, type VigiaConfig } from '@vigia/config';
+import { checkSlo, loadConfig, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, silences, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
-import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest, warnSilentSlis } from '../src/index.ts';
+import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest, sloRules, warnSilentSlis } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const SEC = 1_000;
@@ -263,4 +263,46 @@ describe('SLO burn-rate alerts on stored history', () => {
     await evaluator.tick(t0 + MIN);
     expect(await db().select().from(alerts)).toHaveLength(0);
   });
+});
+
+describe('SLOs replaced while the engine runs (made or removed in the dashboard)', () => {
+  let database: TestDatabase;
+  let prefix: ReturnType<typeof redisPrefix>;
+  const redis = new Redis(TEST_REDIS_URL);
+  afterEach(async () => {
+    await database?.drop();
+    await prefix?.cleanup();
+  });
+
+  it('an SLO added mid-minute is read at the next tick and pages; once removed, its alert resolves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigia-slo-'));
+    writeFileSync(join(dir, 'monitoring.yaml'), 'alerts:\n  collector_down: { enabled: false }\n');
+    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    database = await createTestStore('postgres');
+    prefix = redisPrefix();
+    const rules = buildRules(config);
+    const observer = new SloObserver(config.slos, rules, database.store.sql, quiet);
+    const evaluator = new Evaluator(rules, config, new AlertStore(database.store.db, 'http://vigia'), redis, redisKeys(prefix.prefix), quiet, [observer]);
+    const t0 = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    await new HistoryStore(database.store.sql).insert(traffic(t0, t0 + HOUR, () => 0.02).samples);
+
+    const now = t0 + HOUR + SEC;
+    await evaluator.tick(now);
+    expect(await database.store.db.select().from(alerts)).toHaveLength(0);
+
+    const checked = checkSlo('checkout', { objective: 99.9, sli: { errors: 'api_errors_total', total: 'api_requests_total' } });
+    if (!checked.ok) throw new Error(checked.problems.join('; '));
+    const withSlo = [...rules, ...sloRules(config, [checked.slo])];
+    evaluator.replaceRules(withSlo);
+    observer.replace([checked.slo], withSlo);
+    // The same minute: the observer would otherwise reuse what it read at the tick before.
+    await evaluator.tick(now + SEC);
+    expect(await database.store.db.select().from(alerts)).toEqual([expect.objectContaining({ rule: 'SLO checkout (page)', severity: 'critical', status: 'firing' })]);
+
+    evaluator.replaceRules(rules);
+    observer.replace([], rules);
+    await evaluator.tick(now + 2 * SEC);
+    expect(await database.store.db.select().from(alerts)).toEqual([expect.objectContaining({ rule: 'SLO checkout (page)', status: 'resolved' })]);
+    expect(observer.latest()).toEqual([]);
+  }, 60_000);
 });

@@ -9,3 +9,4 @@ export * from './history-rules.ts';
 export * from './status-page.ts';
 export * from './probe-secrets.ts';
 export * from './stored-probes.ts';
+export * from './stored-slos.ts';

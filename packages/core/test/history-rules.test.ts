@@ -78,6 +78,23 @@ describe('baseline band', () => {
     expect(v.summary).toContain('is 849.7 over the last 10m, below the usual 850–1150 for this time of week (median 1000');
   });
 
+  it('with direction both, the words say above or below, also back inside the band', () => {
+    const now = 5 * WEEK + 15 * HOUR;
+    const at = (value: number) => {
+      const minutes: { t: number; v: number }[] = [];
+      for (let k = 5; k >= 0; k--) for (let m = 30; m > 0; m--) minutes.push({ t: now - k * WEEK - m * MIN, v: k === 0 ? value : 1000 + k * 10 });
+      const rule = { ...base, operator: '>' as const, threshold: 3, baseline: { weeks: 4, windowMs: 15 * MIN, factor: 3, direction: 'both' as const, minSpreadRatio: 0.05 } };
+      return baselineValue(rule, minutes, now, 'orders');
+    };
+    const high = at(2000);
+    expect(high.value!).toBeGreaterThan(3);
+    expect(high.summary).toContain('orders is 2000 over the last 15m, above the usual');
+    const low = at(500);
+    expect(low.value!).toBeGreaterThan(3);
+    expect(low.summary).toContain('orders is 500 over the last 15m, below the usual');
+    expect(at(1000).summary).toContain('below the median but within the usual');
+  });
+
   it('clear_factor holds the alert until the value is back within that many spreads', () => {
     const now = 5 * WEEK;
     const minutes: { t: number; v: number }[] = [];

@@ -42,6 +42,8 @@ export function redisKeys(prefix: string) {
     tickClaim: (task: string, tick: number) => `${prefix}:tick:${task}:${tick}`,
     /** integer: bumped on every change to the probes stored in PostgreSQL; workers watch it to reload them without a restart */
     probesVersion: `${prefix}:probes-version`,
+    /** integer: bumped on every change to the SLOs stored in PostgreSQL; workers watch it to evaluate them without a restart */
+    slosVersion: `${prefix}:slos-version`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { backtest, isHistoryRule, labelsMatch, planRange, type SeriesStatus } from '@vigia/core';
-import { backtestFromHistory, channelsFor, toRuleSpec } from '@vigia/alerting';
+import { backtestFromHistory, channelsFor, readStoredSlos, sloRules, toRuleSpec } from '@vigia/alerting';
 import { ruleSchema } from '@vigia/config';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -20,8 +20,10 @@ export const backtestInput = z
 export const rulesRouter = router({
   /** Every rule with its settings, the state of each series it watches and their current values. */
   list: protectedProcedure.query(async ({ ctx }) => {
-    const [states, current] = await Promise.all([ctx.deps.alerts.loadStates(), ctx.deps.reader.current()]);
-    return ctx.deps.rules.map((rule) => {
+    const [states, current, stored] = await Promise.all([ctx.deps.alerts.loadStates(), ctx.deps.reader.current(), readStoredSlos(ctx.deps.store.db, ctx.deps.config)]);
+    // SLOs made in the dashboard or the API come and go while the API runs: their rules are read each time.
+    const rules = [...ctx.deps.rules, ...sloRules(ctx.deps.config, stored.slos)];
+    return rules.map((rule) => {
       const series = [...states.values()]
         .filter((s) => s.rule === rule.name)
         .map((s) => ({ seriesKey: s.seriesKey, labels: s.labels, status: s.state.status, episodeId: s.state.episodeId ?? null, pendingSince: s.state.pendingSince ?? null }));

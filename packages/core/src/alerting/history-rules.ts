@@ -130,8 +130,12 @@ export function baselineValue(rule: RuleSpec & { baseline: BaselineSpec }, minut
   if (actual === null || past.length < MIN_WEEKS) return { value: null };
   const band = robustBand(past, factor, minSpreadRatio)!;
   const z = deviation(actual, band);
-  const side = actual < band.lower ? 'below' : actual > band.upper ? 'above' : 'within';
-  const extra = side === 'within' ? 0 : digitsApart(actual, side === 'below' ? band.lower : band.upper);
+  // The words always say which way: with direction both the value compared is unsigned, and
+  // an alert held by clear_factor can still be open once the value is back inside the band.
+  const way = actual < band.median ? 'below' : 'above';
+  const outside = actual < band.lower || actual > band.upper;
+  const side = outside ? way : `${way} the median but within`;
+  const extra = outside ? digitsApart(actual, actual < band.lower ? band.lower : band.upper) : 0;
   const summary = `${subject} is ${fmt(actual, extra)} over the last ${formatDuration(windowMs)}, ${side} the usual ${fmt(band.lower, extra)}–${fmt(band.upper, extra)} for this time of week (median ${fmt(band.median, extra)} of ${past.length} past weeks)`;
   return { value: direction === 'both' ? Math.abs(z) : z, summary, band, actual };
 }

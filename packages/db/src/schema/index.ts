@@ -5,3 +5,4 @@ export * from './counters.ts';
 export * from './oncall.ts';
 export * from './status-page.ts';
 export * from './probes.ts';
+export * from './slos.ts';

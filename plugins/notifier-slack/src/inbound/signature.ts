@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import type { ApiDeps } from '../deps.ts';
+import type { InboundContext, InboundRequest } from '@vigia/plugin-sdk';
 
 /** Slack refuses requests older than five minutes; so does Vigia (replay protection). */
 const MAX_AGE_S = 5 * 60;
@@ -20,11 +19,12 @@ function sameSignature(a: string, b: string): boolean {
  * Why a request that claims to come from Slack is refused (forged, stale or replayed), or null
  * when it is genuine and new. The raw body is what was signed.
  */
-export async function slackRefusal(deps: ApiDeps, secret: string, req: FastifyRequest, raw: string): Promise<string | null> {
-  const timestamp = String(req.headers['x-slack-request-timestamp'] ?? '');
-  const signature = String(req.headers['x-slack-signature'] ?? '');
+export async function slackRefusal(ctx: Pick<InboundContext, 'firstSeen'>, secret: string, request: InboundRequest): Promise<string | null> {
+  const timestamp = request.headers['x-slack-request-timestamp'] ?? '';
+  const signature = request.headers['x-slack-signature'] ?? '';
   const age = Math.abs(Date.now() / 1000 - Number(timestamp));
-  if (!/^\d+$/.test(timestamp) || !(age <= MAX_AGE_S) || !sameSignature(signature, slackSignature(secret, timestamp, raw))) return 'invalid or expired Slack signature';
-  const fresh = await deps.redis.set(`${deps.keys.prefix}:slack-seen:${signature}`, '1', 'EX', MAX_AGE_S * 2, 'NX');
+  if (!/^\d+$/.test(timestamp) || !(age <= MAX_AGE_S) || !sameSignature(signature, slackSignature(secret, timestamp, request.rawBody))) return 'invalid or expired Slack signature';
+  // Kept twice the accepted age, so a copy replayed at the edge of the window is still caught.
+  const fresh = await ctx.firstSeen(signature, MAX_AGE_S * 2 * 1000);
   return fresh ? null : 'this request was already received (replay)';
 }

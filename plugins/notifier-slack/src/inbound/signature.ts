@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundContext, InboundRequest } from '@vigia/plugin-sdk';
+import type { InboundContext, InboundRequest, InboundResponse, InboundRoute } from '@vigia/plugin-sdk';
 
 /** Slack refuses requests older than five minutes; so does Vigia (replay protection). */
 const MAX_AGE_S = 5 * 60;
@@ -27,4 +27,23 @@ export async function slackRefusal(ctx: Pick<InboundContext, 'firstSeen'>, secre
   // Kept twice the accepted age, so a copy replayed at the edge of the window is still caught.
   const fresh = await ctx.firstSeen(signature, MAX_AGE_S * 2 * 1000);
   return fresh ? null : 'this request was already received (replay)';
+}
+
+/**
+ * A route that answers only Slack: 404 while SLACK_SIGNING_SECRET is unset (the feature is off),
+ * 401 for a request `slackRefusal` turns away; `handle` sees genuine, new requests only.
+ */
+export function signedRoute(ctx: InboundContext, route: { path: string; bodyLimit: number; feature: string }, handle: (request: InboundRequest) => Promise<InboundResponse>): InboundRoute {
+  return {
+    method: 'POST',
+    path: route.path,
+    bodyLimit: route.bodyLimit,
+    async handle(request) {
+      const secret = ctx.signingSecret;
+      if (!secret) return { status: 404, body: { error: `${route.feature} are off: set SLACK_SIGNING_SECRET` } };
+      const refusal = await slackRefusal(ctx, secret, request);
+      if (refusal) return { status: 401, body: { error: refusal } };
+      return handle(request);
+    },
+  };
 }

@@ -27,7 +27,7 @@ function echoing(name: string, seen: { ctx?: InboundContext; requests: InboundRe
 
 describe('notifier inbound routes in the API', () => {
   it('mounts them below /api/integrations/<notifier>/, hands them the raw body and the notifier’s signing secret', async () => {
-    const seen = { requests: [] as InboundRequest[] };
+    const seen: { ctx?: InboundContext; requests: InboundRequest[] } = { requests: [] };
     const broken = defineNotifier({
       name: 'broken',
       send: async () => undefined,

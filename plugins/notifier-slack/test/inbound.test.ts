@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { quietLogger, type InboundContext, type InboundOutcome, type InboundRoute } from '@vigia/plugin-sdk';
+import { quietLogger, type InboundContext, type InboundOutcome, type InboundRequest, type InboundRoute } from '@vigia/plugin-sdk';
 import slackNotifier from '../src/index.ts';
 
 const SECRET = 'test-signing-secret';
@@ -65,7 +65,7 @@ describe('slack inbound routes: who may call', () => {
     for (const path of ['actions', 'commands']) {
       const host = fakeHost();
       const body = path === 'actions' ? actionBody('vigia_acknowledge', 'alt-1') : commandBody('update 7 monitoring fine');
-      const refused = async (request: ReturnType<typeof signed>) => (await host.route(path).handle(request)).status ?? 200;
+      const refused = async (request: InboundRequest) => (await host.route(path).handle(request)).status ?? 200;
       expect(await refused(signed(body, { secret: 'wrong' }))).toBe(401);
       expect(await refused({ ...signed(body), rawBody: `${body}&x=1` })).toBe(401);
       expect(await refused(signed(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }))).toBe(401);

@@ -126,22 +126,14 @@ describe('acting on an alert where it arrives', () => {
 
 describe('a Slack message updated in place', () => {
   it('posts once per alert and edits that message on every transition (chat.update)', async () => {
-    const calls: { method: string; ts?: string }[] = [];
     // A stand-in for Slack's Web API: JSON answers, the message's channel and ts.
-    const { createServer } = await import('node:http');
-    const slackApi = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c));
-      req.on('end', () => {
-        const body = JSON.parse(raw) as { channel: string; ts?: string };
-        calls.push({ method: req.url!.split('/').pop()!, ts: body.ts });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C42', ts: body.ts ?? '1700000000.000200' }));
-      });
+    const slackApi = await startHttpReceiver((req) => {
+      const body = JSON.parse(req.body) as { channel: string; ts?: string };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true, channel: 'C42', ts: body.ts ?? '1700000000.000200' }) };
     });
-    await new Promise<void>((r) => slackApi.listen(0, '127.0.0.1', r));
-    const port = (slackApi.address() as { port: number }).port;
+    const calls = () => slackApi.requests.map((r) => ({ method: r.path.split('/').pop()!, ts: (JSON.parse(r.body) as { ts?: string }).ts }));
     const stack = await startStack({
-      yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\nchannels:\n  slack: { type: slack, bot_token: xoxb-test, channel: "#alerts", api_url: "http://127.0.0.1:${port}/api" }\n`,
+      yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\nchannels:\n  slack: { type: slack, bot_token: xoxb-test, channel: "#alerts", api_url: "${slackApi.url}/api" }\n`,
     });
     const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
     let value = 99;
@@ -149,12 +141,12 @@ describe('a Slack message updated in place', () => {
     try {
       const client = trpcClient(stack.url, stack.apiToken);
       const alert = await waitFor(async () => (await client.alerts.list.query({}))[0], { what: 'the alert' });
-      await waitFor(() => calls.length === 1, { what: 'the first message' });
+      await waitFor(() => calls().length === 1, { what: 'the first message' });
       await client.alerts.acknowledge.mutate({ id: alert.id });
-      await waitFor(() => calls.length === 2, { what: 'the edit after the acknowledgement' });
+      await waitFor(() => calls().length === 2, { what: 'the edit after the acknowledgement' });
       value = 1;
-      await waitFor(() => calls.length === 3, { what: 'the edit after the resolution' });
-      expect(calls).toEqual([
+      await waitFor(() => calls().length === 3, { what: 'the edit after the resolution' });
+      expect(calls()).toEqual([
         { method: 'chat.postMessage', ts: undefined },
         { method: 'chat.update', ts: '1700000000.000200' },
         { method: 'chat.update', ts: '1700000000.000200' },
@@ -162,7 +154,7 @@ describe('a Slack message updated in place', () => {
     } finally {
       clearInterval(feeding);
       await stack.stop();
-      slackApi.close();
+      await slackApi.close();
     }
   });
 });

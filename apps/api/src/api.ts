@@ -19,6 +19,7 @@ import {
 } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
+import { loadPlugins } from '@vigia/plugin-loader';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { ApiDeps } from './deps.ts';
 import { buildServer } from './server.ts';
@@ -44,6 +45,9 @@ export interface RunningApi {
 }
 
 export async function startApi({ config, store, logger, keyPrefix, port, webDist }: ApiOptions): Promise<RunningApi> {
+  // Notifiers only, for their inbound routes (Slack's buttons and slash command): the worker sends.
+  // First, so that two plugins of one name stop the start before any connection is open.
+  const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type) => type === 'collector');
   const keys = redisKeys(keyPrefix ?? config.redis.keyPrefix);
   const onError = (error: Error) => logger.warn('redis connection problem', { error: error.message });
   const redis = connectRedis(config.redis.url, { onError });
@@ -95,7 +99,11 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     await page.start();
     stopIncidentSync = startIncidentSync(deps, deps.statusIncidents, () => void page.rebuild());
   }
-  const app = await buildServer(deps, webDist ?? WEB_DIST);
+  const app = await buildServer(
+    deps,
+    webDist ?? WEB_DIST,
+    [...plugins.notifiers.values()].map((p) => p.plugin),
+  );
   const address = await app.listen({ host: config.server.host, port: port ?? config.server.port });
   const url = address.replace('[::1]', '127.0.0.1');
   logger.info('listening', { url });

@@ -2,15 +2,15 @@ import fastifyCookie from '@fastify/cookie';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Notifier } from '@vigia/plugin-sdk';
 import { createContext } from './context.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoute } from './health.ts';
+import { notifierInboundRoutes } from './inbound/inbound-routes.ts';
 import { prometheusRoute } from './prometheus.ts';
 import { countRefusedPush, isPush, refusalOf } from './push-refusals.ts';
 import { actionLinkRoutes } from './rest/action-links.ts';
 import { alertsRoutes } from './rest/alerts-routes.ts';
-import { slackActionRoutes } from './rest/slack-actions.ts';
-import { slackCommandRoutes } from './rest/slack-commands.ts';
 import { statusIncidentsRoutes } from './rest/status-incidents-routes.ts';
 import { metricsRoutes } from './rest/metrics-routes.ts';
 import { oncallCalendarRoutes } from './rest/oncall-calendar.ts';
@@ -24,8 +24,11 @@ import { securityHeaders } from './security-headers.ts';
 import { statusPageRoutes } from './status/status-routes.ts';
 import { staticSpa } from './static-spa.ts';
 
-/** One HTTP server: tRPC at /trpc, the seed's REST API at /api, /metrics, /healthz and the dashboard. */
-export async function buildServer(deps: ApiDeps, webDist: string): Promise<FastifyInstance> {
+/**
+ * One HTTP server: tRPC at /trpc, the seed's REST API at /api, the notifiers' inbound routes at
+ * /api/integrations, /metrics, /healthz and the dashboard.
+ */
+export async function buildServer(deps: ApiDeps, webDist: string, notifiers: Iterable<Notifier> = []): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 8 * 1024 * 1024,
@@ -71,10 +74,9 @@ export async function buildServer(deps: ApiDeps, webDist: string): Promise<Fasti
   slosRoutes(app, deps);
   uptimeRoutes(app, deps);
   actionLinkRoutes(app, deps, deps.secretKey);
-  slackActionRoutes(app, deps);
   statusPageRoutes(app, deps);
   statusIncidentsRoutes(app, deps);
-  slackCommandRoutes(app, deps);
+  notifierInboundRoutes(app, deps, notifiers);
   await staticSpa(app, webDist);
   return app;
 }

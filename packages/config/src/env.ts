@@ -27,6 +27,11 @@ export interface EnvSettings {
   email: { enabled?: boolean; host?: string; port?: number; user?: string; password?: string; from?: string; to: string[] };
   slack: { enabled?: boolean; webhookUrl?: string; channel?: string; signingSecret?: string; botToken?: string };
   webhook: { enabled?: boolean; url?: string; authToken?: string };
+  /**
+   * `<NAME>_SIGNING_SECRET` by NAME (`SLACK`): what a notifier's inbound routes check the
+   * service's signature with. A naming rule rather than a list, so a new plugin needs no change here.
+   */
+  signingSecrets: Record<string, string>;
 }
 
 export class EnvError extends Error {}
@@ -50,6 +55,15 @@ function bool(env: Env, key: string): boolean | undefined {
 function str(env: Env, key: string): string | undefined {
   const raw = env[key];
   return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function signingSecrets(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const name = /^([A-Z0-9_]+)_SIGNING_SECRET$/.exec(key)?.[1];
+    if (name && value) out[name] = value;
+  }
+  return out;
 }
 
 /** ALERT_TO_EMAIL_1 … ALERT_TO_EMAIL_N, in numeric order, plus a comma list in ALERT_TO_EMAILS. */
@@ -130,5 +144,6 @@ export function readEnv(env: Env = process.env): EnvSettings {
       url: str(env, 'ALERT_WEBHOOK_URL'),
       authToken: str(env, 'WEBHOOK_AUTH_TOKEN'),
     },
+    signingSecrets: signingSecrets(env),
   };
 }

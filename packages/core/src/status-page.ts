@@ -6,6 +6,10 @@ import { labelsMatch, type Labels } from './series-key.ts';
  * are tested without a database; the API applies the plan.
  */
 
+/** Where an incident stands on the public page; `resolved` closes it. */
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
 export interface StatusComponent {
   name: string;
   probe?: string;

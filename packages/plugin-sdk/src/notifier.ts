@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AlertNotification, Logger } from '@vigia/core';
+import type { InboundContext, InboundRoute } from './inbound.ts';
 // The notification is a value the host builds and stores, so it lives in core; notifiers see it here.
 export type { AlertNotification, AlertStatus, NotificationReason } from '@vigia/core';
 
@@ -33,6 +34,11 @@ export interface Notifier<Config = Record<string, unknown>> {
    */
   recipients?(config: Config): string[];
   send(notification: AlertNotification, ctx: NotifierContext<Config>): Promise<DeliveryReceipt | void>;
+  /**
+   * Routes the service posts back to (buttons, slash commands), mounted by the API under
+   * `/api/integrations/<name>/` whether or not a channel uses the notifier. Called once at start.
+   */
+  inboundRoutes?(ctx: InboundContext): InboundRoute[];
   close?(): void | Promise<void>;
 }
 

@@ -1,10 +1,14 @@
-import { defineNotifier } from '@vigia/plugin-sdk';
+import { defineNotifier, postOnce } from '@vigia/plugin-sdk';
 import { configSchema, type SlackConfig } from './config.ts';
-import { postOnce } from '@vigia/plugin-sdk';
+import { actionsRoute } from './inbound/actions-route.ts';
+import { commandsRoute } from './inbound/commands-route.ts';
 import { slackMessage } from './message.ts';
 import { sendWithBot } from './web-api.ts';
 
-/** Posts each notification to a Slack incoming webhook as a Block Kit message. */
+/**
+ * Posts each notification to a Slack incoming webhook as a Block Kit message; takes Slack's
+ * button clicks and the status page slash command back through its inbound routes.
+ */
 export default function slackNotifier() {
   return defineNotifier<SlackConfig>({
     name: 'slack',
@@ -26,5 +30,7 @@ export default function slackNotifier() {
       const answer = response.body.trim();
       return { detail: answer === 'ok' ? 'ok' : `HTTP ${response.status}: ${answer.slice(0, 200)}` };
     },
+
+    inboundRoutes: (ctx) => [actionsRoute(ctx), commandsRoute(ctx)],
   });
 }

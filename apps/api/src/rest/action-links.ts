@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { verifyActionLink, type ActionLink } from '@vigia/auth';
-import { silences } from '@vigia/db';
 import { ActionError, actOnAlert } from '@vigia/alerting';
 import { audit } from '../audit.ts';
 import { actionDeps } from '../alert-actions.ts';
+import { silenceAlert } from '../alert-silence.ts';
 import type { ApiDeps } from '../deps.ts';
 import { claimLink, linkUsed } from './link-claims.ts';
 
@@ -74,24 +74,13 @@ function routes(app: FastifyInstance, deps: ApiDeps, secret: string): void {
     const claim = await claimLink(deps, req.params.token, link.expiresAt);
     if (!claim) return used(reply);
     if (link.action === 'silence') {
-      const now = Date.now();
-      const [row] = await deps.store.db
-        .insert(silences)
-        .values({
-          matchers: { rule: alert.rule, labels: alert.labels },
-          startsAt: new Date(now),
-          endsAt: new Date(now + SILENCE_MS),
-          createdBy: actor,
-          comment: 'silenced for 1 h from a link in a message',
-        })
-        .returning()
-        .catch(async (error: unknown) => {
-          await claim.release();
-          throw error;
-        });
-      await audit(deps, actor, 'silence.create', { type: 'silence', id: row!.id }, { via: 'link', alert: alert.id });
-      await audit(deps, actor, 'alert.silence', { type: 'alert', id: alert.id }, { silence: row!.id, via: 'link' });
-      return page(reply, 200, 'Silenced for 1 hour', `<p>${escape(alert.rule)} on this series sends nothing until ${escape(new Date(now + SILENCE_MS).toISOString())}.</p>`);
+      const row = await silenceAlert(deps, alert, { actor, forMs: SILENCE_MS, comment: 'silenced for 1 h from a link in a message' }).catch(async (error: unknown) => {
+        await claim.release();
+        throw error;
+      });
+      await audit(deps, actor, 'silence.create', { type: 'silence', id: row.id }, { via: 'link', alert: alert.id });
+      await audit(deps, actor, 'alert.silence', { type: 'alert', id: alert.id }, { silence: row.id, via: 'link' });
+      return page(reply, 200, 'Silenced for 1 hour', `<p>${escape(alert.rule)} on this series sends nothing until ${escape(row.endsAt.toISOString())}.</p>`);
     }
     try {
       await actOnAlert(actionDeps(deps), { id: alert.id, kind: 'acknowledge', actor, comment: 'acknowledged from a link in a message' });

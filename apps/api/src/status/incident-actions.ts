@@ -1,10 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { IncidentError, type IncidentStatus } from '@vigia/db';
+import { INCIDENT_STATUSES } from '@vigia/core';
+import { IncidentError } from '@vigia/db';
 import { audit } from '../audit.ts';
 import type { ApiDeps } from '../deps.ts';
-
-export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const satisfies readonly IncidentStatus[];
 
 export const updateInput = z.object({
   incidentId: z.number().int().positive(),

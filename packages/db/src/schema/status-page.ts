@@ -1,9 +1,10 @@
+import type { IncidentStatus } from '@vigia/core';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export type IncidentImpact = 'major' | 'degraded' | 'none';
-export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type { IncidentStatus };
 
 /**
  * An incident on the public status page: opened by an alert episode on a component's rule or by a

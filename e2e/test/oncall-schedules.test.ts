@@ -163,6 +163,7 @@ oncall:
     expect(carla).toEqual({
       name: 'carla',
       source: 'dashboard',
+      contactKinds: ['email', 'ntfy'],
       contacts: { email: 'carla@example.com', ntfy: 'car…' },
       rules: [
         { afterMs: 0, channel: 'mail' },
@@ -209,6 +210,8 @@ oncall:
       ['Primary', 'file', 'ana'],
       ['Secondary', 'dashboard', 'carla'],
     ]);
+    // carla alone in a rotation hands off to nobody: no end, rather than the look-ahead's.
+    expect(schedules[1]).toMatchObject({ now: { user: 'carla', end: null }, next: null });
     expect((await api.oncall.scheduleDefinitions.query()).map((s) => [s.name, s.source, s.layers[0]!.participants])).toEqual([
       ['Primary', 'file', ['ana']],
       ['Secondary', 'dashboard', ['carla']],
@@ -232,5 +235,44 @@ oncall:
     await api.oncall.removeUser.mutate({ name: 'carla' });
     expect((await api.oncall.schedules.query()).schedules.map((s) => s.name)).toEqual(['Primary']);
     await expect(api.oncall.removeSchedule.mutate({ name: 'Primary' })).rejects.toThrow('Primary is defined in monitoring.yaml');
+  });
+
+  it('shows people’s addresses to operators and admins only: a viewer gets names and the kinds of contact; keys stay masked for all', async () => {
+    const api = trpcClient(stack.url, stack.apiToken);
+    const pushoverKey = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
+    await api.oncall.saveUser.mutate({
+      name: 'dora',
+      contacts: { email: 'dora@example.com', phone: '+351912345678', slack: 'U024BE7LH', telegram: '123456789', ntfy: 'dora-pager-7f3k', pushover: pushoverKey },
+      rules: [{ after: '0m', channel: 'mail' }],
+    });
+    const tokenOf = async (role: 'viewer' | 'operator') => {
+      const user = await stack.api!.deps.auth.createUser(`people-${role}`, `${role}-password-3`, role);
+      return (await stack.api!.deps.auth.createToken(user.id, 'test')).token;
+    };
+    const everyKind = ['email', 'slack', 'phone', 'telegram', 'ntfy', 'pushover'];
+
+    const operator = await trpcClient(stack.url, await tokenOf('operator')).oncall.people.query();
+    expect(operator.find((p) => p.name === 'dora')).toEqual({
+      name: 'dora',
+      source: 'dashboard',
+      contactKinds: everyKind,
+      contacts: { email: 'dora@example.com', phone: '+351912345678', slack: 'U024BE7LH', telegram: '123456789', ntfy: 'dor…', pushover: 'uQi…' },
+      rules: [{ afterMs: 0, channel: 'mail' }],
+    });
+    expect(operator.find((p) => p.name === 'ana')).toMatchObject({ contactKinds: ['email'], contacts: { email: 'ana@example.com' } });
+    expect((await api.oncall.people.query()).find((p) => p.name === 'dora')?.contacts).toMatchObject({ phone: '+351912345678', pushover: 'uQi…' });
+
+    const viewerToken = await tokenOf('viewer');
+    const viewerRes = await fetch(`${stack.url}/trpc/oncall.people`, { headers: { authorization: `Bearer ${viewerToken}` } });
+    const raw = await viewerRes.text();
+    expect(viewerRes.status).toBe(200);
+    for (const address of ['@example.com', '+351912345678', 'U024BE7LH', '123456789', 'dora-pager', 'dor…', pushoverKey, 'uQi']) expect(raw).not.toContain(address);
+    const viewer = await trpcClient(stack.url, viewerToken).oncall.people.query();
+    expect(viewer.map((p) => [p.name, p.contactKinds.join(', '), p.contacts])).toEqual([
+      ['ana', 'email', null],
+      ['bruno', 'email', null],
+      ['dora', everyKind.join(', '), null],
+    ]);
+    await api.oncall.removeUser.mutate({ name: 'dora' });
   });
 });

@@ -5,7 +5,8 @@ export interface ScheduleSummary {
   timeZone: string;
   /** Everyone the schedule's layers put on call, in order. */
   participants: string[];
-  now: { user: string; start: number; end: number } | null;
+  /** `end` null: no hand-off within the look-ahead (a one-person rotation, say). */
+  now: { user: string; start: number; end: number | null } | null;
   next: { user: string; start: number; end: number } | null;
 }
 

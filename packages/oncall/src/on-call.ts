@@ -41,10 +41,16 @@ export function shiftsBetween(schedule: Schedule, from: number, to: number): Shi
   return out;
 }
 
-/** Who is on call now, and the next different person with when they take over (within `horizonMs`). */
-export function nowAndNext(schedule: Schedule, now: number, horizonMs = 60 * 86_400_000): { now: Shift | null; next: Shift | null } {
-  const shifts = shiftsBetween(schedule, now, now + horizonMs);
-  const current = shifts[0] && shifts[0].start <= now ? shifts[0] : null;
+/**
+ * Who is on call now, and the next different person with when they take over (within `horizonMs`).
+ * `now.end` is null when the current person is still on call at the horizon (a one-person rotation,
+ * say): the range's cut is no hand-off, and showing it as one would announce a change that never comes.
+ */
+export function nowAndNext(schedule: Schedule, now: number, horizonMs = 60 * 86_400_000): { now: (Omit<Shift, 'end'> & { end: number | null }) | null; next: Shift | null } {
+  const until = now + horizonMs;
+  const shifts = shiftsBetween(schedule, now, until);
+  const first = shifts[0] && shifts[0].start <= now ? shifts[0] : null;
+  const current = first && { ...first, end: first.end >= until ? null : first.end };
   const next = shifts.find((s) => s.start > now && s.user !== current?.user) ?? null;
   return { now: current, next };
 }

@@ -114,4 +114,18 @@ describe('layers and overrides', () => {
     expect(now?.user).toBe('bruno');
     expect(next).toEqual({ start: iso('2026-01-19T09:00:00Z'), end: iso('2026-01-26T09:00:00Z'), user: 'ana' });
   });
+
+  it('a one-person rotation has no hand-off: now has no end rather than the look-ahead’s, and nobody is next', () => {
+    const s = schedule([{ ...base, participants: ['ana'] }]);
+    expect(nowAndNext(s, iso('2026-01-14T12:00:00Z'))).toEqual({ now: { start: iso('2026-01-14T12:00:00Z'), end: null, user: 'ana' }, next: null });
+    // An override ahead is a real hand-off: the shift ends there, and the override is next.
+    const covered = schedule([{ ...base, participants: ['ana'] }], [{ user: 'bruno', start: iso('2026-01-17T09:00:00Z'), end: iso('2026-01-17T18:00:00Z') }]);
+    expect(nowAndNext(covered, iso('2026-01-14T12:00:00Z'))).toEqual({
+      now: { start: iso('2026-01-14T12:00:00Z'), end: iso('2026-01-17T09:00:00Z'), user: 'ana' },
+      next: { start: iso('2026-01-17T09:00:00Z'), end: iso('2026-01-17T18:00:00Z'), user: 'bruno' },
+    });
+    // A layer that ends (at its hand-off time) within the look-ahead is a hand-off to nobody: the end is shown.
+    const ending = schedule([{ ...base, participants: ['ana'], end: '2026-02-01' }]);
+    expect(nowAndNext(ending, iso('2026-01-14T12:00:00Z')).now?.end).toBe(iso('2026-02-01T09:00:00Z'));
+  });
 });

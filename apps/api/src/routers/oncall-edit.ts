@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadOncall } from '@vigia/alerting';
+import { hasRole } from '@vigia/auth';
 import { CONTACT_METHODS, oncallUserSchema, storedScheduleSchema, type ContactMethod, type OncallUser } from '@vigia/config';
 import { oncallOverrides, oncallSchedules, oncallUsers, type StoredLayer } from '@vigia/db';
 import type { Layer } from '@vigia/oncall';
@@ -40,9 +41,15 @@ function layerAsFile(l: Layer, zone: string): StoredLayer {
   };
 }
 
-function userView(u: OncallUser, source: 'file' | 'dashboard') {
-  const contacts = Object.fromEntries(Object.entries(u.contacts).map(([m, v]) => [m, MASKED.includes(m as ContactMethod) ? mask(v!) : v]));
-  return { name: u.name, source, contacts, rules: u.rules };
+/**
+ * A person as the API shows them. Addresses are personal data: only those who may page or edit
+ * people (operator and up) get `contacts`; a viewer gets null there and only `contactKinds`.
+ */
+function userView(u: OncallUser, source: 'file' | 'dashboard', showContacts: boolean) {
+  const present = Object.entries(u.contacts).filter(([, v]) => v);
+  const contactKinds = present.map(([m]) => m as ContactMethod).sort((a, b) => CONTACT_METHODS.indexOf(a) - CONTACT_METHODS.indexOf(b));
+  const contacts: Partial<Record<ContactMethod, string>> | null = showContacts ? Object.fromEntries(present.map(([m, v]) => [m, MASKED.includes(m as ContactMethod) ? mask(v!) : v!])) : null;
+  return { name: u.name, source, contactKinds, contacts, rules: u.rules };
 }
 
 /**
@@ -50,11 +57,12 @@ function userView(u: OncallUser, source: 'file' | 'dashboard') {
  * beside monitoring.yaml's own, which stay read-only here. Escalation reads them at each step.
  */
 export const oncallEditProcedures = {
-  /** Everyone escalation can page, with where they come from; credentials among contacts masked. */
+  /** Everyone escalation can page, with where they come from; addresses for operators and up, credentials among them masked. */
   people: protectedProcedure.query(async ({ ctx }) => {
     const oncall = await loadOncall(ctx.deps.store.db, ctx.deps.config);
+    const showContacts = hasRole(ctx.principal, 'operator');
     return Object.values(oncall.users)
-      .map((u) => userView(u, oncall.stored.users.has(u.name) ? 'dashboard' : 'file'))
+      .map((u) => userView(u, oncall.stored.users.has(u.name) ? 'dashboard' : 'file', showContacts))
       .sort((a, b) => a.name.localeCompare(b.name));
   }),
 
@@ -116,7 +124,7 @@ export const oncallEditProcedures = {
         { type: 'oncall_user', id: input.name },
         { methods: Object.keys(checked).sort(), rules: row.rules },
       );
-      return userView({ name: row.name, contacts: row.contacts, rules: row.rules }, 'dashboard');
+      return userView({ name: row.name, contacts: row.contacts, rules: row.rules }, 'dashboard', true);
     }),
 
   /** Removes a person added here; refused while a schedule or an escalation step names them. */

@@ -123,7 +123,8 @@ oncall:
     const card = page.getByTestId('oncall-schedule').filter({ has: page.getByRole('heading', { name: 'Secondary' }) });
     await card.waitFor(WAIT);
     await expect(card.getByTestId('schedule-source').textContent()).resolves.toBe('added in the dashboard');
-    await expect(card.getByTestId('oncall-now').textContent()).resolves.toMatch(/^\s*carla until /);
+    // carla alone in the rotation: no hand-off to announce.
+    await expect(card.getByTestId('oncall-now').textContent()).resolves.toMatch(/^\s*carla\s+no hand-off\s*$/);
     const primary = page.getByTestId('oncall-schedule').filter({ has: page.getByRole('heading', { name: 'Primary' }) });
     await expect(primary.getByTestId('schedule-source').textContent()).resolves.toBe('from monitoring.yaml');
     expect(await primary.getByTestId('schedule-edit').count()).toBe(0);
@@ -142,6 +143,25 @@ oncall:
     await card.waitFor({ state: 'detached', ...WAIT });
     await carla.getByTestId('person-remove').click();
     await carla.waitFor({ state: 'detached', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a viewer the people’s names and kinds of contact, not their addresses', async () => {
+    await stack.api!.deps.auth.createUser('oncall-page-viewer', 'viewer-password-5', 'viewer');
+    const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1200, height: 900 } });
+    const viewer = await context.newPage();
+    errors.push(...collectPageErrors(viewer));
+    await viewer.goto('/login');
+    await signIn(viewer, 'oncall-page-viewer', 'viewer-password-5');
+    await viewer.waitForURL((url) => url.pathname === '/', WAIT);
+    await viewer.goto('/oncall');
+    const people = viewer.getByTestId('oncall-people');
+    await people.getByTestId('oncall-person').first().waitFor(WAIT);
+    expect(await people.getByTestId('oncall-person').locator('td:first-child').allTextContents()).toEqual(['ana', 'bruno']);
+    expect(await people.getByTestId('person-contacts').allTextContents()).toEqual(['email', 'email']);
+    expect(await people.textContent()).not.toContain('@example.com');
+    expect(await people.getByTestId('person-add').count()).toBe(0);
+    await context.close();
     expect(errors).toEqual([]);
   });
 

@@ -124,4 +124,23 @@ oncall:
     await escalations.cancel('after', 'critical');
     expect(await queue.getJob('after.esc.0.dora.1')).toBeUndefined();
   });
+
+  it('a step naming a person (users:) pages them by their own rules, whoever is on call', async () => {
+    const { db } = database.store;
+    const store = new AlertStore(db, 'http://vigia');
+    const escalations = new Escalations(queue, config, db);
+    // ana is on call in Night at this moment; the second step names dora, so dora it is.
+    const [event] = await runEscalationStep(db, store, config, { alertId: 'before', step: 1 }, BEFORE_HANDOFF - 180_000 + 600_000, escalations);
+    expect(event?.comment).toBe('unacknowledged after 600 s: step 2 notifies dora by push to gzn…; dora by mail to dora@example.com (after 300 s) unless acknowledged');
+    const paged = await db.select().from(notifications).where(eq(notifications.alertId, 'before'));
+    expect(paged.map((n) => [n.channel, n.payload.recipient]).sort()).toEqual([
+      ['mail', 'ana@example.com'],
+      ['push', PUSHOVER_KEY],
+    ]);
+    const audited = await db.select().from(auditEvents).where(eq(auditEvents.targetId, 'before'));
+    expect(audited.map((a) => a.detail)).toContainEqual(expect.objectContaining({ user: 'dora', channel: 'push', recipient: 'gzn…', step: 2 }));
+    expect(audited.find((a) => (a.detail as { step?: number }).step === 2)?.detail).toMatchObject({ schedule: null });
+    expect((await queue.getJob('before.esc.1.dora.1'))?.data).toEqual({ alertId: 'before', step: 1, user: 'dora', rule: 1 });
+    await escalations.cancel('before', 'critical');
+  });
 });

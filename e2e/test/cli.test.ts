@@ -103,6 +103,38 @@ describe('vigia check-config', () => {
     );
   });
 
+  it('warns that a status page component names a probe or rule that does not exist (probes may be added in the dashboard)', async () => {
+    const file = join(scratch, 'status-page.yaml');
+    writeFileSync(
+      file,
+      [
+        'probes:',
+        '  - name: web',
+        '    http: { url: "http://127.0.0.1:9/" }',
+        'alerts:',
+        '  rules:',
+        '    - { name: Web Down, metric: probe_success, operator: "<", threshold: 1, severity: critical, labels: { probe: web } }',
+        'status_page:',
+        '  enabled: true',
+        '  components:',
+        '    - { name: Website, probe: web }',
+        '    - { name: Shop, probe: shop }',
+        '    - { name: Checkout, match: { rule: Checkout Errors } }',
+        '    - { name: API, match: { rule: Web Down, labels: { probe: api } } }',
+        '',
+      ].join('\n'),
+    );
+    const run = await vigia(['check-config', file]);
+    expect(run.code).toBe(0);
+    const warnings = run.stdout.split('\n').filter((line) => line.includes('warning: status_page'));
+    expect(warnings).toEqual([
+      `${file}: warning: status_page.components[1].probe (component "Shop"): no probe named "shop" under probes (have: web); unless it is added in the dashboard, it shows no uptime bar`,
+      `${file}: warning: status_page.components[2].match.rule (component "Checkout"): no rule named "Checkout Errors"; no alert will ever open an incident on it`,
+      `${file}: warning: status_page.components[3].match.labels (component "API"): probe="api" never matches rule "Web Down", which only watches probe="web"; no alert will ever open an incident on it`,
+    ]);
+    expect(run.stdout).toContain(`${file}: valid:`);
+  });
+
   it('counts the probe collector once probes exist, and names the key of a bad probe', async () => {
     const good = join(scratch, 'probes.yaml');
     writeFileSync(good, 'probes:\n  - name: web\n    http: { url: "http://127.0.0.1:9/" }\n');

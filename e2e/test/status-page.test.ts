@@ -83,6 +83,8 @@ status_page:
       probe: local-web
     - name: Billing
       match: { labels: { service: billing } }
+    - name: Shop
+      probe: shop-not-configured
 `,
     });
     get = authedFetch(stack.apiToken);
@@ -107,14 +109,19 @@ status_page:
     expect(page.components.map((c) => [c.name, c.state])).toEqual([
       ['Website', 'operational'],
       ['Billing', 'operational'],
+      ['Shop', 'operational'],
     ]);
     expect(page.components[0]!.uptime!.days).toHaveLength(90);
     expect(page.components[0]!.uptime!.days.at(-1)!.status).toBe('up');
     expect(page.components[1]!.uptime).toBeNull();
+    // A probe in neither monitoring.yaml nor the dashboard: the component is there, without a bar.
+    expect(page.components[2]!.uptime).toBeNull();
     expect(page.maintenance).toEqual([expect.objectContaining({ components: ['Billing'], inProgress: false })]);
     const html = await (await fetch(`${stack.url}/status`)).text();
     expect(html).toContain('All systems operational');
     expect(html).toContain('Scheduled maintenance');
+    expect(html.match(/class="bar"/g)).toHaveLength(1);
+    expect(html).toContain('<span>Shop</span>');
   });
 
   it('answers GET /api/uptime with each probe’s windows, for signed-in callers only', async () => {
@@ -189,6 +196,7 @@ status_page:
       for (const secret of [
         'Probe Target Down',
         'local-web',
+        'shop-not-configured',
         'secret-team',
         stack.config.collection.host,
         '127.0.0.1',
@@ -234,6 +242,37 @@ status_page:
     const internal = (await (await get(`${stack.url}/api/status/incidents`)).json()) as { incidents: { id: number; automatic: boolean; updates: { author: string }[] }[] };
     expect(internal.incidents[0]).toMatchObject({ id: incidentId, automatic: true });
     expect(internal.incidents[0]!.updates.map((u) => u.author)).toEqual(['vigia', 'slack:ana', 'api-token', 'vigia']);
+  });
+
+  it('closes an incident with the Slack `/status resolve <id> <message>` command', async () => {
+    const opened = await get(`${stack.url}/api/status/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Invoices delayed', impact: 'degraded', components: ['Billing'], message: 'Invoices are going out late.' }),
+    });
+    expect(opened.status).toBe(201);
+    const { id } = (await opened.json()) as { id: number };
+    await waitFor(async () => ((await status()).incidents.some((i) => i.id === id) ? true : null), { what: 'the hand-opened incident on the page' });
+
+    const slack = await fetch(`${stack.url}/api/integrations/slack/commands`, slackCommand(`resolve ${id} Invoices are caught up.`, 'bea'));
+    expect(slack.status).toBe(200);
+    expect(await slack.json()).toEqual({ response_type: 'in_channel', text: `Incident #${id}: resolved — Invoices are caught up. (slack:bea)` });
+    // A forged resolve changes nothing.
+    const forged = slackCommand(`resolve ${id} forged`);
+    expect((await fetch(`${stack.url}/api/integrations/slack/commands`, { ...forged, headers: { ...forged.headers, 'x-slack-signature': 'v0=00' } })).status).toBe(401);
+
+    const page = await waitFor(
+      async () => {
+        const s = await status();
+        return s.resolved.some((i) => i.id === id) ? s : null;
+      },
+      { what: 'the incident resolved on the page' },
+    );
+    expect(page.incidents.map((i) => i.id)).not.toContain(id);
+    expect(page.components.find((c) => c.name === 'Billing')!.state).toBe('operational');
+    expect(page.resolved.find((i) => i.id === id)).toMatchObject({ status: 'resolved', updates: [{ message: 'Invoices are caught up.' }, { message: 'Invoices are going out late.' }] });
+    const html = await (await fetch(`${stack.url}/status`)).text();
+    expect(html).toContain('Invoices are caught up.');
   });
 });
 

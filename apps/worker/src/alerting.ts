@@ -16,6 +16,7 @@ import {
   buildRules,
   publishChannels,
   warnSilentSlis,
+  warnStatusComponents,
 } from '@vigia/alerting';
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
@@ -61,6 +62,8 @@ export async function startAlerting(deps: {
   const rules = buildRules(config);
   // A step naming a schedule or person in neither monitoring.yaml nor PostgreSQL stops the start.
   await checkEscalationTargets(store.db, config);
+  // A status page component naming a probe or rule that exists nowhere only warns: it shows no bar.
+  await warnStatusComponents(store.db, config, rules, logger);
   const notifiers = new Map([...deps.plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>]));
   const { channels, infos } = buildChannels(config, notifiers);
   for (const channel of channels.values()) await channel.notifier.init?.({ config: channel.config, logger: logger.child(channel.name) });

@@ -16,4 +16,5 @@ export * from './slo-rules.ts';
 export * from './slo-status.ts';
 export * from './slo-backtest.ts';
 export * from './history-rules.ts';
+export * from './status-components.ts';
 export * from './stored-slos.ts';

@@ -51,3 +51,34 @@ export const statusPageSchema = z
 
 export type StatusPageConfig = z.output<typeof statusPageSchema>;
 export type StatusComponentConfig = StatusPageConfig['components'][number];
+
+/**
+ * Components that will never show anything: a `probe` that is neither in monitoring.yaml nor among
+ * `probes` (those added in the dashboard, when the caller knows them), a `match.rule` no rule has,
+ * or `match.labels` that the matched rule's own label filter rules out. Warnings rather than errors:
+ * the page still starts, and shows such a component as operational without an uptime bar.
+ */
+export function statusComponentProblems(page: StatusPageConfig, probes: Iterable<string>, rules: readonly { name: string; labels?: Record<string, string> }[]): string[] {
+  const knownProbes = new Set(probes);
+  const problems: string[] = [];
+  page.components.forEach((c, i) => {
+    const where = `status_page.components[${i}]`;
+    if (c.probe !== undefined && !knownProbes.has(c.probe)) {
+      problems.push(`${where}.probe (component ${JSON.stringify(c.name)}): no probe named "${c.probe}" under probes or added in the dashboard (have: ${[...knownProbes].sort().join(', ') || 'none'}); it shows no uptime bar`);
+    }
+    if (c.match?.rule === undefined) return;
+    const rule = rules.find((r) => r.name === c.match!.rule);
+    if (!rule) {
+      problems.push(`${where}.match.rule (component ${JSON.stringify(c.name)}): no rule named "${c.match.rule}"; no alert will ever open an incident on it`);
+      return;
+    }
+    // An alert of the rule carries the rule's label filter as is: a different value can never match.
+    const clash = Object.entries(c.match.labels).find(([key, value]) => rule.labels?.[key] !== undefined && rule.labels[key] !== value);
+    if (clash) {
+      problems.push(
+        `${where}.match.labels (component ${JSON.stringify(c.name)}): ${clash[0]}="${clash[1]}" never matches rule "${rule.name}", which only watches ${clash[0]}="${rule.labels![clash[0]]}"; no alert will ever open an incident on it`,
+      );
+    }
+  });
+  return problems;
+}

@@ -101,4 +101,35 @@ describe('backtest', () => {
     // min over the last 5 points exceeds 15 once minute 10 (99) starts the window: minute 14.
     expect(backtest(ruleMin, [s], { from: 0, to: s.end, stepMs: MIN }).episodes[0]).toMatchObject({ firedAt: 14 * MIN, end: null });
   });
+
+  it('counts failing locations for an N-of-M rule: one location alone opens no episode', () => {
+    // probe_success per host (1 up, 0 down), one point a minute for 40 minutes:
+    // minutes 5-14 only eu fails; minutes 20-29 eu and us fail together; ap never does.
+    const down = (from: number, to: number) => (m: number) => (m >= from && m < to ? 0 : 1);
+    const probe = (host: string, value: (m: number) => number) => ({
+      labels: { probe: 'shop', host },
+      points: Array.from({ length: 40 }, (_, m) => ({ t: m * MIN, v: value(m) })),
+    });
+    const eu = probe('eu', (m) => Math.min(down(5, 15)(m), down(20, 30)(m)));
+    const us = probe('us', down(20, 30));
+    const ap = probe('ap', () => 1);
+    const twoOfThree = rule({ name: 'Shop down', metric: 'probe_success', operator: '<', threshold: 1, forMs: MIN, windowMs: 2 * MIN, cooldownMs: 0, locations: { minFailing: 2, by: 'host' } });
+    const result = backtest(twoOfThree, [eu, us, ap], { from: 0, to: 39 * MIN, stepMs: MIN });
+    // One alert for the probe (the host label dropped), from 20 to 30, at most 2 failing at once.
+    expect(result.episodes).toEqual([{ labels: { probe: 'shop' }, start: 20 * MIN, firedAt: 21 * MIN, end: 30 * MIN, peak: 2 }]);
+    expect(result.notifications).toBe(2);
+    // The same rule without locations sees each host alone and also reports eu's own trouble.
+    const { locations: _, ...perHost } = twoOfThree;
+    expect(backtest(perHost, [eu, us, ap], { from: 0, to: 39 * MIN, stepMs: MIN }).episodes.map((e) => [e.labels.host, e.start / MIN])).toEqual([
+      ['eu', 5],
+      ['eu', 20],
+      ['us', 20],
+    ]);
+    // 1-of-3 fires for eu's trouble alone too, grouped into the one probe alert.
+    const oneOfThree = { ...twoOfThree, locations: { minFailing: 1, by: 'host' } };
+    expect(backtest(oneOfThree, [eu, us, ap], { from: 0, to: 39 * MIN, stepMs: MIN }).episodes.map((e) => [e.start / MIN, e.end! / MIN, e.peak])).toEqual([
+      [5, 15, 1],
+      [20, 30, 2],
+    ]);
+  });
 });

@@ -4,7 +4,7 @@ import type { StatusIncidents } from '@vigia/db';
 import type { Logger } from '@vigia/core';
 import { publicStatus, type PublicStatus } from './public-status.ts';
 import { statusHtml } from './status-html.ts';
-import { uptimeReport, type ProbeUptimeReport, type UptimeDeps } from './uptime-report.ts';
+import { existingProbes, uptimeReport, type ProbeUptimeReport, type UptimeDeps } from './uptime-report.ts';
 
 const PAST_INCIDENTS_MS = 7 * 86_400_000;
 /** Daily bars change slowly; two rollup reads a minute is plenty. */
@@ -86,17 +86,23 @@ export class StatusPageCache {
     this.timer.unref();
   }
 
+  private async readUptime(probes: string[], now: number): Promise<ProbeUptimeReport[]> {
+    const existing = await existingProbes(this.deps, probes);
+    return existing.length ? uptimeReport(this.deps, now, existing) : [];
+  }
+
   private async build(): Promise<void> {
     const { config } = this.deps;
     const now = Date.now();
     const probes = config.statusPage.show_uptime ? config.statusPage.components.flatMap((c) => (c.probe ? [c.probe] : [])) : [];
     // A probe without data yet is asked again at every rebuild, so a new probe's bar appears with
-    // its first stored results rather than up to a minute later.
+    // its first stored results rather than up to a minute later. A component naming no existing
+    // probe gets no bar, and (having no report) does not keep this asking every rebuild.
     const uptimeStale = !this.uptime || now - this.uptime.at >= UPTIME_EVERY_MS || this.uptime.report.some((u) => u.windows['90d'].ratio === null);
     const [incidents, windows, uptime] = await Promise.all([
       this.incidents.list(new Date(now - PAST_INCIDENTS_MS)),
       loadWindows(this.deps.store.db, config.maintenanceWindows),
-      uptimeStale ? (probes.length ? uptimeReport(this.deps, now, probes) : Promise.resolve([])) : Promise.resolve(this.uptime!.report),
+      uptimeStale ? this.readUptime(probes, now) : Promise.resolve(this.uptime!.report),
     ]);
     if (uptimeStale) this.uptime = { at: now, report: uptime };
     this.page = render(publicStatus(config.statusPage, incidents, windows, uptime, now));

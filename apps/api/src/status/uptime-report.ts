@@ -1,6 +1,6 @@
 import { computeUptime, UPTIME_WINDOWS, type ProbeUptime } from '@vigia/core';
 import type { VigiaConfig } from '@vigia/config';
-import { UptimeHistory, type Store } from '@vigia/db';
+import { probes as storedProbes, UptimeHistory, type Store } from '@vigia/db';
 
 /** What the report reads; narrower than ApiDeps so the status cache that ApiDeps holds can use it. */
 export interface UptimeDeps {
@@ -21,4 +21,15 @@ export async function uptimeReport(deps: UptimeDeps, now: number, only?: string[
   const probes = only ?? [...new Set([...deps.config.probes.map((p) => p.name), ...(await history.probeNames())])].sort();
   const [fine, coarse] = await Promise.all([history.minuteBuckets(probes, now - UPTIME_WINDOWS['24h'], now, deps.config.retention), history.hourBuckets(probes, now - UPTIME_WINDOWS['90d'])]);
   return probes.map((probe) => ({ probe, ...computeUptime(fine.get(probe) ?? [], coarse.get(probe) ?? [], now) }));
+}
+
+/**
+ * Those of `names` that are probes, in monitoring.yaml or stored from the dashboard (paused ones
+ * too: their history still counts). A status page component naming any other shows no bar.
+ */
+export async function existingProbes(deps: UptimeDeps, names: string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const stored = await deps.store.db.select({ name: storedProbes.name }).from(storedProbes);
+  const known = new Set([...deps.config.probes.map((p) => p.name), ...stored.map((p) => p.name)]);
+  return names.filter((name) => known.has(name));
 }

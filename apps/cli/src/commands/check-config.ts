@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ConfigError, escalationTargetProblems, formatIssues, loadConfig, type VigiaConfig } from '@vigia/config';
+import { ConfigError, escalationTargetProblems, formatIssues, loadConfig, statusComponentProblems, type VigiaConfig } from '@vigia/config';
 import { buildChannels, buildRules } from '@vigia/alerting';
 import { formatDuration } from '@vigia/core';
 import type { Notifier } from '@vigia/plugin-sdk';
@@ -78,6 +78,18 @@ export async function run({ positionals }: CommandArgs, io: Io): Promise<number>
   // read): the worker refuses to start if a step names one that is in neither.
   for (const p of escalationTargetProblems(config.alerts.escalation, config.oncall))
     warnings.push(`${p.replace(' or added in the dashboard', '')}; the worker will not start unless it was added in the dashboard`);
+  // Probes and SLOs may also be added in the dashboard: a name unknown here may be known to the worker.
+  if (config.statusPage.enabled) {
+    for (const p of statusComponentProblems(
+      config.statusPage,
+      config.probes.map((probe) => probe.name),
+      rules,
+    )) {
+      if (p.includes('.probe ')) warnings.push(p.replace(' or added in the dashboard', '').replace('; it shows', '; unless it is added in the dashboard, it shows'));
+      else if (/no rule named "SLO /.test(p)) warnings.push(`${p}, unless it is the rule of an SLO added in the dashboard`);
+      else warnings.push(p);
+    }
+  }
   for (const name of Object.keys(config.collectors)) {
     if (!plugins.collectors.has(name)) warnings.push(`collectors.${name}: no collector plugin named "${name}" is installed, so these settings are not used`);
   }

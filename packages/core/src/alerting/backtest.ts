@@ -1,4 +1,7 @@
 import { INACTIVE, step, type SeriesState } from './alert-machine.ts';
+import { seriesKey } from '../series-key.ts';
+import { compare } from './compare.ts';
+import { locationCountRule } from './locations.ts';
 import { aggregate, reduce, type Point } from './reduce.ts';
 import type { RuleSpec } from './rule.ts';
 
@@ -15,7 +18,7 @@ export interface BacktestEpisode {
   firedAt: number;
   /** null while still firing at the end of the range. */
   end: number | null;
-  /** The worst value seen while firing (highest for > and >=, lowest for < and <=). */
+  /** The worst value seen while firing (highest for > and >=, lowest for < and <=); for an N-of-M rule, the most locations failing at once. */
   peak: number | null;
 }
 
@@ -95,6 +98,25 @@ const worse = (rule: RuleSpec, a: number | null, b: number | null) => {
   return rule.operator === '<' || rule.operator === '<=' ? Math.min(a, b) : Math.max(a, b);
 };
 
+/** Series alike but for the location label, one track per group (as groupLocations groups them live). */
+function locationTracks(rule: RuleSpec, by: string, series: BacktestSeries[]): { labels: Record<string, string>; cursors: WindowCursor[] }[] {
+  const groups = new Map<string, { labels: Record<string, string>; cursors: WindowCursor[] }>();
+  for (const s of series) {
+    const { [by]: _location, ...rest } = s.labels;
+    const key = seriesKey(rule.metric, rest);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { labels: rest, cursors: [] }));
+    group.cursors.push(new WindowCursor(s.points, rule));
+  }
+  return [...groups.values()];
+}
+
+/** Locations meeting the rule's condition; null when none reports (no data, as live). */
+function failingCount(rule: RuleSpec, values: (number | null)[]): number | null {
+  const reporting = values.filter((v): v is number => v !== null);
+  return reporting.length ? reporting.filter((v) => compare(v, rule.operator, rule.threshold)).length : null;
+}
+
 /**
  * Replays a rule over stored history with the engine's own state machine, one evaluation every
  * `stepMs`, and returns the episodes it would have produced and the messages it would have sent.
@@ -103,7 +125,12 @@ const worse = (rule: RuleSpec, a: number | null, b: number | null) => {
 export function backtest(rule: RuleSpec, series: BacktestSeries[], range: { from: number; to: number; stepMs: number }): BacktestResult {
   const tracks = rule.aggregate
     ? [{ labels: rule.labels ?? {}, cursors: series.map((s) => new WindowCursor(s.points, rule)) }]
-    : series.map((s) => ({ labels: s.labels, cursors: [new WindowCursor(s.points, rule)] }));
+    : rule.locations
+      ? locationTracks(rule, rule.locations.by, series)
+      : series.map((s) => ({ labels: s.labels, cursors: [new WindowCursor(s.points, rule)] }));
+  // N of M: a group of locations steps as the live engine steps it, its value the number of
+  // locations failing together, so one location's trouble alone opens no episode.
+  const stepping = rule.locations ? locationCountRule({ ...rule, locations: rule.locations }) : rule;
   const episodes: BacktestEpisode[] = [];
   let notifications = 0;
   let steps = 0;
@@ -121,20 +148,22 @@ export function backtest(rule: RuleSpec, series: BacktestSeries[], range: { from
             values.filter((v): v is number => v !== null),
             rule.aggregate,
           )
-        : values[0]!;
+        : rule.locations
+          ? failingCount(rule, values)
+          : values[0]!;
       const prev = state;
-      const result = step(prev, value, rule, now, () => `backtest-${++ids}`);
+      const result = step(prev, value, stepping, now, () => `backtest-${++ids}`);
       state = result.state;
       if (result.notify) notifications++;
-      pendingPeak = state.status === 'pending' ? worse(rule, prev.status === 'pending' ? pendingPeak : null, value) : pendingPeak;
+      pendingPeak = state.status === 'pending' ? worse(stepping, prev.status === 'pending' ? pendingPeak : null, value) : pendingPeak;
       if (result.newEpisode) {
-        open = { labels: track.labels, start: prev.pendingSince ?? now, firedAt: now, end: null, peak: worse(rule, prev.status === 'pending' ? pendingPeak : null, value) };
+        open = { labels: track.labels, start: prev.pendingSince ?? now, firedAt: now, end: null, peak: worse(stepping, prev.status === 'pending' ? pendingPeak : null, value) };
         episodes.push(open);
       } else if (result.events.includes('reopened')) {
         open = episodes.findLast((e) => e.labels === track.labels) ?? null;
         if (open) open.end = null;
       }
-      if (open && (state.status === 'firing' || state.status === 'acknowledged')) open.peak = worse(rule, open.peak, value);
+      if (open && (state.status === 'firing' || state.status === 'acknowledged')) open.peak = worse(stepping, open.peak, value);
       if (open && result.events.includes('resolved')) {
         open.end = now;
         open = null;

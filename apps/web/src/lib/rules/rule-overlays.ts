@@ -14,7 +14,13 @@ export function thresholdsFor(metrics: readonly string[], rules: readonly Rule[]
   for (const rule of rules) {
     if (!metrics.includes(rule.metric)) continue;
     // A rule on the sum of a metric's series is not a line any single series crosses: say so.
-    const scope = [rule.labels && Object.keys(rule.labels).length ? labelText(rule.labels) : '', rule.aggregate ? `${rule.aggregate} of series` : ''].filter(Boolean).join('; ');
+    const scope = [
+      rule.labels && Object.keys(rule.labels).length ? labelText(rule.labels) : '',
+      rule.aggregate ? `${rule.aggregate} of series` : '',
+      rule.locations ? `≥ ${rule.locations.minFailing} ${rule.locations.by}s at once` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     const label = `${rule.name} ${ruleCondition(rule, unit)}${scope ? ` (${scope})` : ''}`;
     out.push({ value: rule.threshold, label, severity: rule.severity });
     if (rule.clearThreshold !== undefined && rule.clearThreshold !== null && rule.clearThreshold !== rule.threshold) {

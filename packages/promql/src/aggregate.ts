@@ -41,13 +41,22 @@ function simple(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['
   const result = emptySeries(labels, count);
   const n = new Float64Array(count);
   const acc = result.values;
+  const adds = op === 'sum' || op === 'avg';
   for (const m of members) {
     const { has, values } = m;
+    if (adds) {
+      // The usual case (sum by …) in a loop of its own, without the op tests of the general one.
+      for (let i = 0; i < count; i++) {
+        if (!has[i]) continue;
+        acc[i] = n[i] === 0 ? values[i]! : acc[i]! + values[i]!;
+        n[i]!++;
+      }
+      continue;
+    }
     for (let i = 0; i < count; i++) {
       if (!has[i]) continue;
       const v = values[i]!;
       if (n[i] === 0) acc[i] = v;
-      else if (op === 'sum' || op === 'avg') acc[i] = acc[i]! + v;
       // As Prometheus: a NaN gives way to any number.
       else if (op === 'min') acc[i] = v < acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
       else if (op === 'max') acc[i] = v > acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;

@@ -1,6 +1,6 @@
 import type { Labels } from '@vigia/core';
 import type { Call, Expr, MatrixSelector, VectorSelector } from './ast.ts';
-import { aggregate } from './aggregate.ts';
+import { aggregate, foldsMembers, GroupFold } from './aggregate.ts';
 import { scalarScalar, setOperation, vectorScalar, vectorVector } from './binary.ts';
 import { SET_OPS } from './ast.ts';
 import { PromqlError } from './errors.ts';
@@ -62,6 +62,13 @@ class Evaluator {
         return { kind: 'vector', series };
       }
       case 'aggregate': {
+        const inner = expr.expr;
+        if (!expr.param && foldsMembers(expr.op) && inner.type === 'call' && RANGE_FUNCTIONS[inner.func] && inner.args.length === 1) {
+          // sum by (mode) (rate(…)): each series' rates folded into its group as computed.
+          const fold = new GroupFold(expr, n);
+          await this.rangeFunction(inner.func, inner.args[0] as MatrixSelector, undefined, fold);
+          return { kind: 'vector', series: fold.finish() };
+        }
         const param = expr.param ? this.scalar(await this.eval(expr.param)) : undefined;
         return { kind: 'vector', series: aggregate(expr, this.vector(await this.eval(expr.expr)), n, param) };
       }
@@ -181,7 +188,8 @@ class Evaluator {
     throw new PromqlError(`function "${call.func}" is not supported by Vigia`);
   }
 
-  private async rangeFunction(func: string, m: MatrixSelector, param: Float64Array | undefined): Promise<StepSeries[]> {
+  /** The function's series, or (with `fold`) nothing: each series goes into the fold instead, through one reused buffer. */
+  private async rangeFunction(func: string, m: MatrixSelector, param: Float64Array | undefined, fold?: GroupFold): Promise<StepSeries[]> {
     const fn = RANGE_FUNCTIONS[func]!;
     const sel = m.selector;
     const raw = await this.read(sel, m.range, COUNTER_FUNCTIONS.has(func));
@@ -195,11 +203,17 @@ class Evaluator {
     const range = m.range;
     // With @ every step looks at the same window: each step's scan starts over.
     const restart = sel.at !== undefined;
+    const scratch = fold && emptySeries({}, n);
     for (const series of raw) {
       const { t, v } = withoutStale(series);
-      const result = emptySeries(keepName ? series.labels : withoutName(series.labels), n);
-      const any = slideWindows(fn, t, v, ends, range, params, restart, result.has, result.values);
-      if (any) out.push(result);
+      const labels = keepName ? series.labels : withoutName(series.labels);
+      if (scratch) {
+        scratch.has.fill(0);
+        if (slideWindows(fn, t, v, ends, range, params, restart, scratch.has, scratch.values)) fold.add(labels, scratch.has, scratch.values);
+        continue;
+      }
+      const result = emptySeries(labels, n);
+      if (slideWindows(fn, t, v, ends, range, params, restart, result.has, result.values)) out.push(result);
     }
     return out;
   }

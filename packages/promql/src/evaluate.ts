@@ -250,7 +250,13 @@ function slideWindows(fn: RangeFunction, t: Float64Array, v: Float64Array, ends:
 
 function withoutStale(series: RawSeries): RawSeries {
   let stale = 0;
-  for (let i = 0; i < series.v.length; i++) if (isStale(series.v[i]!)) stale++;
+  const values = series.v;
+  // Every sample of every series each query (3 million for a day of 512): the NaN test inline,
+  // the bit test only for NaNs.
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x !== x && isStale(x)) stale++;
+  }
   if (stale === 0) return series;
   const t = new Float64Array(series.t.length - stale);
   const v = new Float64Array(t.length);

@@ -1,7 +1,7 @@
-import { sampleSchema } from '@vigia/plugin-sdk';
+import { sampleSchema, type Sample } from '@vigia/plugin-sdk';
 import { toLiveSample, type LiveSample } from '@vigia/live';
 import type { ApiDeps } from './deps.ts';
-import { isSampleShaped } from './sample-shape.ts';
+import { isSampleShaped, shapedSample } from './sample-shape.ts';
 
 export const MAX_PUSH_SAMPLES = 50_000;
 /** Refusals sent back with their index and full error; the rest are only counted. */
@@ -51,19 +51,19 @@ export async function ingestSamples(deps: ApiDeps, raw: unknown[], source = 'pus
   const invalid: Rejection[] = [];
   for (let index = 0; index < raw.length; index++) {
     const item = raw[index];
-    const parsed = isSampleShaped(item) ? sampleSchema.safeParse(item) : null;
-    if (!parsed?.success) {
+    const sample = isSampleShaped(item) ? shapedSample(item as Sample) : null;
+    if (!sample) {
       count('invalid_sample');
       if (invalid.length < MAX_DETAILED_REJECTIONS) invalid.push({ index, error: invalidSampleError(item) });
       continue;
     }
-    const ts = parsed.data.timestamp;
+    const ts = sample.timestamp;
     if (ts !== undefined && (ts < oldest || ts > now + FUTURE_SLACK_MS)) {
       count('timestamp_out_of_range');
       if (invalid.length < MAX_DETAILED_REJECTIONS) invalid.push({ index, error: 'timestamp: outside raw retention or in the future' });
       continue;
     }
-    valid.push({ index, sample: toLiveSample(parsed.data, now) });
+    valid.push({ index, sample: toLiveSample(sample, now) });
   }
   const answers = await deps.guard.admit(
     valid.map((v) => v.sample),

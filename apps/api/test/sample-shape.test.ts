@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleSchema } from '@vigia/plugin-sdk';
-import { isSampleShaped } from '../src/sample-shape.ts';
+import { sampleSchema, type Sample } from '@vigia/plugin-sdk';
+import { isSampleShaped, shapedSample } from '../src/sample-shape.ts';
 
 const labels32 = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`l${i}`, 'v']));
 const labels33 = { ...labels32, l32: 'v' };
@@ -48,5 +48,9 @@ const cases: [string, unknown][] = [
 describe('the structural check before zod', () => {
   it.each(cases)('answers as sampleSchema does for %s', (_, item) => {
     expect(isSampleShaped(item)).toBe(sampleSchema.safeParse(item).success);
+  });
+
+  it.each(cases.filter(([, item]) => isSampleShaped(item)))('gives what sampleSchema outputs for %s', (_, item) => {
+    expect(shapedSample(item as Sample)).toStrictEqual(sampleSchema.parse(item));
   });
 });

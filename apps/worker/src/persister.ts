@@ -7,7 +7,7 @@ import type { RedisKeys, SampleBatch } from '@vigia/live';
 export const PERSIST_GROUP = 'persist';
 
 /** storage.batch_size's default. */
-export const DEFAULT_HISTORY_BATCH_SIZE = 20_000;
+export const DEFAULT_HISTORY_BATCH_SIZE = 200_000;
 
 export interface PersisterOptions {
   /** Stream entries read per round (each entry is a whole collection batch). */

@@ -127,11 +127,11 @@ export const fileSchema = z.strictObject({
     .strictObject({
       live_window: positiveDuration.default(3_600_000),
       flush_interval: positiveDuration.default(5_000),
-      batch_size: z.number().int().positive().default(20_000),
+      batch_size: z.number().int().positive().default(200_000),
       /** A series (pushed or collected) silent this long is marked stale and leaves /metrics. */
       stale_after: positiveDuration.default(5 * 60_000),
     })
-    .default({ live_window: 3_600_000, flush_interval: 5_000, batch_size: 20_000, stale_after: 5 * 60_000 }),
+    .default({ live_window: 3_600_000, flush_interval: 5_000, batch_size: 200_000, stale_after: 5 * 60_000 }),
   /** Cardinality guards on every ingest path (pushes and collectors): what one caller may cost everyone. */
   limits: z
     .strictObject({

@@ -36,32 +36,83 @@ export function aggregate(node: Aggregate, input: StepSeries[], count: number, p
 
 const SIMPLE = new Set<Aggregate['op']>(['sum', 'avg', 'count', 'group', 'min', 'max']);
 
-/** The aggregations that fold series one at a time, member by member over all steps: no per-step lists. */
-function simple(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['labels'], count: number): StepSeries {
-  const result = emptySeries(labels, count);
-  const n = new Float64Array(count);
-  const acc = result.values;
-  for (const m of members) {
-    const { has, values } = m;
+/** Whether `op` folds members one at a time (GroupFold), so they need not all exist at once. */
+export function foldsMembers(op: Aggregate['op']): boolean {
+  return SIMPLE.has(op);
+}
+
+/** One member into a group's running values: `n` counts the members with a value per step. */
+function foldMember(op: Aggregate['op'], acc: Float64Array, n: Float64Array, has: Uint8Array, values: Float64Array): void {
+  const count = acc.length;
+  if (op === 'sum' || op === 'avg') {
+    // The usual case (sum by …) in a loop of its own, without the op tests of the general one.
     for (let i = 0; i < count; i++) {
       if (!has[i]) continue;
-      const v = values[i]!;
-      if (n[i] === 0) acc[i] = v;
-      else if (op === 'sum' || op === 'avg') acc[i] = acc[i]! + v;
-      // As Prometheus: a NaN gives way to any number.
-      else if (op === 'min') acc[i] = v < acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
-      else if (op === 'max') acc[i] = v > acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
+      acc[i] = n[i] === 0 ? values[i]! : acc[i]! + values[i]!;
       n[i]!++;
     }
+    return;
   }
   for (let i = 0; i < count; i++) {
+    if (!has[i]) continue;
+    const v = values[i]!;
+    if (n[i] === 0) acc[i] = v;
+    // As Prometheus: a NaN gives way to any number.
+    else if (op === 'min') acc[i] = v < acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
+    else if (op === 'max') acc[i] = v > acc[i]! || Number.isNaN(acc[i]!) ? v : acc[i]!;
+    n[i]!++;
+  }
+}
+
+function finishGroup(op: Aggregate['op'], result: StepSeries, n: Float64Array): void {
+  const acc = result.values;
+  for (let i = 0; i < acc.length; i++) {
     if (n[i] === 0) continue;
     result.has[i] = 1;
     if (op === 'avg') acc[i] = acc[i]! / n[i]!;
     else if (op === 'count') acc[i] = n[i]!;
     else if (op === 'group') acc[i] = 1;
   }
+}
+
+/** The aggregations that fold series one at a time, member by member over all steps: no per-step lists. */
+function simple(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['labels'], count: number): StepSeries {
+  const result = emptySeries(labels, count);
+  const n = new Float64Array(count);
+  for (const m of members) foldMember(op, result.values, n, m.has, m.values);
+  finishGroup(op, result, n);
   return result;
+}
+
+/**
+ * `aggregate` of a foldsMembers op, fed one input series at a time as it is computed: a range
+ * function's 512 series need not be kept (nor allocated each) just to be summed by mode. Series
+ * must come in the order `aggregate` would see them; the answer is the same, groups in the same order.
+ */
+export class GroupFold {
+  private readonly groups = new Map<string, { result: StepSeries; n: Float64Array }>();
+
+  constructor(
+    private readonly node: Aggregate,
+    private readonly count: number,
+  ) {}
+
+  add(labels: StepSeries['labels'], has: Uint8Array, values: Float64Array): void {
+    const projected = projectLabels(labels, this.node.grouping, !this.node.without);
+    const key = labelsKey(projected);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { result: emptySeries(projected, this.count), n: new Float64Array(this.count) }));
+    foldMember(this.node.op, group.result.values, group.n, has, values);
+  }
+
+  finish(): StepSeries[] {
+    const out: StepSeries[] = [];
+    for (const { result, n } of this.groups.values()) {
+      finishGroup(this.node.op, result, n);
+      if (result.has.includes(1)) out.push(result);
+    }
+    return out;
+  }
 }
 
 function byStep(op: Aggregate['op'], members: StepSeries[], labels: StepSeries['labels'], count: number, param: Float64Array | undefined): StepSeries {

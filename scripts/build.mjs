@@ -1,10 +1,11 @@
 // Builds what `npm start` runs: the dashboard (Vite), one bundle per app (esbuild: Vigia's own
-// TypeScript inlined, npm packages left to node_modules) and every TypeScript plugin under
-// plugins/. Plain JavaScript, so it runs before anything is compiled. Skips what is up to date.
+// TypeScript inlined, npm packages left to node_modules), every TypeScript plugin under
+// plugins/ and the empty embedded database (dist/pglite-template). Plain JavaScript, so it runs before anything is compiled. Skips what is up to date.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { templateStale } from './pglite-template.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = { all: 'scripts/all-in-one.ts', api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts' };
@@ -68,6 +69,14 @@ function buildDashboard(log) {
   if (result.status !== 0) throw new Error('the dashboard build failed (see above)');
 }
 
+/** The empty database a fresh PGlite data dir is copied from, made in a child process (see pglite-template.mjs). */
+function buildPgliteTemplate(log) {
+  if (!templateStale(ROOT)) return;
+  log('creating the empty embedded database…');
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/pglite-template.mjs'), ROOT], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error('creating the embedded database template failed (see above)');
+}
+
 /** Builds what is older than its sources; `apps` limits which app bundles (and whether the dashboard) are needed. */
 export async function build({ apps = Object.keys(APPS), dashboard = true, force = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const sourcesChanged = Math.max(...SOURCES.map((s) => newest(join(ROOT, s))));
@@ -89,6 +98,8 @@ export async function build({ apps = Object.keys(APPS), dashboard = true, force 
     log(`built ${[...stale, ...plugins.map((p) => relative(ROOT, p.dir))].join(', ')} in ${Date.now() - started} ms`);
   }
   if (dashboard) buildDashboard(log);
+  // Not under `force`: it depends on the PGlite version only, and takes seconds.
+  buildPgliteTemplate(log);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -41,15 +41,23 @@ async function bundle(esbuild, entry, outfile) {
     format: 'esm',
     target: 'node20',
     write: false,
-    sourcemap: 'inline',
+    outfile,
+    // Beside the bundle, not inline: V8 keeps a module's whole source text in the heap, and an
+    // inline map tripled all.mjs there (about 5 MB of `npm start`'s RSS for a map nothing reads
+    // unless a debugger or --enable-source-maps asks, which still find it through the link).
+    sourcemap: 'linked',
     plugins: [npmPackagesExternal],
     logLevel: 'error',
   });
-  // Several processes may start (and build) at once: each file appears whole or not at all.
+  // Several processes may start (and build) at once: each file appears whole or not at all, the
+  // map before the bundle that links to it.
   mkdirSync(dirname(outfile), { recursive: true });
-  const temp = `${outfile}.${process.pid}.tmp`;
-  writeFileSync(temp, result.outputFiles[0].contents);
-  renameSync(temp, outfile);
+  const files = [...result.outputFiles].sort((a) => (a.path.endsWith('.map') ? -1 : 1));
+  for (const file of files) {
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+  }
 }
 
 function typescriptPlugins() {

@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { cpuUsage, readCpuTimes, type CpuTimes } from './cpu-times.ts';
 import { readHostFacts } from './host-facts.ts';
 import { readDiskUsage, type DiskUsage } from './disk-usage.ts';
+import { readMeminfo, type MemoryReading } from './meminfo.ts';
 import { networkRates, readNetDev, type InterfaceRate, type NetReading } from './net-dev.ts';
 import si from 'systeminformation';
 import { z } from 'zod';
@@ -24,9 +25,10 @@ type Config = z.infer<typeof configSchema>;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * CPU, memory, disks, network and load of the machine the worker runs on. Memory and the host
- * facts (once) come from systeminformation; CPU, network and disk space are read from /proc and
- * statfs without starting processes, because at a 1 s interval those dominated the worker's CPU.
+ * CPU, memory, disks, network and load of the machine the worker runs on. The host facts (once)
+ * come from systeminformation; CPU, memory, network and disk space are read from /proc and statfs
+ * without starting processes, because at a 1 s interval those dominated the worker's CPU
+ * (systeminformation stays the fallback where /proc is missing).
  */
 export default function systemCollector() {
   let disks: Sample[] = [];
@@ -40,7 +42,12 @@ export default function systemCollector() {
   /** Bytes per second per interface since the baseline (none on the first reading, nor over less than a full window). */
   async function readNetwork(): Promise<InterfaceRate[]> {
     const at = performance.now();
-    const counters = await readNetDev().catch(() => null);
+    let counters: NetReading['counters'] | null;
+    try {
+      counters = readNetDev();
+    } catch {
+      counters = null;
+    }
     if (!counters) {
       // Not Linux: systeminformation knows how to read this system (it keeps its own baseline).
       const stats = await si.networkStats('*');
@@ -55,6 +62,14 @@ export default function systemCollector() {
     // Too short a window gives no figures and keeps the baseline, so the next tick has a full one.
     if (rates !== null) lastNet = current;
     return rates ?? [];
+  }
+
+  /** /proc/meminfo; elsewhere systeminformation. */
+  async function readMemory(): Promise<MemoryReading> {
+    const read = readMeminfo();
+    if (read) return read;
+    const mem = await si.mem();
+    return { totalBytes: mem.total, activeBytes: mem.active };
   }
 
   /** statfs of each mount in /proc/self/mounts; elsewhere systeminformation (which starts `df`). */
@@ -111,16 +126,16 @@ export default function systemCollector() {
     },
 
     async collect({ config, now, publishInfo, logger }) {
-      const [mem, net, disk] = await Promise.all([si.mem(), readNetwork(), readDisks(config, now)]);
+      const [mem, net, disk] = await Promise.all([readMemory(), readNetwork(), readDisks(config, now)]);
       const cpuNow = readCpuTimes();
       const cpu = lastCpu ? cpuUsage(lastCpu, cpuNow) : null;
       // Too short a window gives no figure and keeps the baseline, so the next tick has a full one.
       if (!lastCpu || cpu !== null) lastCpu = cpuNow;
       const samples: Sample[] = [
         ...(cpu === null ? [] : [{ name: 'cpu_usage', value: round(cpu), unit: '%' }]),
-        { name: 'memory_usage', value: round((mem.active / mem.total) * 100), unit: '%' },
-        { name: 'memory_used_bytes', value: mem.active, unit: 'bytes' },
-        { name: 'memory_total_bytes', value: mem.total, unit: 'bytes' },
+        { name: 'memory_usage', value: round((mem.activeBytes / mem.totalBytes) * 100), unit: '%' },
+        { name: 'memory_used_bytes', value: mem.activeBytes, unit: 'bytes' },
+        { name: 'memory_total_bytes', value: mem.totalBytes, unit: 'bytes' },
         { name: 'load_average_1m', value: round(loadavg()[0] ?? 0) },
         ...disk,
       ];

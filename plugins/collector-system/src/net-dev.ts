@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { MIN_RATE_WINDOW_MS } from './rate-window.ts';
 
 export interface InterfaceCounters {
@@ -8,10 +8,11 @@ export interface InterfaceCounters {
 
 /**
  * Byte counters per interface from /proc/net/dev: one file read, where systeminformation's
- * networkStats starts a shell and several `cat`s per interface on every call.
+ * networkStats starts a shell and several `cat`s per interface on every call. Synchronous: the
+ * kernel generates it in memory, and the async read cost more than the read (see meminfo.ts).
  */
-export async function readNetDev(path = '/proc/net/dev'): Promise<Map<string, InterfaceCounters>> {
-  const text = await readFile(path, 'utf8');
+export function readNetDev(path = '/proc/net/dev'): Map<string, InterfaceCounters> {
+  const text = readFileSync(path, 'utf8');
   const out = new Map<string, InterfaceCounters>();
   for (const line of text.split('\n').slice(2)) {
     const colon = line.indexOf(':');

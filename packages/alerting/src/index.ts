@@ -17,3 +17,4 @@ export * from './slo-status.ts';
 export * from './slo-backtest.ts';
 export * from './history-rules.ts';
 export * from './stored-slos.ts';
+export * from './channel-preview.ts';

@@ -137,6 +137,13 @@ describe('an alert through its whole life, delivered to a webhook', () => {
     const [alert] = await client.alerts.list.query({});
     const preview = await client.channels.preview.query({ channel: 'hook', alertId: alert!.id });
     expect(preview.message).toBe('critical: Test Value High is 1 on a (resolved)'); // the value when it resolved
+    // The webhook plugin's own preview: the JSON body it posts, never its bearer token or signing secret.
+    expect(preview.rendered).toMatchObject({ format: 'json' });
+    expect(JSON.parse(preview.rendered!.body)).toMatchObject({ status: 'resolved', alert: { message: preview.message } });
+    expect(JSON.stringify(preview)).not.toContain('hook-secret');
+    expect(JSON.stringify(preview)).not.toContain('hook-token');
+    const sample = await client.channels.preview.query({ channel: 'hook' });
+    expect(sample).toMatchObject({ sample: true, notification: { alertId: 'sample', severity: 'critical' } });
   });
 
   it('sends a test notification on request', async () => {

@@ -11,6 +11,9 @@ import { startStack, type Stack } from '../src/stack.ts';
 const WAIT = { timeout: 30_000 };
 const RULE = 'Test Value High';
 const YAML_WINDOW = 'Yaml nightly';
+// Credentials in the channels' URLs: the previews must never show them.
+const DISCORD_TOKEN = 'discord-webhook-token-e2e';
+const TEAMS_SIG = 'teams-sig-e2e-secret';
 
 function oncallYaml(hookUrl: string): string {
   return `collectors:
@@ -42,6 +45,8 @@ channels:
   plain:
     type: webhook
     url: ${hookUrl}/plain
+  team-discord: { type: discord, url: ${hookUrl}/api/webhooks/123/${DISCORD_TOKEN} }
+  team-teams: { type: teams, url: "${hookUrl}/workflows/abc/triggers/manual/paths/invoke?sig=${TEAMS_SIG}" }
 maintenance_windows:
   - name: ${YAML_WINDOW}
     every: daily
@@ -216,7 +221,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     expect(await fromYaml.count()).toBe(1);
   });
 
-  it('previews a channel’s message for the alert: the template rendered, or the default fields', async () => {
+  it('previews a channel’s message for the alert in its medium’s format: the template rendered, the payload as JSON', async () => {
     await page.getByTestId('nav-channels').click();
     const card = page.locator('[data-testid="channel"][data-channel="hook"]');
     await card.waitFor(WAIT);
@@ -226,13 +231,37 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     // Acknowledged above, so the message is the acknowledgement's.
     await expect.poll(() => card.getByTestId('channel-preview-message').textContent(), WAIT).toBe(`critical: ${RULE} (acknowledged)`);
     expect(await card.getByTestId('channel-preview-template').textContent()).toBe('{{ severity }}: {{ rule }} ({{ reason }})');
+    // The webhook's JSON body carries the rendered text as its message.
+    expect(await card.getByTestId('channel-preview-payload').getAttribute('data-format')).toBe('json');
+    expect(JSON.parse((await card.getByTestId('channel-preview-payload').textContent())!)).toMatchObject({ alert: { message: `critical: ${RULE} (acknowledged)` } });
 
     const plain = page.locator('[data-testid="channel"][data-channel="plain"]');
     await plain.getByTestId('channel-preview').locator('summary').click();
     await plain.getByTestId('channel-preview-run').click();
-    await plain.getByTestId('channel-preview-default').waitFor(WAIT);
-    const fields = await plain.getByTestId('channel-preview-fields').textContent();
-    for (const want of [RULE, 'critical', 'acknowledged', 'test_value is', 'host=a', `/alerts/${alertId}`]) expect(fields).toContain(want);
+    await plain.getByTestId('channel-preview-payload').waitFor(WAIT);
+    const body = await plain.getByTestId('channel-preview-payload').textContent();
+    for (const want of [RULE, 'critical', 'acknowledged', 'test_value is', `/alerts/${alertId}`]) expect(body).toContain(want);
+    expect(await plain.getByTestId('channel-preview-message').count()).toBe(0);
+
+    const discord = page.locator('[data-testid="channel"][data-channel="team-discord"]');
+    await discord.getByTestId('channel-preview').locator('summary').click();
+    await discord.getByTestId('channel-preview-run').click();
+    const embed = discord.getByTestId('channel-preview-payload');
+    await embed.waitFor(WAIT);
+    expect(await embed.getAttribute('data-format')).toBe('json');
+    const sent = JSON.parse((await embed.textContent())!) as { embeds: { title: string }[] };
+    expect(sent.embeds[0]!.title).toContain(RULE);
+    expect(await discord.getByTestId('channel-preview-result').textContent()).not.toContain(DISCORD_TOKEN);
+
+    const teams = page.locator('[data-testid="channel"][data-channel="team-teams"]');
+    await teams.getByTestId('channel-preview').locator('summary').click();
+    await teams.getByTestId('channel-preview-alert').selectOption('sample');
+    await teams.getByTestId('channel-preview-run').click();
+    const adaptive = teams.getByTestId('channel-preview-payload');
+    await adaptive.waitFor(WAIT);
+    expect(await adaptive.textContent()).toContain('"type": "AdaptiveCard"');
+    expect(await teams.getByTestId('channel-preview-rendered').textContent()).toContain('sample alert');
+    expect(await teams.getByTestId('channel-preview-result').textContent()).not.toContain(TEAMS_SIG);
     await screenshot(page, 'oncall-channel-preview');
   });
 

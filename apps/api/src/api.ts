@@ -20,6 +20,7 @@ import {
 import type { AppLogger } from '@vigia/log';
 import { AuthService, ensureAdmin, resolveSecretKey } from '@vigia/auth';
 import { loadPlugins } from '@vigia/plugin-loader';
+import type { Notifier } from '@vigia/plugin-sdk';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { ApiDeps } from './deps.ts';
 import { buildServer } from './server.ts';
@@ -45,7 +46,8 @@ export interface RunningApi {
 }
 
 export async function startApi({ config, store, logger, keyPrefix, port, webDist }: ApiOptions): Promise<RunningApi> {
-  // Notifiers only, for their inbound routes (Slack's buttons and slash command): the worker sends.
+  // Notifiers only, for their inbound routes (Slack's buttons and slash command) and message
+  // previews: the worker sends.
   // First, so that two plugins of one name stop the start before any connection is open.
   const plugins = await loadPlugins(config.pluginDirs, config.plugins, logger.child('plugins'), (type) => type === 'collector');
   const keys = redisKeys(keyPrefix ?? config.redis.keyPrefix);
@@ -89,6 +91,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     liveSubscribers: { count: 0 },
     statusIncidents: new StatusIncidents(store.db),
     statusPage: null,
+    notifiers: new Map([...plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>])),
   };
   feed.start();
   alertFeed.start();
@@ -99,11 +102,7 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     await page.start();
     stopIncidentSync = startIncidentSync(deps, deps.statusIncidents, () => void page.rebuild());
   }
-  const app = await buildServer(
-    deps,
-    webDist ?? WEB_DIST,
-    [...plugins.notifiers.values()].map((p) => p.plugin),
-  );
+  const app = await buildServer(deps, webDist ?? WEB_DIST, deps.notifiers.values() as Iterable<Notifier>);
   const address = await app.listen({ host: config.server.host, port: port ?? config.server.port });
   const url = address.replace('[::1]', '127.0.0.1');
   logger.info('listening', { url });

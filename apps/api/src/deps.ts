@@ -7,6 +7,7 @@ import type { HistoryStore, RejectionCounters, StatusIncidents, Store } from '@v
 import type { CollectorHealthBoard, LiveFeed, NotifyPayload, RedisKeys, SampleReader, SampleWriter, SeriesGuard, StreamFeed } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { AuthService } from '@vigia/auth';
+import type { Notifier } from '@vigia/plugin-sdk';
 import type { LoginLimiter } from './auth/login-limiter.ts';
 import type { StatusPageCache } from './status/status-page-cache.ts';
 
@@ -42,4 +43,6 @@ export interface ApiDeps {
   statusIncidents: StatusIncidents;
   /** The public page's cache; null while status_page.enabled is false. */
   statusPage: StatusPageCache | null;
+  /** The notifier plugins by name, loaded at start for their inbound routes and message previews (the worker sends). */
+  notifiers: Map<string, Notifier<unknown>>;
 }

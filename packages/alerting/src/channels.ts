@@ -19,6 +19,13 @@ export interface ChannelInfo {
 
 const SECRET_NAME = /pass|secret|token|key|credential|webhook_url/i;
 
+/** The values `redact` hides: each secret's text, so a preview can be checked for any of them. */
+export function secretValues(config: Record<string, unknown>, secrets: string[] = []): string[] {
+  return Object.entries(config)
+    .filter(([key, value]) => typeof value === 'string' && (secrets.includes(key) || SECRET_NAME.test(key)))
+    .map(([, value]) => value as string);
+}
+
 /** Secrets named by the plugin, plus anything that looks like one; URLs keep their host only. */
 export function redact(config: Record<string, unknown>, secrets: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};

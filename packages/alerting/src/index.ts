@@ -18,3 +18,4 @@ export * from './slo-backtest.ts';
 export * from './history-rules.ts';
 export * from './status-components.ts';
 export * from './stored-slos.ts';
+export * from './channel-preview.ts';

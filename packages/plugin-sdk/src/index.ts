@@ -1,6 +1,7 @@
 export * from './sample.ts';
 export * from './collector.ts';
 export * from './notifier.ts';
+export * from './message-preview.ts';
 export * from './inbound.ts';
 export * from './errors.ts';
 export * from './harness.ts';

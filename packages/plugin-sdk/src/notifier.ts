@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AlertNotification, Logger } from '@vigia/core';
 import type { InboundContext, InboundRoute } from './inbound.ts';
+import type { MessagePreview } from './message-preview.ts';
 // The notification is a value the host builds and stores, so it lives in core; notifiers see it here.
 export type { AlertNotification, AlertStatus, NotificationReason } from '@vigia/core';
 
@@ -34,6 +35,13 @@ export interface Notifier<Config = Record<string, unknown>> {
    */
   recipients?(config: Config): string[];
   send(notification: AlertNotification, ctx: NotifierContext<Config>): Promise<DeliveryReceipt | void>;
+  /**
+   * What `send` would post for this notification, without sending anything: the dashboard's
+   * channel preview. Build it with the same function `send` uses, so the two cannot drift apart.
+   * Show the body only; a secret the body itself carries (a routing key, an app token) is
+   * replaced by MASKED. Optional: without it the preview shows the channel's template or fields.
+   */
+  preview?(notification: AlertNotification, config: Config): MessagePreview;
   /**
    * Routes the service posts back to (buttons, slash commands), mounted by the API under
    * `/api/integrations/<name>/` whether or not a channel uses the notifier. Called once at start.

@@ -1,4 +1,4 @@
-import { defineNotifier, httpAnswerOf, isPermanentError, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
+import { defineNotifier, httpAnswerOf, isPermanentError, jsonPreview, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
 import { configSchema, type DiscordConfig } from './config.ts';
 import { discordMessage } from './message.ts';
 import { discordErrorText, discordRetryAfterMs } from './rate-limit.ts';
@@ -18,6 +18,9 @@ export default function discordNotifier() {
     description: 'Discord: channel webhook, one embed per notification coloured by severity, with alert, acknowledge and runbook links',
     configSchema,
     secrets: ['url'],
+
+    // The webhook URL holds the token: the preview is the message body only.
+    preview: (notification, config) => jsonPreview(discordMessage(notification, config), 'Webhook message with an embed'),
 
     async send(notification, { config, signal }) {
       let body: string;

@@ -220,3 +220,14 @@ describe('discord notifier: config', () => {
     expect(schema.safeParse({ url: 'https://discord.com/api/webhooks/1/t', webhook: 'x' }).error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['webhook'] });
   });
 });
+
+describe('discord notifier: preview', () => {
+  it('previews the embed JSON send posts, coloured by severity, without the webhook URL or its token', async () => {
+    const preview = notifier.preview!(notification, notifier.configSchema!.parse({ url: webhookUrl }));
+    expect(preview.format).toBe('json');
+    await deliver();
+    expect(JSON.parse(preview.body)).toEqual(lastPayload());
+    expect((JSON.parse(preview.body) as DiscordPayload).embeds[0]!.color).toBe(lastPayload().embeds[0]!.color);
+    expect(`${preview.title}${preview.body}`).not.toContain(TOKEN);
+  });
+});

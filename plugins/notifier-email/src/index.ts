@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { defineNotifier } from '@vigia/plugin-sdk';
+import { defineNotifier, type AlertNotification } from '@vigia/plugin-sdk';
 import { configSchema, type EmailConfig } from './config.ts';
 import { subjectLine } from './format.ts';
 import { episodeThreadId, notificationMessageId } from './message-id.ts';
@@ -26,6 +26,11 @@ function createTransport(config: EmailConfig, progress: SmtpProgress) {
   });
 }
 
+/** Subject and both bodies, shared by `send` and `preview`. */
+function mailContent(notification: AlertNotification, config: EmailConfig) {
+  return { subject: subjectLine(notification, config.subject_prefix), text: renderText(notification), html: renderHtml(notification) };
+}
+
 /** Sends each notification as a multipart (plain text + HTML) mail over SMTP. */
 export default function emailNotifier() {
   return defineNotifier<EmailConfig>({
@@ -35,6 +40,12 @@ export default function emailNotifier() {
     secrets: ['password'],
     recipients: (config) => config.to,
 
+    // The HTML part, as the recipient's mail program shows it; the SMTP password never is part of a message.
+    preview(notification, config) {
+      const { subject, html } = mailContent(notification, config);
+      return { format: 'html', title: subject, body: html };
+    },
+
     async send(notification, { config, logger, signal }) {
       const timeout = AbortSignal.timeout(config.timeout_ms);
       const progress = new SmtpProgress();
@@ -43,9 +54,7 @@ export default function emailNotifier() {
         const info = await transport.sendMail({
           from: config.from,
           to: notification.recipient ?? config.to,
-          subject: subjectLine(notification, config.subject_prefix),
-          text: renderText(notification),
-          html: renderHtml(notification),
+          ...mailContent(notification, config),
           messageId: notificationMessageId(notification.notificationId, config.from),
           references: episodeThreadId(notification.episodeId, config.from),
           headers: {

@@ -1,4 +1,4 @@
-import { defineNotifier, httpAnswerOf, isPermanentError, PermanentError, postOnce, RetryableError, type HttpAnswer } from '@vigia/plugin-sdk';
+import { defineNotifier, httpAnswerOf, isPermanentError, jsonPreview, PermanentError, postOnce, RetryableError, type HttpAnswer } from '@vigia/plugin-sdk';
 import { configSchema, type NtfyConfig } from './config.ts';
 import { ntfyMessage } from './message.ts';
 
@@ -27,6 +27,9 @@ export default function ntfyNotifier() {
     description: 'ntfy: push to a topic on ntfy.sh or your own server, priority by severity, with open, acknowledge and runbook buttons',
     configSchema,
     secrets: ['token', 'password'],
+
+    // The token or password travels in the Authorization header, which the preview leaves out.
+    preview: (notification, config) => jsonPreview(ntfyMessage(notification, config), 'JSON publish'),
 
     async send(notification, { config, signal }) {
       let body: string;

@@ -1,4 +1,4 @@
-import { defineNotifier, httpAnswerOf, isPermanentError, parseRetryAfter, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
+import { defineNotifier, httpAnswerOf, isPermanentError, jsonPreview, parseRetryAfter, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
 import { configSchema, type OpsgenieConfig } from './config.ts';
 import { alertRequest } from './requests.ts';
 
@@ -45,6 +45,12 @@ export default function opsgenieNotifier() {
     description: 'Opsgenie Alert API: one Opsgenie alert per Vigia alert, acknowledged and closed with it',
     configSchema,
     secrets: ['api_key'],
+
+    // The API key travels in the Authorization header, which the preview leaves out.
+    preview(notification, config) {
+      const request = alertRequest(notification, config);
+      return jsonPreview(request.body, `Alert API ${request.action}: POST ${request.path}`);
+    },
 
     async send(notification, { config, signal }) {
       const request = alertRequest(notification, config);

@@ -1,4 +1,4 @@
-import { defineNotifier, httpAnswerOf, isPermanentError, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
+import { defineNotifier, httpAnswerOf, isPermanentError, jsonPreview, MASKED, PermanentError, postOnce, RetryableError } from '@vigia/plugin-sdk';
 import { configSchema, type PagerDutyConfig } from './config.ts';
 import { enqueueBody } from './event.ts';
 
@@ -40,6 +40,12 @@ export default function pagerDutyNotifier() {
     description: 'PagerDuty Events API v2: one PagerDuty alert per Vigia alert, acknowledged and resolved with it',
     configSchema,
     secrets: ['routing_key'],
+
+    preview(notification, config) {
+      const event = enqueueBody(notification, config);
+      // The routing key rides in the body and is the integration's credential.
+      return jsonPreview({ ...event, routing_key: MASKED }, `Events API v2: ${event.event_action}`);
+    },
 
     async send(notification, { config, signal }) {
       const event = enqueueBody(notification, config);

@@ -195,3 +195,21 @@ describe('pagerduty notifier: config', () => {
     expect(problems({ routing_key: ROUTING_KEY, url: 'events.pagerduty.com' })).toEqual(['url: must be an http(s) URL such as https://events.pagerduty.com']);
   });
 });
+
+describe('pagerduty notifier: preview', () => {
+  it('previews the event send posts, dedup_key = alert id, with the routing key masked', async () => {
+    const preview = notifier.preview!(notification, notifier.configSchema!.parse({ routing_key: ROUTING_KEY, url: server.url }));
+    expect(preview).toMatchObject({ format: 'json', title: 'Events API v2: trigger' });
+    expect(preview.body).not.toContain(ROUTING_KEY);
+    await deliver();
+    const shown = JSON.parse(preview.body) as Sent;
+    expect(shown.dedup_key).toBe(notification.alertId);
+    expect(shown.routing_key).toBe('***');
+    expect(shown).toEqual({ ...sent()[0]!, routing_key: '***' });
+  });
+
+  it('previews an acknowledgement as the acknowledge event by the same key', () => {
+    const preview = notifier.preview!({ ...notification, reason: 'acknowledged', status: 'acknowledged' }, notifier.configSchema!.parse({ routing_key: ROUTING_KEY }));
+    expect(JSON.parse(preview.body)).toEqual({ routing_key: '***', event_action: 'acknowledge', dedup_key: 'alt-42' });
+  });
+});

@@ -1,4 +1,4 @@
-import { defineNotifier, isPermanentError } from '@vigia/plugin-sdk';
+import { defineNotifier, isPermanentError, jsonPreview, MASKED } from '@vigia/plugin-sdk';
 import { pushoverPost } from './api.ts';
 import { configSchema, type PushoverConfig } from './config.ts';
 import { alertTag, pushoverMessage, sendsEmergencies } from './message.ts';
@@ -10,6 +10,12 @@ export default function pushoverNotifier() {
     description: 'Pushover push notifications: priority by severity, emergency repeats until acknowledged',
     configSchema,
     secrets: ['token', 'user'],
+
+    preview(notification, config) {
+      const message = pushoverMessage(notification, config);
+      // The body carries the application token and the user (or group) key: both are credentials.
+      return jsonPreview({ ...message, token: MASKED, user: MASKED }, 'POST /1/messages.json');
+    },
 
     async send(notification, { config, logger, signal }) {
       let cancelled = '';

@@ -227,3 +227,14 @@ describe('pushover notifier: settings', () => {
     expect(JSON.stringify(infos)).not.toContain(TOKEN);
   });
 });
+
+describe('pushover notifier: preview', () => {
+  it('previews the message body send posts, with the app token and user key masked', async () => {
+    const preview = notifier.preview!(notification, notifier.configSchema!.parse({ url: receiver.url, token: TOKEN, user: USER }));
+    expect(preview.format).toBe('json');
+    expect(preview.body).not.toContain(TOKEN);
+    expect(preview.body).not.toContain(USER);
+    await deliver();
+    expect(JSON.parse(preview.body)).toEqual({ ...bodies().at(-1), token: '***', user: '***' });
+  });
+});

@@ -1,9 +1,9 @@
-import { defineNotifier, postOnce } from '@vigia/plugin-sdk';
+import { defineNotifier, jsonPreview, postOnce } from '@vigia/plugin-sdk';
 import { configSchema, type SlackConfig } from './config.ts';
 import { actionsRoute } from './inbound/actions-route.ts';
 import { commandsRoute } from './inbound/commands-route.ts';
 import { slackMessage } from './message.ts';
-import { sendWithBot } from './web-api.ts';
+import { postMessageBody, sendWithBot } from './web-api.ts';
 
 /**
  * Posts each notification to a Slack incoming webhook as a Block Kit message; takes Slack's
@@ -15,6 +15,12 @@ export default function slackNotifier() {
     description: 'Slack: incoming webhook, or a bot token that edits each alert’s message in place (Block Kit, buttons, links)',
     configSchema,
     secrets: ['webhook_url', 'bot_token'],
+
+    // The webhook URL and the bot token are credentials and stay out: the preview is the body.
+    preview: (notification, config) =>
+      config.bot_token
+        ? jsonPreview(postMessageBody(notification, config), 'Web API chat.postMessage (later messages about the alert edit it)')
+        : jsonPreview(slackMessage(notification, config), 'Incoming webhook message'),
 
     async send(notification, { config, signal }) {
       if (config.bot_token) return sendWithBot(notification, config, signal);

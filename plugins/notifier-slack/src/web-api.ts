@@ -45,6 +45,12 @@ async function call(config: SlackConfig, method: string, payload: Record<string,
   throw PERMANENT.has(error) ? new PermanentError(`Slack ${method}: ${error}`) : new RetryableError(`Slack ${method}: ${error}`);
 }
 
+/** The chat.postMessage body for an alert's first message (a page of one person: their member id). */
+export function postMessageBody(n: AlertNotification, config: SlackConfig) {
+  const { text, blocks } = slackMessage(n, config);
+  return { channel: n.recipient ?? config.channel, text, blocks, username: config.username, icon_emoji: config.icon_emoji };
+}
+
 /**
  * With a bot token: the first message about an alert is posted (chat.postMessage) and its
  * channel and timestamp become the receipt; every later one edits it in place (chat.update),
@@ -59,7 +65,7 @@ export async function sendWithBot(n: AlertNotification, config: SlackConfig, sig
     if (updated.ok === true) return { externalId: `${channel}|${ts}`, detail: 'updated in place' };
     // The message was deleted in Slack: post a new one.
   }
-  const posted = await call(config, 'chat.postMessage', { channel: n.recipient ?? config.channel, text, blocks, username: config.username, icon_emoji: config.icon_emoji }, signal);
+  const posted = await call(config, 'chat.postMessage', postMessageBody(n, config), signal);
   if (posted.ok !== true) throw new PermanentError(`Slack chat.postMessage: ${String(posted.error)}`);
   return { externalId: `${String(posted.channel)}|${String(posted.ts)}`, detail: 'posted' };
 }

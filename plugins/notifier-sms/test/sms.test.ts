@@ -180,3 +180,16 @@ describe('sms notifier: settings', () => {
     expect(JSON.stringify(infos)).not.toContain(AUTH);
   });
 });
+
+describe('sms notifier: preview', () => {
+  it('previews the SMS text send posts as Body, and a call’s TwiML, without the auth token', async () => {
+    const sms = notifier.preview!(notification, configFor());
+    expect(sms.format).toBe('text');
+    await deliver();
+    expect(sms.body).toBe(forms().at(-1)!.Body);
+    const call = notifier.preview!(notification, configFor({ voice: true }));
+    await deliver(notification, { voice: true });
+    expect(call).toMatchObject({ format: 'text', body: forms().at(-1)!.Twiml });
+    for (const shown of [sms, call]) expect(`${shown.title}${shown.body}`).not.toContain(AUTH);
+  });
+});

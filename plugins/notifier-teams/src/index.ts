@@ -1,4 +1,4 @@
-import { defineNotifier, httpAnswerOf, isPermanentError, PermanentError, postOnce, RetryableError, type HttpAnswer } from '@vigia/plugin-sdk';
+import { defineNotifier, httpAnswerOf, isPermanentError, jsonPreview, PermanentError, postOnce, RetryableError, type HttpAnswer } from '@vigia/plugin-sdk';
 import { teamsMessage } from './card.ts';
 import { configSchema, type TeamsConfig } from './config.ts';
 
@@ -20,6 +20,9 @@ export default function teamsNotifier() {
     description: 'Microsoft Teams: Workflows (Power Automate) webhook, an Adaptive Card per notification styled by severity, with alert, acknowledge and runbook buttons',
     configSchema,
     secrets: ['url'],
+
+    // The URL (with its sig) is the credential: the preview is the card only.
+    preview: (notification) => jsonPreview(teamsMessage(notification), 'Workflows webhook: a message with an Adaptive Card'),
 
     async send(notification, { config, signal }) {
       try {

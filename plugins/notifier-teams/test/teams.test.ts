@@ -214,3 +214,24 @@ describe('teams notifier: config', () => {
     expect(schema.safeParse({ url: 'https://example.com/x', webhook_url: 'y' }).error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['webhook_url'] });
   });
 });
+
+describe('teams notifier: preview', () => {
+  it('previews the Adaptive Card JSON that send posts, coloured by severity, without the signed URL', async () => {
+    const config = notifier.configSchema!.parse({ url: `${receiver.url}${PATH}` });
+    const preview = notifier.preview!(notification, config);
+    expect(preview.format).toBe('json');
+    await deliver();
+    expect(JSON.parse(preview.body)).toEqual(JSON.parse(receiver.requests.at(-1)!.body));
+    const shown = JSON.parse(preview.body) as TeamsPayload;
+    expect(shown.attachments[0]!.content.type).toBe('AdaptiveCard');
+    expect(shown.attachments[0]!.content.body[0]).toMatchObject({ style: 'attention', items: [expect.objectContaining({ color: 'Attention' })] });
+    expect(`${preview.title}${preview.body}`).not.toContain(SIG);
+    expect(`${preview.title}${preview.body}`).not.toContain('/workflows/');
+  });
+
+  it('previews a resolved alert in the resolved colour', () => {
+    const preview = notifier.preview!({ ...notification, reason: 'resolved', status: 'resolved' }, notifier.configSchema!.parse({ url: `https://example.webhook.office.com${PATH}` }));
+    const header = (JSON.parse(preview.body) as TeamsPayload).attachments[0]!.content.body[0]!;
+    expect(header).toMatchObject({ style: 'good', items: [expect.objectContaining({ color: 'Good' })] });
+  });
+});

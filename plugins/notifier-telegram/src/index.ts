@@ -1,4 +1,4 @@
-import { defineNotifier } from '@vigia/plugin-sdk';
+import { defineNotifier, jsonPreview } from '@vigia/plugin-sdk';
 import { ButtonRefused, callBotApi } from './bot-api.ts';
 import { configSchema, type TelegramConfig } from './config.ts';
 import { chatOf, sendMessageBody } from './message.ts';
@@ -10,6 +10,9 @@ export default function telegramNotifier() {
     description: 'Telegram: a bot posts to a chat, group or channel (HTML, Acknowledge / Open alert buttons)',
     configSchema,
     secrets: ['token'],
+
+    // The bot token is in the URL path, which the preview leaves out; a reply's message id is known only when sending.
+    preview: (notification, config) => jsonPreview(sendMessageBody(notification, config, { keyboard: true }), 'Bot API sendMessage'),
 
     async send(notification, { config, signal }) {
       // The receipt is the message id: later messages about the alert reply to it.

@@ -207,3 +207,14 @@ describe('telegram notifier: config', () => {
     expect(problems({ token: TOKEN, chat_id: CHAT_ID, url: 'ftp://x' })).toEqual(['url: must be an http(s) URL such as https://api.telegram.org']);
   });
 });
+
+describe('telegram notifier: preview', () => {
+  it('previews the sendMessage body send posts (HTML text, buttons), without the bot token', async () => {
+    const preview = notifier.preview!(notification, notifier.configSchema!.parse(config()));
+    expect(preview).toMatchObject({ format: 'json', title: 'Bot API sendMessage' });
+    await deliver();
+    expect(JSON.parse(preview.body)).toEqual(sent()[0]);
+    expect((JSON.parse(preview.body) as SentMessage).text).toContain('🔴 <b>CRITICAL firing</b>');
+    expect(`${preview.title}${preview.body}`).not.toContain(TOKEN);
+  });
+});

@@ -1,4 +1,4 @@
-import { defineNotifier, type AlertNotification } from '@vigia/plugin-sdk';
+import { defineNotifier, jsonPreview, type AlertNotification } from '@vigia/plugin-sdk';
 import { alertmanagerPayload } from './alertmanager-payload.ts';
 import { configSchema, type WebhookConfig } from './config.ts';
 import { postOnce } from '@vigia/plugin-sdk';
@@ -20,6 +20,8 @@ function buildHeaders(config: WebhookConfig, notification: AlertNotification, bo
   return headers;
 }
 
+const payloadOf = (notification: AlertNotification, config: WebhookConfig) => (config.format === 'alertmanager' ? alertmanagerPayload(notification) : vigiaPayload(notification));
+
 /** POSTs each notification as JSON (Vigia's format or Alertmanager's), optionally signed. */
 export default function webhookNotifier() {
   return defineNotifier<WebhookConfig>({
@@ -28,10 +30,12 @@ export default function webhookNotifier() {
     configSchema,
     secrets: ['auth_token', 'signing_secret'],
 
+    // The bearer token and the signature are headers, which the preview leaves out.
+    preview: (notification, config) => jsonPreview(payloadOf(notification, config), config.format === 'alertmanager' ? 'Alertmanager v4 webhook body' : 'Vigia webhook body'),
+
     async send(notification, { config, signal }) {
-      const payload = config.format === 'alertmanager' ? alertmanagerPayload(notification) : vigiaPayload(notification);
       // Serialised once: the signature must cover exactly the bytes that go on the wire.
-      const body = JSON.stringify(payload);
+      const body = JSON.stringify(payloadOf(notification, config));
       const response = await postOnce({
         url: config.url,
         body,

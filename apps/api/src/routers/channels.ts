@@ -1,25 +1,33 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { buildNotification, readChannels } from '@vigia/alerting';
-import { messageContext, renderTemplate } from '@vigia/core';
+import { buildNotification, previewChannelMessage, readChannels, sampleAlertNotification, withPreviewLinks } from '@vigia/alerting';
 import { QUEUES } from '@vigia/live';
 import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
 
 export const channelsRouter = router({
   /**
-   * What the channel would send about this alert now: its template rendered (fields:
-   * MESSAGE_FIELDS in @vigia/core) and the notification every channel receives.
+   * What the channel would send about this alert now (a sample alert without `alertId`): the
+   * payload its notifier's `preview` builds in the medium's format, secrets masked, with the
+   * template rendered (fields: MESSAGE_FIELDS in @vigia/core) and the notification every channel
+   * receives, for plugins without `preview`. Nothing is sent.
    */
-  preview: protectedProcedure.input(z.object({ channel: z.string().min(1), alertId: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const settings = ctx.deps.config.channels[input.channel] as ({ template?: string } & Record<string, unknown>) | undefined;
+  preview: protectedProcedure.input(z.object({ channel: z.string().min(1), alertId: z.string().min(1).optional() })).query(async ({ ctx, input }) => {
+    const settings = ctx.deps.config.channels[input.channel] as Record<string, unknown> | undefined;
     if (!settings) throw new TRPCError({ code: 'NOT_FOUND', message: `no channel named ${input.channel}` });
-    const found = await ctx.deps.alerts.get(input.alertId);
-    if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no alert ${input.alertId}` });
-    const { alert } = found;
-    const reason = alert.status === 'resolved' ? 'resolved' : alert.status === 'acknowledged' ? 'acknowledged' : 'new';
-    const notification = buildNotification(alert, reason, 0, input.channel, { vigiaUrl: ctx.deps.config.server.publicUrl, now: Date.now() });
-    const template = typeof settings.template === 'string' ? settings.template : null;
-    return { channel: input.channel, template, message: template ? renderTemplate(template, messageContext(notification)) : null, notification };
+    const vigiaUrl = ctx.deps.config.server.publicUrl;
+    let notification;
+    if (input.alertId) {
+      const found = await ctx.deps.alerts.get(input.alertId);
+      if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `no alert ${input.alertId}` });
+      const { alert } = found;
+      const reason = alert.status === 'resolved' ? 'resolved' : alert.status === 'acknowledged' ? 'acknowledged' : 'new';
+      notification = withPreviewLinks(buildNotification(alert, reason, 0, input.channel, { vigiaUrl, now: Date.now() }));
+    } else {
+      notification = withPreviewLinks(sampleAlertNotification(input.channel, vigiaUrl, Date.now()));
+    }
+    const type = typeof settings.type === 'string' ? settings.type : input.channel;
+    const preview = previewChannelMessage(input.channel, settings, ctx.deps.notifiers.get(type), notification);
+    return { channel: input.channel, type, sample: !input.alertId, ...preview, notification };
   }),
 
   /** The channels as the workers loaded them; secrets are replaced by *** before they leave the worker. */

@@ -33,6 +33,9 @@ export function poolConfig(config: PostgresConfig): PoolConfig {
     ...where,
     // One connection for the catalog reads, one spare so a slow read does not queue the next tick.
     max: 2,
+    // Kept open between ticks: pg's default closed them after 10 s idle, so at the 15 s interval
+    // every tick paid for two new server processes (fork, authentication, catalog caches).
+    idleTimeoutMillis: 0,
     statement_timeout: config.statement_timeout_ms,
     connectionTimeoutMillis: config.statement_timeout_ms,
     application_name: 'vigia-collector-postgres',

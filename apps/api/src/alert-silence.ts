@@ -1,4 +1,5 @@
 import type { Labels } from '@vigia/core';
+import { suppressionsChanged } from '@vigia/alerting';
 import { silences } from '@vigia/db';
 import type { ApiDeps } from './deps.ts';
 
@@ -9,5 +10,6 @@ export async function silenceAlert(deps: ApiDeps, alert: { rule: string; labels:
     .insert(silences)
     .values({ matchers: { rule: alert.rule, labels: alert.labels }, startsAt: new Date(now), endsAt: new Date(now + by.forMs), createdBy: by.actor, comment: by.comment })
     .returning();
+  await suppressionsChanged(deps.redis, deps.keys.suppressionsVersion);
   return row!;
 }

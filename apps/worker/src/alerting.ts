@@ -21,7 +21,7 @@ import {
 import { resolveSecretKey } from '@vigia/auth';
 import type { VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import { LiveFeed, QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys } from '@vigia/live';
+import { LiveFeed, QUEUES, openQueue, type EscalatePayload, type JobCounters, type NotifyPayload, type RedisKeys, type VersionWatch } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import type { Notifier } from '@vigia/plugin-sdk';
 import type { PluginSet } from '@vigia/plugin-loader';
@@ -55,6 +55,8 @@ export async function startAlerting(deps: {
   keys: RedisKeys;
   plugins: PluginSet;
   counters: JobCounters;
+  /** Tells the stored SLOs' reloader when they changed. */
+  versions: VersionWatch;
   logger: AppLogger;
   connect: () => Redis;
 }): Promise<RunningAlerting> {
@@ -75,8 +77,8 @@ export async function startAlerting(deps: {
   await warnSilentSlis(config.slos, store.sql, logger);
   const forecasts = new HistoryRuleObserver(rules, store.sql, logger.child('history-rules'));
   const evaluator = new Evaluator(rules, config, alertStore, redis, keys, logger, [slos, ...(forecasts.size ? [forecasts] : [])]);
-  const storedSlos = new SloReloader({ config, store, redis, keys, fileRules: rules, evaluator, observer: slos, logger: logger.child('slo') });
-  await storedSlos.start();
+  const storedSlos = new SloReloader({ config, store, keys, fileRules: rules, evaluator, observer: slos, logger: logger.child('slo') });
+  await storedSlos.start(deps.versions);
   const onQueueError = (error: Error) => logger.warn('queue connection problem', { error: error.message });
   const evaluateQueue = openQueue(QUEUES.evaluate.name, redis, keys, onQueueError);
   const notifyQueue = openQueue<NotifyPayload>(QUEUES.notify.name, redis, keys, onQueueError);
@@ -167,7 +169,6 @@ export async function startAlerting(deps: {
     lease,
     reschedule,
     async stop() {
-      await storedSlos.stop();
       await lease.stop();
       nudges.disconnect();
       await relay.stop();

@@ -1,20 +1,15 @@
 import { asc } from 'drizzle-orm';
 import { checkProbe, type ProbeConfig, type VigiaConfig } from '@vigia/config';
 import { probes, type Store } from '@vigia/db';
-import type { CollectorHealthBoard, RedisKeys } from '@vigia/live';
+import type { CollectorHealthBoard, RedisKeys, VersionWatch } from '@vigia/live';
 import type { Collector, Logger } from '@vigia/plugin-sdk';
-import type { Redis } from 'ioredis';
 import type { CollectTicks } from './jobs/collect.job.ts';
 import { partRunner, type PartRunner } from './collector-parts.ts';
 import type { CollectorRunner, RunnerDeps } from './collector-runner.ts';
 
-/** How often a worker looks at the probes' version number: a change runs within about this long. */
-export const PROBE_POLL_MS = 1_000;
-
 export interface ProbeReloaderDeps {
   config: VigiaConfig;
   store: Store;
-  redis: Redis;
   keys: RedisKeys;
   /** The probe collector, when it is loaded and enabled. */
   collector: Collector<unknown>;
@@ -24,51 +19,31 @@ export interface ProbeReloaderDeps {
   health: CollectorHealthBoard;
   runnerDeps: RunnerDeps;
   logger: Logger;
-  pollMs?: number;
 }
 
 /**
  * Keeps the probe runners equal to monitoring.yaml's probes plus the unpaused probes stored in
- * PostgreSQL. The API bumps a version number in Redis on every change; each worker reads it every
- * second (one GET) and, when it moved, reads the table and retires, replaces or adds runners.
- * Polling rather than pub/sub: a message missed while Redis reconnects would leave a worker stale
- * until restart, a number read again is never missed.
+ * PostgreSQL. The API bumps a version number in Redis on every change; the worker's VersionWatch
+ * sees it move within a second, and then this reads the table and retires, replaces or adds runners.
  */
 export class ProbeReloader {
   private readonly parts = new Map<string, PartRunner>();
-  private seenVersion: string | null | undefined;
-  private timer?: NodeJS.Timeout;
-  private busy?: Promise<void>;
-  private stopped = false;
   private readonly warned = new Set<string>();
 
   constructor(private readonly deps: ProbeReloaderDeps) {}
 
   /** Adopts the runners made from monitoring.yaml, then loads the stored probes once before ticking starts. */
-  async start(existing: PartRunner[]): Promise<void> {
+  async start(existing: PartRunner[], watch: VersionWatch): Promise<void> {
     for (const part of existing) this.parts.set(part.name, part);
-    await this.check();
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.busy = this.check().finally(() => this.schedule());
-    }, this.deps.pollMs ?? PROBE_POLL_MS);
-  }
-
-  private async check(): Promise<void> {
-    const { redis, keys, logger } = this.deps;
-    try {
-      const version = await redis.get(keys.probesVersion);
-      if (version === this.seenVersion) return;
-      await this.reload();
-      this.seenVersion = version;
-    } catch (error) {
-      // The runners as they are keep running; the next look tries again.
-      logger.warn('could not reload the stored probes; kept the current ones', { error: (error as Error).message });
-    }
+    await watch.watch(this.deps.keys.probesVersion, async () => {
+      try {
+        await this.reload();
+      } catch (error) {
+        // The runners as they are keep running; the next look tries again.
+        this.deps.logger.warn('could not reload the stored probes; kept the current ones', { error: (error as Error).message });
+        throw error;
+      }
+    });
   }
 
   private async stored(): Promise<ProbeConfig[]> {
@@ -131,11 +106,5 @@ export class ProbeReloader {
     if (gone.length || added.length) {
       logger.info('probes reloaded', { added: added.map((p) => p.name).join(',') || 'none', retired: gone.map((p) => p.name).join(',') || 'none' });
     }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.busy;
   }
 }

@@ -2,37 +2,27 @@ import { readStoredSlos, sloRules, warnSilentSlis, type Evaluator, type SloObser
 import type { RuleSpec } from '@vigia/core';
 import type { SloConfig, VigiaConfig } from '@vigia/config';
 import type { Store } from '@vigia/db';
-import type { RedisKeys } from '@vigia/live';
+import type { RedisKeys, VersionWatch } from '@vigia/live';
 import type { Logger } from '@vigia/plugin-sdk';
-import type { Redis } from 'ioredis';
-
-/** How often a worker looks at the SLOs' version number: a change is evaluated within about this long. */
-export const SLO_POLL_MS = 1_000;
 
 export interface SloReloaderDeps {
   config: VigiaConfig;
   store: Store;
-  redis: Redis;
   keys: RedisKeys;
   /** The rules built from monitoring.yaml (its SLOs' included); stored SLOs' rules join them. */
   fileRules: RuleSpec[];
   evaluator: Evaluator;
   observer: SloObserver;
   logger: Logger;
-  pollMs?: number;
 }
 
 /**
  * Keeps the SLOs a worker evaluates equal to monitoring.yaml's plus those stored in PostgreSQL.
- * The API bumps a version number in Redis on every change; each worker reads it every second
- * (one GET) and, when it moved, reads the table and hands the evaluator and the SLO observer
- * the new rules. Polling rather than pub/sub, as for probes: a number read again is never missed.
+ * The API bumps a version number in Redis on every change; the worker's VersionWatch sees it move
+ * within a second, and then this reads the table and hands the evaluator and the SLO observer the
+ * new rules.
  */
 export class SloReloader {
-  private seenVersion: string | null | undefined;
-  private timer?: NodeJS.Timeout;
-  private busy?: Promise<void>;
-  private stopped = false;
   /** The stored SLOs handed over last, as JSON: an unchanged table hands nothing over. */
   private current = '';
   private names = new Set<string>();
@@ -40,30 +30,17 @@ export class SloReloader {
 
   constructor(private readonly deps: SloReloaderDeps) {}
 
-  /** Loads the stored SLOs once before the first tick, then keeps looking. */
-  async start(): Promise<void> {
-    await this.check();
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.busy = this.check().finally(() => this.schedule());
-    }, this.deps.pollMs ?? SLO_POLL_MS);
-  }
-
-  private async check(): Promise<void> {
-    const { redis, keys, logger } = this.deps;
-    try {
-      const version = await redis.get(keys.slosVersion);
-      if (version === this.seenVersion) return;
-      await this.reload();
-      this.seenVersion = version;
-    } catch (error) {
-      // The SLOs as they are keep being evaluated; the next look tries again.
-      logger.warn('could not reload the stored SLOs; kept the current ones', { error: (error as Error).message });
-    }
+  /** Loads the stored SLOs once before the first tick, then whenever their version moves. */
+  async start(watch: VersionWatch): Promise<void> {
+    await watch.watch(this.deps.keys.slosVersion, async () => {
+      try {
+        await this.reload();
+      } catch (error) {
+        // The SLOs as they are keep being evaluated; the next look tries again.
+        this.deps.logger.warn('could not reload the stored SLOs; kept the current ones', { error: (error as Error).message });
+        throw error;
+      }
+    });
   }
 
   private async reload(): Promise<void> {
@@ -88,11 +65,5 @@ export class SloReloader {
     // As at start for the file's: an SLI nobody reports is most likely misspelt.
     await warnSilentSlis(added, store.sql, logger);
     logger.info('stored SLOs loaded', { slos: stored.slos.map((s) => s.name).join(',') || 'none' });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.busy;
   }
 }

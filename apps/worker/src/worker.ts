@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { parseDuration } from '@vigia/core';
 import { ConfigError, formatIssues, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, RejectionCounters, type Store } from '@vigia/db';
-import { CollectorHealthBoard, JobCounters, RETENTION_EVERY_MS, SampleReader, SampleWriter, SeriesGuard, TickClaims, connectRedis, redisKeys } from '@vigia/live';
+import { CollectorHealthBoard, JobCounters, RETENTION_EVERY_MS, SampleReader, SampleWriter, SeriesGuard, TickClaims, VersionWatch, connectRedis, redisKeys } from '@vigia/live';
 import type { AppLogger } from '@vigia/log';
 import { CollectorRunner, type RunnerDeps } from './collector-runner.ts';
 import { partRunner, type PartRunner } from './collector-parts.ts';
@@ -114,10 +114,12 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
   const ticks = startCollectTicks(runners.values(), claims, counters, logger.child('collect'));
   // Probes made in the dashboard or the API join (and leave) the ticking runners while it runs.
   const probeCollector = config.collectors.probe?.enabled === false ? undefined : plugins.collectors.get('probe')?.plugin;
-  const probes = probeCollector?.parts
-    ? new ProbeReloader({ config, store, redis, keys, collector: probeCollector as never, runners, ticks, health, runnerDeps, logger: logger.child('probes') })
-    : undefined;
-  await probes?.start(parts.filter((p) => p.name.startsWith('probe:')));
+  const probes = probeCollector?.parts ? new ProbeReloader({ config, store, keys, collector: probeCollector as never, runners, ticks, health, runnerDeps, logger: logger.child('probes') }) : undefined;
+  const versions = new VersionWatch(redis, (error) => logger.warn('could not read the stored probes’ and SLOs’ version numbers; kept what is loaded', { error: error.message }));
+  await probes?.start(
+    parts.filter((p) => p.name.startsWith('probe:')),
+    versions,
+  );
   let retentionRun: Promise<unknown> = Promise.resolve();
   const retention = new GridTimer(RETENTION_EVERY_MS, (tick) => {
     retentionRun = claims
@@ -130,7 +132,17 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
 
   const persister = new Persister(blocking, keys, history, logger.child('history'), { flushIntervalMs: config.storage.flushIntervalMs, claimIdleMs, batchSize: config.storage.batchSize });
   await persister.start();
-  const alerting = await startAlerting({ config, store, redis: connection, keys, plugins, counters, logger: logger.child('alerts'), connect: () => connectRedis(config.redis.url, { onError }) });
+  const alerting = await startAlerting({
+    config,
+    store,
+    redis: connection,
+    keys,
+    plugins,
+    counters,
+    versions,
+    logger: logger.child('alerts'),
+    connect: () => connectRedis(config.redis.url, { onError }),
+  });
 
   // A Redis that restarts without persistence comes back without schedulers: put them back
   // (upserts are idempotent, so every worker doing it is harmless).
@@ -149,7 +161,7 @@ export async function startWorker({ config, store, logger, keyPrefix, claimIdleM
     alerting,
     async stop() {
       retention.stop();
-      await probes?.stop();
+      await versions.stop();
       await Promise.allSettled([ticks.stop(), retentionRun, alerting.stop()]);
       await persister.stop();
       await Promise.allSettled([...runners.values()].map((r) => r.close()));

@@ -24,7 +24,8 @@ import type { AlertEvent, AlertStore, Change, StoredState } from './alert-store.
 import { publishAlertEvents } from './alert-events.ts';
 import type { Observation } from './observation.ts';
 import { COLLECTOR_UP_METRIC, channelsFor } from './rules.ts';
-import { loadSuppressions, type Suppressions } from './suppression.ts';
+import { SuppressionCache } from './suppression-cache.ts';
+import type { Suppressions } from './suppression.ts';
 
 export type { Observation } from './observation.ts';
 
@@ -53,6 +54,7 @@ export interface TickResult {
 export class Evaluator {
   private readonly reader: SampleReader;
   private readonly health: CollectorHealthBoard;
+  private readonly suppressions: SuppressionCache;
   private ticks = 0;
   private rulesByName = new Map<string, RuleSpec>();
   /** Per N-of-M rule, the rule its location groups step with (see locationCountRule). */
@@ -71,6 +73,7 @@ export class Evaluator {
     this.reader = new SampleReader(redis, keys);
     this.replaceRules(rules);
     this.health = new CollectorHealthBoard(redis, keys);
+    this.suppressions = new SuppressionCache(store.db, config.maintenanceWindows, redis, keys.suppressionsVersion);
   }
 
   /** The rules from the next tick on: SLOs stored in PostgreSQL come and go while the worker runs. */
@@ -298,7 +301,7 @@ export class Evaluator {
    * lost a race to another writer come back in `conflicts` and are not in `states` as written.
    */
   async evaluate(observations: Observation[], states: Map<string, StoredState>, now: number, onCommitted?: () => void): Promise<{ events: AlertEvent[]; applied: Change[]; conflicts: Change[] }> {
-    const suppressions = await loadSuppressions(this.store.db, this.config.maintenanceWindows, now);
+    const suppressions = await this.suppressions.at(now);
     const changes = this.plan(observations, states, suppressions, now, false);
     if (!changes.length) return { events: [], applied: [], conflicts: [] };
     const { events, conflicts } = await this.commit(changes, onCommitted);
@@ -309,7 +312,7 @@ export class Evaluator {
   /** `onCommitted` runs after each transaction of the tick's changes (the relay can start sending at once). */
   async tick(now = Date.now(), onCommitted?: () => void): Promise<TickResult> {
     const started = performance.now();
-    const [states, suppressions] = await Promise.all([this.store.loadStates(), loadSuppressions(this.store.db, this.config.maintenanceWindows, now)]);
+    const [states, suppressions] = await Promise.all([this.store.loadStates(), this.suppressions.at(now)]);
     const observations = await this.observe(now, states);
     const changes = this.plan(observations, states, suppressions, now, true);
     const { events, applied } = await this.commit(changes, onCommitted);

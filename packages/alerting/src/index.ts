@@ -10,6 +10,7 @@ export * from './channels.ts';
 export * from './actions.ts';
 export * from './notification-payload.ts';
 export * from './suppression.ts';
+export * from './suppression-cache.ts';
 export * from './escalation.ts';
 export * from './oncall-schedules.ts';
 export * from './slo-rules.ts';

@@ -8,7 +8,7 @@ import { loadConfig } from '@vigia/config';
 import { notifications, silences, alertEvents } from '@vigia/db';
 import { SampleWriter, redisKeys } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
-import { AlertStore, Evaluator, activeOccurrence, buildRules } from '../src/index.ts';
+import { AlertStore, Evaluator, SuppressionCache, activeOccurrence, buildRules, suppressionsChanged } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const at = (hhmm: string) => Date.parse(`2026-11-26T${hhmm}:00Z`);
@@ -19,6 +19,8 @@ describe('silences and maintenance windows, on a clock the test controls', () =>
   const redis = new Redis(TEST_REDIS_URL);
   let evaluator: Evaluator;
   let writer: SampleWriter;
+  let keys: ReturnType<typeof redisKeys>;
+  let config: ReturnType<typeof loadConfig>;
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigia-suppress-'));
@@ -35,10 +37,10 @@ maintenance_windows:
   - { name: Backup, every: daily, at: "10:00", duration: 30m, timezone: UTC, match: { labels: { room: a } } }
 `,
     );
-    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
-    const keys = redisKeys(prefix.prefix);
+    keys = redisKeys(prefix.prefix);
     writer = new SampleWriter(redis, keys, { liveWindowMs: 3_600_000 });
     evaluator = new Evaluator(buildRules(config), config, new AlertStore(database.store.db, 'http://vigia'), redis, keys, quiet);
   });
@@ -82,6 +84,7 @@ maintenance_windows:
     await database.store.db
       .insert(silences)
       .values({ matchers: { rule: 'Hot', labels: { room: 'b' } }, startsAt: new Date(at('11:05')), endsAt: new Date(at('11:20')), createdBy: 'ana', comment: 'fixing the fan' });
+    await suppressionsChanged(redis, keys.suppressionsVersion);
     await tickWith('b', 10, at('11:10')); // resolves inside the silence
     expect(await ofB()).toEqual(['b:new']);
     await tickWith('b', 10, at('11:25'));
@@ -90,9 +93,31 @@ maintenance_windows:
 
   it('sends nothing at all for what starts and ends inside a silence', async () => {
     await database.store.db.insert(silences).values({ matchers: { labels: { room: 'c' } }, startsAt: new Date(at('12:00')), endsAt: new Date(at('12:30')), createdBy: 'ana', comment: 'planned' });
+    await suppressionsChanged(redis, keys.suppressionsVersion);
     await tickWith('c', 99, at('12:05'));
     await tickWith('c', 10, at('12:10'));
     await tickWith('c', 10, at('12:40'));
     expect((await sent()).filter((s) => s.startsWith('c'))).toEqual([]);
+  });
+
+  it('an evaluation a millisecond after a silence is made or ended sees it: its rows are re-read when the version moves', async () => {
+    const cache = new SuppressionCache(database.store.db, config.maintenanceWindows, redis, keys.suppressionsVersion);
+    const labels = { room: 'd' };
+    const now = at('13:00');
+    expect((await cache.at(now)).match('Hot', labels)).toBeNull();
+    const [row] = await database.store.db
+      .insert(silences)
+      .values({ matchers: { labels }, startsAt: new Date(now), endsAt: new Date(now + 600_000), createdBy: 'ana', comment: 'swap' })
+      .returning();
+    await suppressionsChanged(redis, keys.suppressionsVersion);
+    expect((await cache.at(now + 1)).match('Hot', labels)).toMatchObject({ kind: 'silence', id: String(row!.id) });
+    // Held rows still answer by the clock: past its end the silence covers nothing, without a read.
+    expect((await cache.at(now + 600_000)).match('Hot', labels)).toBeNull();
+    await database.store.db
+      .update(silences)
+      .set({ endedAt: new Date(now + 2), endedBy: 'ana' })
+      .where(eq(silences.id, row!.id));
+    await suppressionsChanged(redis, keys.suppressionsVersion);
+    expect((await cache.at(now + 3)).match('Hot', labels)).toBeNull();
   });
 });

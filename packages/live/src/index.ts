@@ -10,3 +10,4 @@ export * from './open-queue.ts';
 export * from './job-counters.ts';
 export * from './series-guard.ts';
 export * from './tick-claims.ts';
+export * from './version-watch.ts';

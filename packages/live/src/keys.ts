@@ -44,6 +44,8 @@ export function redisKeys(prefix: string) {
     probesVersion: `${prefix}:probes-version`,
     /** integer: bumped on every change to the SLOs stored in PostgreSQL; workers watch it to evaluate them without a restart */
     slosVersion: `${prefix}:slos-version`,
+    /** integer: bumped on every change to silences or maintenance windows; evaluators read it to know their copy is current */
+    suppressionsVersion: `${prefix}:suppressions-version`,
     /** BullMQ's prefix for Vigia's queues */
     queues: `${prefix}:bull`,
   };

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { maintenanceWindows, silences } from '@vigia/db';
-import { activeOccurrence, loadWindows } from '@vigia/alerting';
+import { activeOccurrence, loadWindows, suppressionsChanged } from '@vigia/alerting';
 import { maintenanceWindowSchema, matchSchema } from '@vigia/config';
 import { audit } from '../audit.ts';
 import { operatorProcedure, protectedProcedure, router } from '../trpc.ts';
@@ -40,6 +40,7 @@ export const silencesRouter = router({
         .insert(silences)
         .values({ matchers: input.match, startsAt: new Date(startsAt), endsAt: new Date(endsAt), createdBy: ctx.principal.username, comment: input.comment })
         .returning();
+      await suppressionsChanged(ctx.deps.redis, ctx.deps.keys.suppressionsVersion);
       await audit(ctx.deps, ctx.principal.username, 'silence.create', { type: 'silence', id: row!.id }, { match: input.match, startsAt, endsAt, comment: input.comment });
       if (input.alertId) await audit(ctx.deps, ctx.principal.username, 'alert.silence', { type: 'alert', id: input.alertId }, { silence: row!.id, comment: input.comment });
       return row!;
@@ -53,6 +54,7 @@ export const silencesRouter = router({
       .where(and(eq(silences.id, input.id), isNull(silences.endedAt)))
       .returning();
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `no active silence ${input.id}` });
+    await suppressionsChanged(ctx.deps.redis, ctx.deps.keys.suppressionsVersion);
     await audit(ctx.deps, ctx.principal.username, 'silence.expire', { type: 'silence', id: row.id });
     return row;
   }),
@@ -82,6 +84,7 @@ export const maintenanceRouter = router({
       .onConflictDoNothing()
       .returning();
     if (!row) throw new TRPCError({ code: 'CONFLICT', message: `a window named ${input.name} exists` });
+    await suppressionsChanged(ctx.deps.redis, ctx.deps.keys.suppressionsVersion);
     await audit(ctx.deps, ctx.principal.username, 'maintenance.create', { type: 'maintenance_window', id: row.id }, { name: input.name });
     return row;
   }),
@@ -89,6 +92,7 @@ export const maintenanceRouter = router({
   delete: operatorProcedure.input(z.object({ id: z.number().int() })).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.deps.store.db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, input.id)).returning();
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `no window ${input.id} (windows of monitoring.yaml are changed there)` });
+    await suppressionsChanged(ctx.deps.redis, ctx.deps.keys.suppressionsVersion);
     await audit(ctx.deps, ctx.principal.username, 'maintenance.delete', { type: 'maintenance_window', id: row.id }, { name: row.name });
     return { ok: true };
   }),

@@ -1,7 +1,7 @@
 import { sampleSchema, type Sample } from '@vigia/plugin-sdk';
-import { toLiveSample, type LiveSample } from '@vigia/live';
+import type { LiveSample } from '@vigia/live';
 import type { ApiDeps } from './deps.ts';
-import { isSampleShaped, shapedSample } from './sample-shape.ts';
+import { isSampleShaped, liveSampleOf } from './sample-shape.ts';
 
 export const MAX_PUSH_SAMPLES = 50_000;
 /** Refusals sent back with their index and full error; the rest are only counted. */
@@ -39,7 +39,9 @@ function invalidSampleError(item: unknown): string {
 export async function ingestSamples(deps: ApiDeps, raw: unknown[], source = 'push'): Promise<IngestResult> {
   const now = Date.now();
   const oldest = now - deps.config.retention.raw;
-  const valid: { index: number; sample: LiveSample }[] = [];
+  // Side by side rather than an object per sample: a remote-write request holds thousands.
+  const validIndex: number[] = [];
+  const valid: LiveSample[] = [];
   const reasons = new Map<string, number>();
   let rejectedCount = 0;
   const count = (reason: string) => {
@@ -51,32 +53,32 @@ export async function ingestSamples(deps: ApiDeps, raw: unknown[], source = 'pus
   const invalid: Rejection[] = [];
   for (let index = 0; index < raw.length; index++) {
     const item = raw[index];
-    const sample = isSampleShaped(item) ? shapedSample(item as Sample) : null;
-    if (!sample) {
+    if (!isSampleShaped(item)) {
       count('invalid_sample');
       if (invalid.length < MAX_DETAILED_REJECTIONS) invalid.push({ index, error: invalidSampleError(item) });
       continue;
     }
-    const ts = sample.timestamp;
+    const ts = (item as Sample).timestamp;
     if (ts !== undefined && (ts < oldest || ts > now + FUTURE_SLACK_MS)) {
       count('timestamp_out_of_range');
       if (invalid.length < MAX_DETAILED_REJECTIONS) invalid.push({ index, error: 'timestamp: outside raw retention or in the future' });
       continue;
     }
-    valid.push({ index, sample: toLiveSample(sample, now) });
+    validIndex.push(index);
+    valid.push(liveSampleOf(item as Sample, now));
   }
-  const answers = await deps.guard.admit(
-    valid.map((v) => v.sample),
-    now,
-  );
+  const answers = await deps.guard.admit(valid, now);
   const good: LiveSample[] = [];
   const refused: Rejection[] = [];
-  valid.forEach(({ index, sample }, i) => {
+  for (let i = 0; i < valid.length; i++) {
     const refusal = answers[i];
-    if (!refusal) return void good.push(sample);
+    if (!refusal) {
+      good.push(valid[i]!);
+      continue;
+    }
     count(refusal.reason);
-    if (refused.length < MAX_DETAILED_REJECTIONS) refused.push({ index, error: refusal.error });
-  });
+    if (refused.length < MAX_DETAILED_REJECTIONS) refused.push({ index: validIndex[i]!, error: refusal.error });
+  }
   const rejected = [...invalid, ...refused].sort((a, b) => a.index - b.index).slice(0, MAX_DETAILED_REJECTIONS);
   if (good.length) await deps.writer.write({ source, samples: good });
   if (reasons.size) await deps.rejections.record(reasons);

@@ -1,3 +1,5 @@
+import { seriesKey } from '@vigia/core';
+import type { LiveSample } from '@vigia/live';
 import { LABEL_NAME, METRIC_NAME, type Sample } from '@vigia/plugin-sdk';
 
 /**
@@ -40,5 +42,18 @@ export function shapedSample(item: Sample): Sample {
   }
   if (item.unit !== undefined) out.unit = item.unit;
   if (item.timestamp !== undefined) out.timestamp = item.timestamp;
+  return out;
+}
+
+/**
+ * toLiveSample(shapedSample(item), now) in one step: the sample as it travels, with its own copy
+ * of the labels, without the intermediate sample (one object fewer per sample of a remote-write
+ * request).
+ */
+export function liveSampleOf(item: Sample, now: number): LiveSample {
+  const labels: Record<string, string> = {};
+  if (item.labels !== undefined) for (const key in item.labels) if (Object.hasOwn(item.labels, key)) labels[key] = item.labels[key]!;
+  const out: LiveSample = { key: seriesKey(item.name, labels), name: item.name, labels, value: item.value, timestamp: item.timestamp ?? now };
+  if (item.unit) out.unit = item.unit;
   return out;
 }

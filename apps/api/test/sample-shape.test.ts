@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toLiveSample } from '@vigia/live';
 import { sampleSchema, type Sample } from '@vigia/plugin-sdk';
-import { isSampleShaped, shapedSample } from '../src/sample-shape.ts';
+import { isSampleShaped, liveSampleOf, shapedSample } from '../src/sample-shape.ts';
 
 const labels32 = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`l${i}`, 'v']));
 const labels33 = { ...labels32, l32: 'v' };
@@ -52,5 +53,13 @@ describe('the structural check before zod', () => {
 
   it.each(cases.filter(([, item]) => isSampleShaped(item)))('gives what sampleSchema outputs for %s', (_, item) => {
     expect(shapedSample(item as Sample)).toStrictEqual(sampleSchema.parse(item));
+  });
+
+  it.each(cases.filter(([, item]) => isSampleShaped(item)))('makes the live sample toLiveSample makes of the schema output for %s', (_, item) => {
+    const now = 1_800_000_000_000;
+    const live = liveSampleOf(item as Sample, now);
+    expect(live).toStrictEqual(toLiveSample(sampleSchema.parse(item), now));
+    // Its own labels: a caller's object is never carried on (nor mutated) downstream.
+    if ((item as Sample).labels) expect(live.labels).not.toBe((item as Sample).labels);
   });
 });

@@ -120,9 +120,10 @@ export class SampleEvaluator {
    * Whether a live stream entry, still as JSON, may hold a sample some rule here evaluates on
    * arrival: a sample is written as `"name":"<metric>"`, so an entry without any of those strings
    * has nothing for this evaluator and need not be parsed. (A label value holding that text comes
-   * escaped, `\"name\":`, so never passes for a name; a false yes would only cost a parse.)
+   * escaped, `\"name\":`, so never passes for a name; a false yes would only cost a parse.) The
+   * entry as the stream holds it, UTF-8 bytes, or as text: a needle is found in either alike.
    */
-  wants(payload: string): boolean {
+  wants(payload: string | Buffer): boolean {
     for (const needle of this.needles) if (payload.includes(needle)) return true;
     return false;
   }

@@ -16,7 +16,7 @@ describe('LiveFeed.only', () => {
     const writer = new SampleWriter(redis, keys, { liveWindowMs: 60_000 });
     const payloads: string[] = [];
     const feed = new LiveFeed(new Redis(TEST_REDIS_URL), keys).only((payload) => {
-      payloads.push(payload);
+      payloads.push(payload.toString());
       return payload.includes('"name":"wanted"');
     });
     const seen: LiveBatch[] = [];

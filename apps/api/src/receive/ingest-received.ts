@@ -10,7 +10,9 @@ import type { ReceivedSample } from './received-sample.ts';
 export async function ingestReceived(deps: ApiDeps, samples: ReceivedSample[], source: string): Promise<IngestResult> {
   const total: IngestResult = { accepted: 0, rejected: [], rejectedCount: 0, rejectedByReason: {} };
   for (let start = 0; start < samples.length; start += MAX_PUSH_SAMPLES) {
-    const chunk = samples.slice(start, start + MAX_PUSH_SAMPLES).map(({ name, value, labels, timestamp }) => (timestamp === undefined ? { name, value, labels } : { name, value, labels, timestamp }));
+    // As they are: the push's checks read only a sample's own schema keys (so `delta` and an
+    // undefined timestamp pass as they would have stripped), and copy what they keep.
+    const chunk = samples.length <= MAX_PUSH_SAMPLES ? samples : samples.slice(start, start + MAX_PUSH_SAMPLES);
     const result = await ingestSamples(deps, chunk, source);
     total.accepted += result.accepted;
     total.rejectedCount += result.rejectedCount;

@@ -1,0 +1,46 @@
+/** The rule the dashboard's alerting tests fire: test_value over 10 for a second, sent to `hook`. */
+export const TEST_RULE = 'Test Value High';
+
+export interface AlertingDashboardYaml {
+  /** The `hook` channel's message template, when the test reads what it sent. */
+  hookTemplate?: string;
+  /** More channels, written as they go under `channels:` (two spaces in). */
+  channels?: string;
+  /** More top-level sections (maintenance_windows, slos, oncall…). */
+  extra?: string;
+}
+
+/**
+ * monitoring.yaml for a dashboard test about alerts: only the system collector, every second (the
+ * overview has figures to show, and nothing else runs), quick evaluation and delivery, and
+ * TEST_RULE delivered to the webhook at `hookUrl`/hook.
+ */
+export function alertingDashboardYaml(hookUrl: string, options: AlertingDashboardYaml = {}): string {
+  const template = options.hookTemplate ? `    template: ${JSON.stringify(options.hookTemplate)}\n` : '';
+  return `collectors:
+  system: { interval: 1s }
+  api: { enabled: false }
+  business: { enabled: false }
+  custom: { enabled: false }
+  postgres: { enabled: false }
+  redis: { enabled: false }
+alerts:
+  evaluation_interval: 300ms
+  collector_down: { enabled: false }
+  delivery: { backoff: 100ms, timeout: 2s }
+  rules:
+    - name: ${TEST_RULE}
+      metric: test_value
+      operator: ">"
+      threshold: 10
+      for: 1s
+      severity: critical
+      channels: [hook]
+      annotations:
+        summary: "test_value is {{ value }} on {{ labels.host }}"
+channels:
+  hook:
+    type: webhook
+    url: ${hookUrl}/hook
+${template}${options.channels ?? ''}${options.extra ?? ''}`;
+}

@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { and, eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { alertEvents, alerts, auditEvents, notifications, oncallOverrides, users } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
 
 // Lisbon moves to summer time on 2026-03-29 at 01:00 UTC: the 09:00 hand-off that day is 08:00Z.
@@ -20,14 +17,12 @@ describe('escalation steps that page people', () => {
   let prefix: ReturnType<typeof redisPrefix>;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let queue: Queue<EscalatePayload>;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
   let store: AlertStore;
   let escalations: Escalations;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-escalation-oncall-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   escalation:
     critical:
@@ -47,8 +42,8 @@ oncall:
       time_zone: Europe/Lisbon
       layers: [{ rotation: daily, handoff: "09:00", participants: [ana, bruno], start: 2026-03-28 }]
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });

@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { alertEvents, alerts, notifications } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
 
 const MIN = 60_000;
@@ -18,13 +15,11 @@ describe('escalation steps after Redis lost its delayed jobs', () => {
   let prefix: ReturnType<typeof redisPrefix>;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let queue: Queue<EscalatePayload>;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
   const now = Date.now();
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-escalation-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   escalation:
     critical:
@@ -36,8 +31,8 @@ channels:
   lead: { type: webhook, url: "http://127.0.0.1:9/lead" }
   pager: { type: webhook, url: "http://127.0.0.1:9/pager" }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '@vigia/config';
 import { alerts, auditEvents, notifications, oncallSchedules, oncallUsers } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, configFile, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, checkEscalationTargets, loadOncall, runEscalationStep } from '../src/index.ts';
 
 // Sao Paulo has no DST since 2019: a 09:00 hand-off there is 12:00Z.
@@ -25,10 +22,7 @@ describe('people and schedules saved in PostgreSQL (from the dashboard or API)',
   let file: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-oncall-stored-'));
-    file = join(dir, 'monitoring.yaml');
-    writeFileSync(
-      file,
+    file = configFile(
       `alerts:
   escalation:
     critical:

@@ -1,13 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
 import { notifications, silences, alertEvents } from '@vigia/db';
 import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, activeOccurrence, buildRules } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -21,9 +17,7 @@ describe('silences and maintenance windows, on a clock the test controls', () =>
   let writer: SampleWriter;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-suppress-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    const config = loadYamlConfig(
       `alerts:
   collector_down: { enabled: false }
   default_cooldown: 1h
@@ -34,8 +28,8 @@ channels:
 maintenance_windows:
   - { name: Backup, every: daily, at: "10:00", duration: 30m, timezone: UTC, match: { labels: { room: a } } }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const keys = redisKeys(prefix.prefix);

@@ -1,11 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
-import { ConfigError, loadConfig } from '@vigia/config';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { configProblems, loadYamlConfig, startHttpReceiver } from '@vigia/testing';
 import smsNotifier from '../src/index.ts';
 import { SMS_MAX } from '../src/sms-body.ts';
 
@@ -146,21 +142,8 @@ describe('sms notifier: provider errors', () => {
 });
 
 describe('sms notifier: settings', () => {
-  function channels(yaml: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-sms-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), yaml);
-    return buildChannels(loadConfig({ file: join(dir, 'monitoring.yaml'), env: {} }), new Map([['sms', notifier]]));
-  }
-  function problems(yaml: string): string[] {
-    try {
-      channels(yaml);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toContain('monitoring.yaml');
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  }
+  const channels = (yaml: string) => buildChannels(loadYamlConfig(yaml), new Map([['sms', notifier]]));
+  const problems = (yaml: string) => configProblems(() => channels(yaml), 'monitoring.yaml');
 
   it('checks every number is E.164 at start, naming the channel, the key and the number', () => {
     expect(problems(`channels:\n  oncall: { type: sms, account_sid: ${SID}, auth_token: t, from: "${FROM}", to: ["${ANA}", "11 99999-0002"] }\n`)).toEqual([

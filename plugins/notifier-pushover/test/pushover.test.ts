@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
 import { configProblems, loadYamlConfig, startHttpReceiver } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import pushoverNotifier from '../src/index.ts';
 
 const TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
@@ -22,7 +23,7 @@ const notification = sampleNotification({
 
 const notifier = pushoverNotifier() as Notifier<unknown>;
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => ok);
 const ok = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 1, request: 'req-1' }) });
 
 function deliver(n: AlertNotification = notification, extra: Record<string, unknown> = {}) {
@@ -31,15 +32,6 @@ function deliver(n: AlertNotification = notification, extra: Record<string, unkn
 }
 
 const bodies = () => receiver.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(ok);
-});
 
 describe('pushover notifier: messages', () => {
   it('posts the documented JSON to /1/messages.json: priority by severity, HTML body, alert link, escaped ack link', async () => {

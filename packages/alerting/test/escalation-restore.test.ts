@@ -7,6 +7,7 @@ import { alertEvents, alerts, notifications } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
 import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
+import { hotAlert } from './hot-alert.ts';
 
 const MIN = 60_000;
 
@@ -37,21 +38,9 @@ channels:
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });
     const { db } = database.store;
-    const episode = (id: string, severity: string, status: 'firing' | 'acknowledged') => ({
-      id,
-      rule: 'Hot',
-      seriesKey: `temp{room="${id}"}`,
-      metric: 'temp',
-      labels: { room: id },
-      severity,
-      status,
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(now - 6 * MIN),
-    });
+    const startedAt = new Date(now - 6 * MIN);
     // Fired five minutes ago: step 1 (2 min) is overdue, step 2 (1 h) is 55 minutes away.
-    await db.insert(alerts).values([episode('fired', 'critical', 'firing'), episode('handled', 'critical', 'acknowledged'), episode('mild', 'warning', 'firing')]);
+    await db.insert(alerts).values([hotAlert('fired', startedAt), hotAlert('handled', startedAt, { status: 'acknowledged' }), hotAlert('mild', startedAt, { severity: 'warning' })]);
     await db.insert(alertEvents).values(['fired', 'handled', 'mild'].map((alertId) => ({ alertId, at: new Date(now - 5 * MIN), type: 'firing', actor: 'vigia' })));
   });
   afterAll(async () => {

@@ -1,3 +1,9 @@
+import type { Browser } from 'playwright-core';
+import { startHttpReceiver, type HttpReceiver } from '@vigia/testing';
+import { startDashboard } from './browser.ts';
+import { feedSamples } from './sample-feed.ts';
+import type { Stack } from './stack.ts';
+
 /** The rule the dashboard's alerting tests fire: test_value over 10 for a second, sent to `hook`. */
 export const TEST_RULE = 'Test Value High';
 
@@ -43,4 +49,41 @@ channels:
     type: webhook
     url: ${hookUrl}/hook
 ${template}${options.channels ?? ''}${options.extra ?? ''}`;
+}
+
+export interface AlertingDashboard {
+  stack: Stack;
+  browser: Browser;
+  /** The webhook receiver behind the `hook` channel. */
+  hook: HttpReceiver;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stack serving the dashboard with its `hook` receiver, a browser, and test_value{host="a"} fed
+ * every 250 ms at what `value` says (over 10 fires TEST_RULE). `yaml` is given the receiver's URL;
+ * alertingDashboardYaml's by default.
+ */
+export async function startAlertingDashboard(value: () => number, yaml: (hookUrl: string) => string = alertingDashboardYaml): Promise<AlertingDashboard> {
+  const hook = await startHttpReceiver();
+  let started: { stack: Stack; browser: Browser };
+  try {
+    started = await startDashboard({ yaml: yaml(hook.url) });
+  } catch (error) {
+    await hook.close();
+    throw error;
+  }
+  const { stack, browser } = started;
+  const feed = feedSamples(stack.prefix, () => [{ name: 'test_value', labels: { host: 'a' }, value: value() }], 250);
+  return {
+    stack,
+    browser,
+    hook,
+    async stop() {
+      await feed.stop();
+      await browser.close();
+      await stack.stop();
+      await hook.close();
+    },
+  };
 }

@@ -1,10 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpReceiver } from '@vigia/testing';
-import { TEST_RULE, alertingDashboardYaml } from '../src/alerting-dashboard.ts';
-import { WAIT, fitsWidth, newPage, screenshot, signIn, startDashboard } from '../src/browser.ts';
+import { TEST_RULE, alertingDashboardYaml, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, fitsWidth, newPage, screenshot, signIn } from '../src/browser.ts';
 import { trpcClient } from '../src/client.ts';
-import { feedSamples, type SampleFeed } from '../src/sample-feed.ts';
 import type { Stack } from '../src/stack.ts';
 
 const YAML_WINDOW = 'Yaml nightly';
@@ -34,28 +32,21 @@ const oncallYaml = (hookUrl: string) =>
 describe('the dashboard: silences, maintenance, previews and the audit log', () => {
   let stack: Stack;
   let browser: Browser;
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let admin: BrowserContext;
   let page: Page;
   let alertId = '';
   const errors: string[] = [];
-  let feed: SampleFeed | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    hook = await startHttpReceiver();
-    ({ stack, browser } = await startDashboard({ yaml: oncallYaml(hook.url) }));
     // Over the threshold from the start: this file is about what people do with an alert.
     let tick = 0;
-    feed = feedSamples(stack.prefix, () => [{ name: 'test_value', labels: { host: 'a' }, value: 50 + (tick++ % 4) }], 250);
+    dashboard = await startAlertingDashboard(() => 50 + (tick++ % 4), oncallYaml);
+    ({ stack, browser } = dashboard);
     admin = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await feed?.stop();
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-  });
+  afterAll(() => dashboard?.stop());
 
   const focused = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 

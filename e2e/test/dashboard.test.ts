@@ -1,15 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpReceiver } from '@vigia/testing';
-import { TEST_RULE, alertingDashboardYaml } from '../src/alerting-dashboard.ts';
-import { WAIT, fitsWidth, newPage, screenshot, signIn, startDashboard } from '../src/browser.ts';
-import { feedSamples, type SampleFeed } from '../src/sample-feed.ts';
+import { TEST_RULE, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, fitsWidth, newPage, screenshot, signIn } from '../src/browser.ts';
 import type { Stack } from '../src/stack.ts';
 
 describe('the dashboard, on call', () => {
   let stack: Stack;
   let browser: Browser;
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let admin: BrowserContext;
   let overview: Page;
   let inbox: Page;
@@ -18,21 +15,15 @@ describe('the dashboard, on call', () => {
   // What the feed writes: a small wobble under the threshold until the test raises it.
   let level = 3;
   let tick = 0;
-  let feed: SampleFeed | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    hook = await startHttpReceiver();
-    ({ stack, browser } = await startDashboard({ yaml: alertingDashboardYaml(hook.url) }));
-    feed = feedSamples(stack.prefix, () => [{ name: 'test_value', labels: { host: 'a' }, value: level + (tick++ % 4) * 0.5 }], 250);
+    dashboard = await startAlertingDashboard(() => level + (tick++ % 4) * 0.5);
+    ({ stack, browser } = dashboard);
     admin = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    await feed?.stop();
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-  });
+  afterAll(() => dashboard?.stop());
 
   const text = (page: Page, testid: string) => page.getByTestId(testid).first().textContent();
 

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@vigia/config';
-import { startHttpReceiver, waitFor } from '@vigia/testing';
-import { TEST_RULE, alertingDashboardYaml } from '../src/alerting-dashboard.ts';
-import { WAIT, newPage, signIn, startDashboard } from '../src/browser.ts';
-import { feedSamples, type SampleFeed } from '../src/sample-feed.ts';
+import { waitFor } from '@vigia/testing';
+import { TEST_RULE, alertingDashboardYaml, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, newPage, signIn } from '../src/browser.ts';
 import type { Stack } from '../src/stack.ts';
 
 const yaml = (hookUrl: string) =>
@@ -48,28 +47,22 @@ async function collectCspViolations(page: Page): Promise<string[]> {
 }
 
 describe('security headers', () => {
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let stack: Stack;
   let browser: Browser;
   let alertId = '';
   let actUrl = '';
-  let feed: SampleFeed | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    hook = await startHttpReceiver();
-    ({ stack, browser } = await startDashboard({ yaml: yaml(hook.url) }));
-    feed = feedSamples(stack.prefix, () => [{ name: 'test_value', labels: { host: 'a' }, value: 42 }], 250);
+    dashboard = await startAlertingDashboard(() => 42, yaml);
+    ({ stack, browser } = dashboard);
+    const { hook } = dashboard;
     const delivered = await waitFor(() => hook.json<{ alertId: string; links: { acknowledge?: string } }>()[0], { what: 'the webhook with the alert', timeoutMs: 30_000 });
     alertId = delivered.alertId;
     actUrl = `${stack.url}${new URL(delivered.links.acknowledge!).pathname}`;
   });
 
-  afterAll(async () => {
-    await feed?.stop();
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-  });
+  afterAll(() => dashboard?.stop());
 
   it('sends a CSP and frame protection with the dashboard, its assets, the API and the /act pages', async () => {
     const index = await fetch(`${stack.url}/`);

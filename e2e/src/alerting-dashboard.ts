@@ -7,6 +7,22 @@ import type { Stack } from './stack.ts';
 /** The rule the dashboard's alerting tests fire: test_value over 10 for a second, sent to `hook`. */
 export const TEST_RULE = 'Test Value High';
 
+/**
+ * TEST_RULE as written under `alerts.rules:`: test_value over 10 for `forDuration`, critical,
+ * sent to the `hook` channel, with a summary annotation unless `summary` is false.
+ */
+export function testRuleYaml(forDuration = '1s', summary = true): string {
+  const annotations = summary ? `      annotations:\n        summary: "test_value is {{ value }} on {{ labels.host }}"\n` : '';
+  return `    - name: ${TEST_RULE}
+      metric: test_value
+      operator: ">"
+      threshold: 10
+      for: ${forDuration}
+      severity: critical
+      channels: [hook]
+${annotations}`;
+}
+
 export interface AlertingDashboardYaml {
   /** The `hook` channel's message template, when the test reads what it sent. */
   hookTemplate?: string;
@@ -35,16 +51,7 @@ alerts:
   collector_down: { enabled: false }
   delivery: { backoff: 100ms, timeout: 2s }
   rules:
-    - name: ${TEST_RULE}
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 1s
-      severity: critical
-      channels: [hook]
-      annotations:
-        summary: "test_value is {{ value }} on {{ labels.host }}"
-channels:
+${testRuleYaml()}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
 import { authedFetch, feedSamples, startStack, trpcClient, type Stack } from '../src/index.ts';
 
 type Hook = {
@@ -19,16 +20,7 @@ alerts:
   collector_down: { enabled: false }
   delivery: { backoff: 100ms, timeout: 2s, stalled_check: 2s }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 1s
-      severity: critical
-      channels: [hook]
-      annotations:
-        summary: "test_value is {{ value }} on {{ labels.host }}"
-channels:
+${testRuleYaml()}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
 import { WAIT, fitsWidth, screenshot, signedInPage, startDashboard } from '../src/browser.ts';
 import { feedSamples, writeSamples, type SampleFeed } from '../src/sample-feed.ts';
 import type { Stack } from '../src/stack.ts';
@@ -18,14 +19,7 @@ alerts:
   evaluation_interval: 300ms
   collector_down: { enabled: false }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 0s
-      severity: critical
-      channels: [hook]
-channels:
+${testRuleYaml('0s', false)}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook

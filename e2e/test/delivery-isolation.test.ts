@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpReceiver, waitFor, type Responder } from '@vigia/testing';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
 import { authedFetch, feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 type Hook = { reason: string; notificationId: string; alertId: string; alert: { labels: Record<string, string> } };
@@ -12,14 +13,7 @@ alerts:
   collector_down: { enabled: false }
   delivery: { attempts: 20, backoff: 500ms, timeout: ${timeout}, stalled_check: 2s }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 0s
-      severity: critical
-      channels: [hook]
-channels:
+${testRuleYaml('0s', false)}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook

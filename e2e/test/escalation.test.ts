@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, waitFor } from '@vigia/testing';
-import { feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string>; comment?: string } };
 
@@ -15,22 +15,17 @@ describe('escalation policies', () => {
     first = await startHttpReceiver();
     pager = await startHttpReceiver();
     stack = await startStack({
-      yaml: `collectors:
-  system: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms }
-  routing: { critical: [first] }
+      yaml: hotRoomsYaml(
+        `  routing: { critical: [first] }
   escalation:
     critical:
       - { after: 2s, channels: [pager] }
-  rules:
-    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
-channels:
+`,
+        `channels:
   first: { type: webhook, url: "${first.url}/first" }
   pager: { type: webhook, url: "${pager.url}/pager" }
 `,
+      ),
     });
     feed = feedSamples(stack.prefix, () => [...rooms].map((room) => ({ name: 'temp', labels: { room }, value: 99 })));
   });

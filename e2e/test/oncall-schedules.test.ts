@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
-import { feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 const DAY = 86_400_000;
 type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string> } };
@@ -18,19 +18,13 @@ describe('on-call schedules through the whole system', () => {
     team = await startHttpReceiver();
     sink = await startSmtpSink();
     stack = await startStack({
-      yaml: `collectors:
-  system: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms }
-  routing: { critical: [team] }
+      yaml: hotRoomsYaml(
+        `  routing: { critical: [team] }
   escalation:
     critical:
       - { after: 1s, schedules: [Primary] }
-  rules:
-    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
-channels:
+`,
+        `channels:
   team: { type: webhook, url: "${team.url}/team" }
   mail: { type: email, host: 127.0.0.1, port: ${sink.port}, from: vigia@example.com, to: [ops@example.com] }
 oncall:
@@ -43,6 +37,7 @@ oncall:
       layers: [{ rotation: daily, handoff: "09:00", participants: [ana], start: 2020-01-06 }]
       overrides: [{ user: bruno, start: "${new Date(coverStart).toISOString()}", end: "${new Date(coverEnd).toISOString()}" }]
 `,
+      ),
     });
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
-import { feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 const SIGNING_SECRET = 'test-signing-secret';
 
@@ -24,7 +24,7 @@ describe('acting on an alert where it arrives', () => {
     slack = await startHttpReceiver();
     sink = await startSmtpSink();
     stack = await startStack({
-      yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  delivery: { backoff: 100ms }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\n`,
+      yaml: hotRoomsYaml('', ''),
       env: {
         SLACK_ALERTS_ENABLED: 'true',
         SLACK_WEBHOOK_URL: `${slack.url}/services/T/B/X`,

@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@vigia/config';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack, type StackOptions } from './stack.ts';
+
+/** How long a browser test waits for the page: generous, two cores being shared by PostgreSQL, Redis, the worker, the API and chromium. */
+export const WAIT = { timeout: 30_000 };
 
 /** Debian's chromium; playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium';
@@ -37,11 +41,46 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Uncaught exceptions in the page, so a test can tell a working UI from one that merely renders. */
-export function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
-  return errors;
+/**
+ * Uncaught exceptions in the page, so a test can tell a working UI from one that merely renders.
+ * They arrive later, into `into`: the very array a test checks, never a copy taken now.
+ */
+export function collectPageErrors(page: Page, into: string[] = []): string[] {
+  page.on('pageerror', (error) => into.push(error.stack ?? error.message));
+  return into;
+}
+
+/** A new page that waits WAIT by default and adds its uncaught exceptions to `errors`. */
+export async function newPage(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT.timeout);
+  collectPageErrors(page, errors);
+  return page;
+}
+
+/** A stack serving the dashboard, and a browser to look at it, started side by side. */
+export async function startDashboard(options: StackOptions): Promise<{ stack: Stack; browser: Browser }> {
+  ensureWebBuild();
+  const [stack, browser] = await Promise.all([startStack(options), launchBrowser()]);
+  return { stack, browser };
+}
+
+export interface SignedInOptions {
+  /** Where the page's uncaught exceptions go. */
+  errors: string[];
+  viewport?: { width: number; height: number };
+  /** Who signs in; the stack's admin by default. */
+  user?: { name: string; password: string };
+}
+
+/** A page in a context of its own, signed in through the login form and on the overview. */
+export async function signedInPage(browser: Browser, stack: Stack, options: SignedInOptions): Promise<Page> {
+  const context = await browser.newContext({ baseURL: stack.url, viewport: options.viewport ?? { width: 1280, height: 900 } });
+  const page = await newPage(context, options.errors);
+  await page.goto('/login');
+  await signIn(page, options.user?.name ?? 'admin', options.user?.password ?? stack.adminPassword);
+  await page.waitForURL((url) => url.pathname === '/', WAIT);
+  return page;
 }
 
 /** Fills the login form and submits it with Enter (the form must work from the keyboard). */

@@ -1,12 +1,11 @@
-import { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '@vigia/api';
-import { SampleWriter, redisKeys } from '@vigia/live';
 import { createLogger } from '@vigia/log';
-import { TEST_REDIS_URL, startSmtpSink, waitFor } from '@vigia/testing';
+import { startSmtpSink, waitFor } from '@vigia/testing';
 import { collectPageErrors, launchBrowser, screenshot } from '../src/browser.ts';
 import { trpcClient } from '../src/client.ts';
+import { feedSamples, type SampleFeed } from '../src/sample-feed.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 
 // Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
@@ -37,15 +36,13 @@ function linksIn(text: string, base: string): { acknowledge: string; silence: st
 const formPost = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
 
 describe('acknowledge and silence links in a delivered mail', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   let stack: Stack;
   let second: RunningApi;
   let browser: Browser;
   let alertId = '';
   let links: { acknowledge: string; silence: string };
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let feed: SampleFeed | undefined;
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -55,13 +52,7 @@ describe('acknowledge and silence links in a delivered mail', () => {
     ]);
     // A second API process on the same database and Redis: a link used on one is used on both.
     second = await startApi({ config: stack.config, store: stack.store, logger: createLogger('test', 'warn').child('api-2'), keyPrefix: stack.prefix, port: 0 });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeder = (async () => {
-      while (feeding) {
-        await writer.write({ source: 'test', samples: [{ key: 'disk_used{mount="/"}', name: 'disk_used', labels: { mount: '/' }, value: 97, timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    feed = feedSamples(stack.prefix, () => [{ name: 'disk_used', labels: { mount: '/' }, value: 97 }]);
     const client = trpcClient(stack.url, stack.apiToken);
     const alert = await waitFor(async () => (await client.alerts.list.query({ status: 'firing' }))[0], { what: 'the alert to fire', timeoutMs: 30_000 });
     alertId = alert.id;
@@ -70,13 +61,11 @@ describe('acknowledge and silence links in a delivered mail', () => {
   });
 
   afterAll(async () => {
-    feeding = false;
-    await feeder;
+    await feed?.stop();
     await browser?.close();
     await second?.close();
     await stack?.stop();
     await sink?.stop();
-    redis.disconnect();
   });
 
   it('acknowledges from the browser: the mailed link, its button, and the recipient recorded as actor', async () => {

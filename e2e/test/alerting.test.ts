@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
-import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
+import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
+import { authedFetch, feedSamples, startStack, trpcClient, type Stack } from '../src/index.ts';
 
 type Hook = {
   status: string;
@@ -13,9 +12,6 @@ type Hook = {
   alert: { rule: string; value: number; labels: Record<string, string>; summary: string; message?: string; acknowledgedBy?: string; comment?: string };
 };
 
-const redis = new Redis(TEST_REDIS_URL);
-afterAll(() => redis.disconnect());
-
 function alertingYaml(hookUrl: string, extra = '') {
   return `collectors:
   system: { enabled: false }
@@ -24,16 +20,7 @@ alerts:
   collector_down: { enabled: false }
   delivery: { backoff: 100ms, timeout: 2s, stalled_check: 2s }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 1s
-      severity: critical
-      channels: [hook]
-      annotations:
-        summary: "test_value is {{ value }} on {{ labels.host }}"
-channels:
+${testRuleYaml()}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook
@@ -43,20 +30,10 @@ channels:
 ${extra}`;
 }
 
-/** Feeds a metric into Redis the way a collector does, every 100 ms, until stopped. */
-function feed(stack: Stack, value: () => number, labels = { host: 'a' }) {
-  const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      await writer.write({ source: 'test', samples: [{ key: `test_value{host="${labels.host}"}`, name: 'test_value', labels, value: value(), timestamp: Date.now() }] });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await loop;
-  };
+/** Feeds test_value{host="a"} the way a collector does, every 100 ms; the function returned stops it. */
+function feed(stack: Stack, value: () => number): () => Promise<void> {
+  const samples = feedSamples(stack.prefix, () => [{ name: 'test_value', labels: { host: 'a' }, value: value() }]);
+  return () => samples.stop();
 }
 
 describe('an alert through its whole life, delivered to a webhook', () => {

@@ -1,10 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, ensureWebBuild, fitsWidth, launchBrowser, screenshot, signIn } from '../src/browser.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import { WAIT, fitsWidth, screenshot, signedInPage, startDashboard } from '../src/browser.ts';
+import type { Stack } from '../src/stack.ts';
 
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
 const DAY = 86_400_000;
 
 describe('dashboard: the On call page', () => {
@@ -16,10 +14,8 @@ describe('dashboard: the On call page', () => {
   const coverStart = Math.floor(Date.now() / DAY) * DAY + 2 * DAY + 10 * 3_600_000;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    [stack, browser] = await Promise.all([
-      startStack({
-        yaml: `collectors:
+    ({ stack, browser } = await startDashboard({
+      yaml: `collectors:
   system: { enabled: false }
 alerts: { collector_down: { enabled: false } }
 channels:
@@ -34,16 +30,8 @@ oncall:
       layers: [{ rotation: weekly, handoff: "09:00", participants: [ana], start: 2020-01-06 }]
       overrides: [{ user: bruno, start: "${new Date(coverStart).toISOString()}", end: "${new Date(coverStart + 4 * 3_600_000).toISOString()}" }]
 `,
-      }),
-      launchBrowser(),
-    ]);
-    const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1200, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    errors.push(...collectPageErrors(page));
-    await page.goto('/login');
-    await signIn(page, 'admin', stack.adminPassword);
-    await page.waitForURL((url) => url.pathname === '/', WAIT);
+    }));
+    page = await signedInPage(browser, stack, { errors, viewport: { width: 1200, height: 900 } });
   });
   afterAll(async () => {
     await browser?.close();
@@ -148,12 +136,7 @@ oncall:
 
   it('shows a viewer the people’s names and kinds of contact, not their addresses', async () => {
     await stack.api!.deps.auth.createUser('oncall-page-viewer', 'viewer-password-5', 'viewer');
-    const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1200, height: 900 } });
-    const viewer = await context.newPage();
-    errors.push(...collectPageErrors(viewer));
-    await viewer.goto('/login');
-    await signIn(viewer, 'oncall-page-viewer', 'viewer-password-5');
-    await viewer.waitForURL((url) => url.pathname === '/', WAIT);
+    const viewer = await signedInPage(browser, stack, { errors, viewport: { width: 1200, height: 900 }, user: { name: 'oncall-page-viewer', password: 'viewer-password-5' } });
     await viewer.goto('/oncall');
     const people = viewer.getByTestId('oncall-people');
     await people.getByTestId('oncall-person').first().waitFor(WAIT);
@@ -161,7 +144,7 @@ oncall:
     expect(await people.getByTestId('person-contacts').allTextContents()).toEqual(['email', 'email']);
     expect(await people.textContent()).not.toContain('@example.com');
     expect(await people.getByTestId('person-add').count()).toBe(0);
-    await context.close();
+    await viewer.context().close();
     expect(errors).toEqual([]);
   });
 

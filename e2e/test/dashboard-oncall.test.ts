@@ -1,115 +1,62 @@
-import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, fitsWidth, launchBrowser, screenshot, signIn } from '../src/browser.ts';
+import { TEST_RULE, alertingDashboardYaml, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, fitsWidth, newPage, screenshot, signIn } from '../src/browser.ts';
 import { trpcClient } from '../src/client.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import type { Stack } from '../src/stack.ts';
 
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
-const RULE = 'Test Value High';
 const YAML_WINDOW = 'Yaml nightly';
 // Credentials in the channels' URLs: the previews must never show them.
 const DISCORD_TOKEN = 'discord-webhook-token-e2e';
 const TEAMS_SIG = 'teams-sig-e2e-secret';
 
-function oncallYaml(hookUrl: string): string {
-  return `collectors:
-  system: { interval: 1s }
-  api: { enabled: false }
-  business: { enabled: false }
-  custom: { enabled: false }
-  postgres: { enabled: false }
-  redis: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms, timeout: 2s }
-  rules:
-    - name: ${RULE}
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 1s
-      severity: critical
-      channels: [hook]
-      annotations:
-        summary: "test_value is {{ value }} on {{ labels.host }}"
-channels:
-  hook:
-    type: webhook
-    url: ${hookUrl}/hook
-    template: "{{ severity }}: {{ rule }} ({{ reason }})"
-  plain:
+const oncallYaml = (hookUrl: string) =>
+  alertingDashboardYaml(hookUrl, {
+    hookTemplate: '{{ severity }}: {{ rule }} ({{ reason }})',
+    channels: `  plain:
     type: webhook
     url: ${hookUrl}/plain
   team-discord: { type: discord, url: ${hookUrl}/api/webhooks/123/${DISCORD_TOKEN} }
   team-teams: { type: teams, url: "${hookUrl}/workflows/abc/triggers/manual/paths/invoke?sig=${TEAMS_SIG}" }
-maintenance_windows:
+`,
+    extra: `maintenance_windows:
   - name: ${YAML_WINDOW}
     every: daily
     at: "03:00"
     duration: 1h
     timezone: UTC
     match: { rule: Some other rule }
-`;
-}
+`,
+  });
 
 describe('the dashboard: silences, maintenance, previews and the audit log', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let stack: Stack;
   let browser: Browser;
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let admin: BrowserContext;
   let page: Page;
   let alertId = '';
   const errors: string[] = [];
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    hook = await startHttpReceiver();
-    [stack, browser] = await Promise.all([startStack({ yaml: oncallYaml(hook.url) }), launchBrowser()]);
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
     // Over the threshold from the start: this file is about what people do with an alert.
-    feeder = (async () => {
-      let tick = 0;
-      while (feeding) {
-        await writer.write({ source: 'test', samples: [{ key: 'test_value{host="a"}', name: 'test_value', labels: { host: 'a' }, value: 50 + (tick++ % 4), timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
+    let tick = 0;
+    dashboard = await startAlertingDashboard(() => 50 + (tick++ % 4), oncallYaml);
+    ({ stack, browser } = dashboard);
     admin = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    feeding = false;
-    await feeder;
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-    redis.disconnect();
-  });
-
-  async function newPage(context: BrowserContext): Promise<Page> {
-    const p = await context.newPage();
-    p.setDefaultTimeout(WAIT.timeout);
-    errors.push(...collectPageErrors(p));
-    return p;
-  }
+  afterAll(() => dashboard?.stop());
 
   const focused = (p: Page) => p.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 
   it('signs in as admin and finds the alert the test rule fired', async () => {
-    page = await newPage(admin);
+    page = await newPage(admin, errors);
     await page.goto('/login');
     await signIn(page, 'admin', stack.adminPassword);
     await page.waitForURL((url) => url.pathname === '/', WAIT);
     await page.getByTestId('nav-alerts').click();
-    const row = page.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: RULE });
+    const row = page.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: TEST_RULE });
     await row.waitFor(WAIT);
     alertId = (await row.getAttribute('data-alert-id'))!;
     expect(alertId).toBeTruthy();
@@ -133,7 +80,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await page.keyboard.press('Enter');
     await page.getByTestId('silence-form').waitFor(WAIT);
     await expect.poll(() => focused(page), WAIT).toBe('silence-comment');
-    expect(await page.getByTestId('silence-match-rule').inputValue()).toBe(RULE);
+    expect(await page.getByTestId('silence-match-rule').inputValue()).toBe(TEST_RULE);
     expect(await page.getByTestId('silence-match-label-key').inputValue()).toBe('host');
     expect(await page.getByTestId('silence-match-label-value').inputValue()).toBe('a');
     expect(await page.getByTestId('silence-duration-1h').isChecked()).toBe(true);
@@ -154,7 +101,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
 
     // The inbox marks it too.
     await page.goto('/alerts');
-    const row = page.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: RULE });
+    const row = page.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: TEST_RULE });
     await expect.poll(() => row.textContent(), WAIT).toContain('silenced');
   });
 
@@ -165,7 +112,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await row.waitFor(WAIT);
     expect(await row.getAttribute('data-state')).toBe('active');
     expect(await row.getByTestId('silence-created-by').textContent()).toBe('admin');
-    expect(await row.getByTestId('silence-matches').textContent()).toContain(RULE);
+    expect(await row.getByTestId('silence-matches').textContent()).toContain(TEST_RULE);
     expect(await row.getByTestId('silence-matches').textContent()).toContain('host=a');
     await screenshot(page, 'oncall-silences');
 
@@ -203,7 +150,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await page.getByTestId('maintenance-at').fill('02:30');
     await page.getByTestId('maintenance-duration').fill('90m');
     await page.getByTestId('maintenance-timezone').fill('Europe/Lisbon');
-    await page.getByTestId('maintenance-match-rule').selectOption(RULE);
+    await page.getByTestId('maintenance-match-rule').selectOption(TEST_RULE);
     await page.getByTestId('maintenance-comment').fill('backups');
     await screenshot(page, 'oncall-maintenance-form');
     await page.getByTestId('maintenance-submit').click();
@@ -212,7 +159,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await created.waitFor(WAIT);
     expect(await created.getAttribute('data-source')).toBe('api');
     expect(await created.getByTestId('maintenance-schedule').textContent()).toBe('Daily at 02:30 for 1 h 30 min (Europe/Lisbon)');
-    expect(await created.textContent()).toContain(RULE);
+    expect(await created.textContent()).toContain(TEST_RULE);
     await screenshot(page, 'oncall-maintenance');
 
     await created.getByTestId('maintenance-delete').click();
@@ -229,18 +176,18 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await card.getByTestId('channel-preview-alert').selectOption(alertId);
     await card.getByTestId('channel-preview-run').click();
     // Acknowledged above, so the message is the acknowledgement's.
-    await expect.poll(() => card.getByTestId('channel-preview-message').textContent(), WAIT).toBe(`critical: ${RULE} (acknowledged)`);
+    await expect.poll(() => card.getByTestId('channel-preview-message').textContent(), WAIT).toBe(`critical: ${TEST_RULE} (acknowledged)`);
     expect(await card.getByTestId('channel-preview-template').textContent()).toBe('{{ severity }}: {{ rule }} ({{ reason }})');
     // The webhook's JSON body carries the rendered text as its message.
     expect(await card.getByTestId('channel-preview-payload').getAttribute('data-format')).toBe('json');
-    expect(JSON.parse((await card.getByTestId('channel-preview-payload').textContent())!)).toMatchObject({ alert: { message: `critical: ${RULE} (acknowledged)` } });
+    expect(JSON.parse((await card.getByTestId('channel-preview-payload').textContent())!)).toMatchObject({ alert: { message: `critical: ${TEST_RULE} (acknowledged)` } });
 
     const plain = page.locator('[data-testid="channel"][data-channel="plain"]');
     await plain.getByTestId('channel-preview').locator('summary').click();
     await plain.getByTestId('channel-preview-run').click();
     await plain.getByTestId('channel-preview-payload').waitFor(WAIT);
     const body = await plain.getByTestId('channel-preview-payload').textContent();
-    for (const want of [RULE, 'critical', 'acknowledged', 'test_value is', `/alerts/${alertId}`]) expect(body).toContain(want);
+    for (const want of [TEST_RULE, 'critical', 'acknowledged', 'test_value is', `/alerts/${alertId}`]) expect(body).toContain(want);
     expect(await plain.getByTestId('channel-preview-message').count()).toBe(0);
 
     const discord = page.locator('[data-testid="channel"][data-channel="team-discord"]');
@@ -250,7 +197,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
     await embed.waitFor(WAIT);
     expect(await embed.getAttribute('data-format')).toBe('json');
     const sent = JSON.parse((await embed.textContent())!) as { embeds: { title: string }[] };
-    expect(sent.embeds[0]!.title).toContain(RULE);
+    expect(sent.embeds[0]!.title).toContain(TEST_RULE);
     expect(await discord.getByTestId('channel-preview-result').textContent()).not.toContain(DISCORD_TOKEN);
 
     const teams = page.locator('[data-testid="channel"][data-channel="team-teams"]');
@@ -289,13 +236,13 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
   it('shows a viewer silences, windows and the log without any button to change them', async () => {
     // Something for the viewer to be tempted by: an active silence and an API window.
     const client = trpcClient(stack.url, stack.apiToken);
-    await client.silences.create.mutate({ match: { rule: RULE, labels: {} }, durationMs: 3_600_000, comment: 'held for the viewer test' });
+    await client.silences.create.mutate({ match: { rule: TEST_RULE, labels: {} }, durationMs: 3_600_000, comment: 'held for the viewer test' });
     await client.maintenance.create.mutate({ name: 'Viewer window', every: 'weekly', at: '01:00', days: ['sat'], duration: '2h', timezone: 'UTC', match: { labels: {} } });
     await stack.api!.deps.auth.createUser('viewer', 'viewer-password-1', 'viewer');
 
     const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
     try {
-      const p = await newPage(context);
+      const p = await newPage(context, errors);
       await p.goto('/silences');
       await p.waitForURL(/\/login/, WAIT);
       await signIn(p, 'viewer', 'viewer-password-1');
@@ -329,7 +276,7 @@ describe('the dashboard: silences, maintenance, previews and the audit log', () 
   it('fits a phone in dark mode', async () => {
     const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     try {
-      const p = await newPage(phone);
+      const p = await newPage(phone, errors);
       await p.goto('/login');
       await signIn(p, 'admin', stack.adminPassword);
       await p.waitForURL((url) => url.pathname === '/', WAIT);

@@ -3,12 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, launchBrowser, screenshot, signIn } from '../src/browser.ts';
+import { WAIT, screenshot, signedInPage, startDashboard } from '../src/browser.ts';
 import { authedFetch } from '../src/client.ts';
-import { startStack, type Stack } from '../src/stack.ts';
-
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
+import type { Stack } from '../src/stack.ts';
 
 describe('the dashboard: probes added, paused and removed without touching monitoring.yaml', () => {
   let stack: Stack;
@@ -18,14 +15,13 @@ describe('the dashboard: probes added, paused and removed without touching monit
   const hits = new Map<string, number>();
 
   beforeAll(async () => {
-    ensureWebBuild();
     server = createServer((req, res) => {
       hits.set(req.url ?? '/', (hits.get(req.url ?? '/') ?? 0) + 1);
       res.end('shop is ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    stack = await startStack({
+    ({ stack, browser } = await startDashboard({
       yaml: `collectors:
   system: { enabled: false }
 alerts:
@@ -35,8 +31,7 @@ probes:
     interval: 5s
     tcp: { host: 127.0.0.1, port: ${(server.address() as AddressInfo).port} }
 `,
-    });
-    browser = await launchBrowser();
+    }));
   });
 
   afterAll(async () => {
@@ -46,13 +41,9 @@ probes:
   });
 
   it('adds an HTTP probe through the form, which the worker then runs, and pauses and removes it', async () => {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
+    const errors: string[] = [];
+    const page = await signedInPage(browser, stack, { errors });
     try {
-      await page.goto('/login');
-      await signIn(page, 'admin', stack.adminPassword);
-      await page.waitForURL((url) => url.pathname === '/', WAIT);
       await page.getByTestId('nav-probes').click();
       const fileRow = page.locator('[data-testid="probe-row"][data-probe="from-file"]');
       await fileRow.waitFor(WAIT);
@@ -104,7 +95,7 @@ probes:
       await expect.poll(() => page.getByTestId('probes-done').textContent(), WAIT).toContain('Probe “shop” removed.');
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   }, 120_000);
 });

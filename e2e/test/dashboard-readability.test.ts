@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, fitsWidth, launchBrowser, screenshot, signIn } from '../src/browser.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
+import { WAIT, fitsWidth, screenshot, signedInPage, startDashboard } from '../src/browser.ts';
+import { feedSamples, writeSamples, type SampleFeed } from '../src/sample-feed.ts';
+import type { Stack } from '../src/stack.ts';
 
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
 const LONG_NAME = 'checkout_payment_gateway_latency_seconds_by_region';
 const LONELY = 'lonely_metric';
 // What a receiver might answer: one long token with no place to break a line.
@@ -22,32 +19,21 @@ alerts:
   evaluation_interval: 300ms
   collector_down: { enabled: false }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 0s
-      severity: critical
-      channels: [hook]
-channels:
+${testRuleYaml('0s', false)}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook
 `;
 
 describe('the dashboard shows things as they are', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let receiver: Server;
   let stack: Stack;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let feed: SampleFeed | undefined;
 
   beforeAll(async () => {
-    ensureWebBuild();
     // A receiver that refuses every message (400: permanent) with a long unbreakable reason.
     receiver = createServer((req, res) => {
       req.resume();
@@ -55,39 +41,25 @@ describe('the dashboard shows things as they are', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    [stack, browser] = await Promise.all([startStack({ yaml: yaml(hookUrl), env: { DB_HOST: '127.0.0.1', DB_PORT: '5432', DB_USER: 'postgres', DB_NAME: 'postgres' } }), launchBrowser()]);
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
+    ({ stack, browser } = await startDashboard({ yaml: yaml(hookUrl), env: { DB_HOST: '127.0.0.1', DB_PORT: '5432', DB_USER: 'postgres', DB_NAME: 'postgres' } }));
     // One sample, once: a series with a single point.
-    await writer.write({ source: 'test', samples: [{ key: LONELY, name: LONELY, labels: {}, value: 7, timestamp: Date.now() }] });
-    feeder = (async () => {
-      while (feeding) {
-        const now = Date.now();
-        await writer.write({
-          source: 'test',
-          samples: [
-            { key: 'test_value{host="a"}', name: 'test_value', labels: { host: 'a' }, value: 50, timestamp: now },
-            { key: LONG_NAME, name: LONG_NAME, labels: {}, value: 0.25, timestamp: now },
-          ],
-        });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
-    context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    errors.push(...collectPageErrors(page));
-    await page.goto('/login');
-    await signIn(page, 'admin', stack.adminPassword);
-    await page.waitForURL((url) => url.pathname === '/', WAIT);
+    await writeSamples(stack.prefix, [{ name: LONELY, value: 7 }]);
+    feed = feedSamples(
+      stack.prefix,
+      () => [
+        { name: 'test_value', labels: { host: 'a' }, value: 50 },
+        { name: LONG_NAME, value: 0.25 },
+      ],
+      250,
+    );
+    page = await signedInPage(browser, stack, { errors, viewport: { width: 1400, height: 900 } });
   });
 
   afterAll(async () => {
-    feeding = false;
-    await feeder;
+    await feed?.stop();
     await browser?.close();
     await stack?.stop();
     await new Promise((r) => receiver?.close(r));
-    redis.disconnect();
   });
 
   it('keeps an alert page within the window when its delivery ledger holds a long error', async () => {

@@ -1,11 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore, type StoredSample } from '@vigia/db';
-import { collectPageErrors, ensureWebBuild, launchBrowser, screenshot, signIn } from '../src/browser.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import { WAIT, screenshot, signedInPage, startDashboard } from '../src/browser.ts';
+import type { Stack } from '../src/stack.ts';
 
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
 const MIN = 60_000;
 
 describe('the dashboard: SLOs added, edited and removed without touching monitoring.yaml', () => {
@@ -13,8 +11,7 @@ describe('the dashboard: SLOs added, edited and removed without touching monitor
   let browser: Browser;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    stack = await startStack({
+    ({ stack, browser } = await startDashboard({
       yaml: `collectors:
   system: { enabled: false }
 alerts:
@@ -22,7 +19,7 @@ alerts:
 slos:
   - { name: from-file, objective: 99, window: 7d, sli: { ratio: checkout_success_ratio } }
 `,
-    });
+    }));
     // Ten minutes of traffic, 1 % failing, for the SLO made in the form to show a budget.
     const now = Date.now();
     const samples: StoredSample[] = [];
@@ -31,7 +28,6 @@ slos:
       samples.push({ name: 'api_requests_total', labels: { service: 'shop' }, value: 1_000 * i, timestamp: t }, { name: 'api_errors_total', labels: { service: 'shop' }, value: 10 * i, timestamp: t });
     }
     await new HistoryStore(stack.store.sql).insert(samples);
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -40,13 +36,9 @@ slos:
   });
 
   it('adds an SLO through the form, shows it with its budget, edits it and removes it', async () => {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
+    const errors: string[] = [];
+    const page = await signedInPage(browser, stack, { errors, viewport: { width: 1400, height: 900 } });
     try {
-      await page.goto('/login');
-      await signIn(page, 'admin', stack.adminPassword);
-      await page.waitForURL((url) => url.pathname === '/', WAIT);
       await page.getByTestId('nav-slos').click();
       const fileRow = page.locator('[data-testid="slo-row"][data-slo="from-file"]');
       await fileRow.waitFor(WAIT);
@@ -94,7 +86,7 @@ slos:
       expect(await fileRow.isVisible()).toBe(true);
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   }, 120_000);
 });

@@ -2,11 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore, type StoredSample } from '@vigia/db';
 import { waitFor } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, launchBrowser, screenshot, signIn } from '../src/browser.ts';
+import { WAIT, newPage, screenshot, signIn, startDashboard } from '../src/browser.ts';
 import { trpcClient } from '../src/client.ts';
-import { startStack, type Stack } from '../src/stack.ts';
-
-const WAIT = { timeout: 30_000 };
+import type { Stack } from '../src/stack.ts';
 
 describe('the dashboard: uptime and status page incidents', () => {
   let stack: Stack;
@@ -16,11 +14,9 @@ describe('the dashboard: uptime and status page incidents', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild();
-    [stack, browser] = await Promise.all([
-      startStack({
-        worker: false,
-        yaml: `collectors:
+    ({ stack, browser } = await startDashboard({
+      worker: false,
+      yaml: `collectors:
   system: { enabled: false }
 status_page:
   enabled: true
@@ -29,9 +25,7 @@ status_page:
     - { name: Website, probe: shop }
     - { name: Payments, match: { labels: { service: payments } } }
 `,
-      }),
-      launchBrowser(),
-    ]);
+    }));
     // Two hours of results for the "shop" probe, the last quarter failing.
     const now = Date.now();
     const samples: StoredSample[] = [];
@@ -45,9 +39,7 @@ status_page:
     });
     incidentId = incident.id;
     const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    errors.push(...collectPageErrors(page));
+    page = await newPage(context, errors);
   }, 120_000);
 
   afterAll(async () => {

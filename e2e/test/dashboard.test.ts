@@ -1,49 +1,12 @@
-import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, fitsWidth, launchBrowser, screenshot, signIn } from '../src/browser.ts';
-import { startStack, type Stack } from '../src/stack.ts';
-
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
-const RULE = 'Test Value High';
-
-function dashboardYaml(hookUrl: string): string {
-  return `collectors:
-  system: { interval: 1s }
-  api: { enabled: false }
-  business: { enabled: false }
-  custom: { enabled: false }
-  postgres: { enabled: false }
-  redis: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms, timeout: 2s }
-  rules:
-    - name: ${RULE}
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 1s
-      severity: critical
-      channels: [hook]
-      annotations:
-        summary: "test_value is {{ value }} on {{ labels.host }}"
-channels:
-  hook:
-    type: webhook
-    url: ${hookUrl}/hook
-`;
-}
+import { TEST_RULE, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, fitsWidth, newPage, screenshot, signIn } from '../src/browser.ts';
+import type { Stack } from '../src/stack.ts';
 
 describe('the dashboard, on call', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let stack: Stack;
   let browser: Browser;
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let admin: BrowserContext;
   let overview: Page;
   let inbox: Page;
@@ -52,44 +15,20 @@ describe('the dashboard, on call', () => {
   // What the feed writes: a small wobble under the threshold until the test raises it.
   let level = 3;
   let tick = 0;
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    hook = await startHttpReceiver();
-    [stack, browser] = await Promise.all([startStack({ yaml: dashboardYaml(hook.url) }), launchBrowser()]);
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeder = (async () => {
-      while (feeding) {
-        const value = level + (tick++ % 4) * 0.5;
-        await writer.write({ source: 'test', samples: [{ key: 'test_value{host="a"}', name: 'test_value', labels: { host: 'a' }, value, timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
+    dashboard = await startAlertingDashboard(() => level + (tick++ % 4) * 0.5);
+    ({ stack, browser } = dashboard);
     admin = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
   });
 
-  afterAll(async () => {
-    feeding = false;
-    await feeder;
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-    redis.disconnect();
-  });
-
-  async function newPage(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    errors.push(...collectPageErrors(page));
-    return page;
-  }
+  afterAll(() => dashboard?.stop());
 
   const text = (page: Page, testid: string) => page.getByTestId(testid).first().textContent();
 
   it('signs in and the overview shows live values that change', async () => {
-    overview = await newPage(admin);
+    overview = await newPage(admin, errors);
     await overview.goto('/');
     await overview.waitForURL(/\/login\?next=%2F$/, WAIT);
     await screenshot(overview, 'dashboard-login');
@@ -136,7 +75,7 @@ describe('the dashboard, on call', () => {
     await screenshot(overview, 'dashboard-system-zoomed');
 
     // A link to this view shows the same window.
-    const other = await newPage(admin);
+    const other = await newPage(admin, errors);
     await other.goto(url.pathname + url.search);
     const again = other.getByTestId('chart-cpu_usage');
     await expect.poll(async () => [Number(await again.getAttribute('data-from')), Number(await again.getAttribute('data-to'))], WAIT).toEqual([from, to]);
@@ -151,7 +90,7 @@ describe('the dashboard, on call', () => {
   it('shows an alert fired by the test rule in the overview and the inbox without a reload', async () => {
     await overview.getByTestId('nav-overview').click();
     await overview.waitForURL((url) => url.pathname === '/', WAIT);
-    inbox = await newPage(admin);
+    inbox = await newPage(admin, errors);
     await inbox.goto('/alerts');
     await inbox.getByTestId('inbox-empty').waitFor(WAIT);
     // Set in the page, so a reload (which would clear it) cannot pass for a live update.
@@ -159,15 +98,15 @@ describe('the dashboard, on call', () => {
 
     level = 50;
 
-    const openRow = overview.getByTestId('open-alert-list').getByTestId('alert-row').filter({ hasText: RULE });
+    const openRow = overview.getByTestId('open-alert-list').getByTestId('alert-row').filter({ hasText: TEST_RULE });
     await openRow.waitFor(WAIT);
     expect(await openRow.getAttribute('data-status')).toBe('firing');
     await expect.poll(() => overview.getByTestId('area-card-custom').getAttribute('data-health'), WAIT).toBe('critical');
-    await expect.poll(() => overview.getByTestId('alert-toast').textContent(), WAIT).toContain(`New critical alert: ${RULE}`);
+    await expect.poll(() => overview.getByTestId('alert-toast').textContent(), WAIT).toContain(`New critical alert: ${TEST_RULE}`);
     await expect.poll(() => overview.getByTestId('nav-firing-count').textContent(), WAIT).toMatch(/^1/);
     await screenshot(overview, 'dashboard-overview-firing');
 
-    const inboxRow = inbox.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: RULE });
+    const inboxRow = inbox.getByTestId('inbox').getByTestId('alert-row').filter({ hasText: TEST_RULE });
     await inboxRow.waitFor(WAIT);
     alertId = (await inboxRow.getAttribute('data-alert-id'))!;
     expect(alertId).toBeTruthy();
@@ -177,7 +116,7 @@ describe('the dashboard, on call', () => {
   });
 
   it('acknowledges it with a comment on its page, and the timeline shows who and why', async () => {
-    await inbox.getByTestId('inbox').getByTestId('alert-link').filter({ hasText: RULE }).first().click();
+    await inbox.getByTestId('inbox').getByTestId('alert-link').filter({ hasText: TEST_RULE }).first().click();
     await inbox.waitForURL((url) => url.pathname === `/alerts/${alertId}`, WAIT);
     await inbox
       .getByTestId('timeline-event')
@@ -201,7 +140,7 @@ describe('the dashboard, on call', () => {
     await screenshot(inbox, 'dashboard-alert-acknowledged');
 
     // The other open tab follows by itself.
-    const openRow = overview.getByTestId('open-alert-list').getByTestId('alert-row').filter({ hasText: RULE });
+    const openRow = overview.getByTestId('open-alert-list').getByTestId('alert-row').filter({ hasText: TEST_RULE });
     await expect.poll(() => openRow.getAttribute('data-status'), WAIT).toBe('acknowledged');
     expect(await overview.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
   });
@@ -210,7 +149,7 @@ describe('the dashboard, on call', () => {
     await stack.api!.deps.auth.createUser('viewer', 'viewer-password-1', 'viewer');
     const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
     try {
-      const page = await newPage(context);
+      const page = await newPage(context, errors);
       await page.goto(`/alerts/${alertId}`);
       await page.waitForURL(/\/login/, WAIT);
       await signIn(page, 'viewer', 'viewer-password-1');
@@ -240,7 +179,7 @@ describe('the dashboard, on call', () => {
   it('renders every view, with a screenshot of each', async () => {
     // A third tab of the same browser: with every tab holding its own live streams, six
     // connections per server would be used up and this one would hang.
-    const page = await newPage(admin);
+    const page = await newPage(admin, errors);
     const views: [string, string, string][] = [
       ['/', 'overview', 'area-cards'],
       ['/system', 'area-system', 'chart-cpu_usage'],
@@ -252,7 +191,7 @@ describe('the dashboard, on call', () => {
       ['/alerts', 'alerts-inbox', 'inbox'],
       [`/alerts/${alertId}`, 'alert', 'timeline'],
       ['/rules', 'rules', 'rules-table'],
-      [`/rules/${encodeURIComponent(RULE)}`, 'rule', 'rule-chart'],
+      [`/rules/${encodeURIComponent(TEST_RULE)}`, 'rule', 'rule-chart'],
       ['/channels', 'channels', 'channel'],
       ['/admin/users', 'admin-users', 'tokens-panel'],
       ['/system-info', 'system-info', 'collectors-table'],
@@ -271,7 +210,7 @@ describe('the dashboard, on call', () => {
     await expect.poll(async () => [await custom.getAttribute('data-thresholds'), Number(await custom.getAttribute('data-episodes'))], WAIT).toEqual(['1', 1]);
 
     // A rule's backtest over the chart's window, with what it found.
-    await page.goto(`/rules/${encodeURIComponent(RULE)}`);
+    await page.goto(`/rules/${encodeURIComponent(TEST_RULE)}`);
     await page.getByTestId('backtest-run').click();
     await expect.poll(() => page.getByTestId('backtest-summary').textContent(), WAIT).toMatch(/Would (not )?have fired/);
     await screenshot(page, 'dashboard-view-rule-backtest');
@@ -294,7 +233,7 @@ describe('the dashboard, on call', () => {
     // A phone in dark mode: the menu opens over the page, and nothing scrolls sideways.
     const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     try {
-      const p = await newPage(phone);
+      const p = await newPage(phone, errors);
       await p.goto('/login');
       await signIn(p, 'admin', stack.adminPassword);
       await p.waitForURL((url) => url.pathname === '/', WAIT);

@@ -1,13 +1,9 @@
-import { afterEach, afterAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, waitFor, type Responder } from '@vigia/testing';
-import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpReceiver, waitFor, type Responder } from '@vigia/testing';
+import { testRuleYaml } from '../src/alerting-dashboard.ts';
+import { authedFetch, feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 type Hook = { reason: string; notificationId: string; alertId: string; alert: { labels: Record<string, string> } };
-
-const redis = new Redis(TEST_REDIS_URL);
-afterAll(() => redis.disconnect());
 
 // One rule, two series: alerts A (host a) and B (host b) on the same channel.
 const yaml = (hookUrl: string, timeout: string) => `collectors:
@@ -17,14 +13,7 @@ alerts:
   collector_down: { enabled: false }
   delivery: { attempts: 20, backoff: 500ms, timeout: ${timeout}, stalled_check: 2s }
   rules:
-    - name: Test Value High
-      metric: test_value
-      operator: ">"
-      threshold: 10
-      for: 0s
-      severity: critical
-      channels: [hook]
-channels:
+${testRuleYaml('0s', false)}channels:
   hook:
     type: webhook
     url: ${hookUrl}/hook
@@ -35,35 +24,23 @@ const host = (body: string) => (JSON.parse(body) as Hook).alert.labels.host;
 describe('one failing message does not hold back the others on its channel', () => {
   let stack: Stack | undefined;
   let hook: Awaited<ReturnType<typeof startHttpReceiver>> | undefined;
-  let stopFeed: (() => Promise<void>) | undefined;
+  let feed: SampleFeed | undefined;
   const values: Record<string, number> = {};
 
   async function start(respond: Responder, timeout: string) {
     hook = await startHttpReceiver(respond);
     stack = await startStack({ yaml: yaml(hook.url, timeout) });
     Object.assign(values, { a: 0, b: 0 });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    let stopped = false;
-    const loop = (async () => {
-      while (!stopped) {
-        const samples = Object.entries(values).map(([h, value]) => ({ key: `test_value{host="${h}"}`, name: 'test_value', labels: { host: h }, value, timestamp: Date.now() }));
-        await writer.write({ source: 'test', samples });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-    stopFeed = async () => {
-      stopped = true;
-      await loop;
-    };
+    feed = feedSamples(stack.prefix, () => Object.entries(values).map(([host, value]) => ({ name: 'test_value', labels: { host }, value })));
     return { hook, stack };
   }
 
   afterEach(async () => {
-    await stopFeed?.();
+    await feed?.stop();
     // The receiver first: it drops a request left hanging, so the worker has nothing in flight.
     await hook?.close();
     await stack?.stop();
-    stack = hook = stopFeed = undefined;
+    stack = hook = feed = undefined;
   });
 
   /** B fires, is acknowledged and resolves; each message waited for by its arrival, none by a clock. */

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, waitFor, type Responder, type ScriptedResponse } from '@vigia/testing';
-import { startStack, trpcClient, type Stack } from '../src/index.ts';
+import { startHttpReceiver, waitFor, type Responder, type ScriptedResponse } from '@vigia/testing';
+import { feedSamples, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 type Embed = { title: string; description: string; color: number; fields: { name: string; value: string }[] };
 type DiscordBody = { content: string; embeds: Embed[] };
@@ -43,30 +41,20 @@ const discordLike: Responder = (_req, index): ScriptedResponse =>
     : { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `13000000000000000${index}`, type: 0 }) };
 
 describe('an alert delivered to a Discord channel', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let discord: Awaited<ReturnType<typeof startHttpReceiver>>;
   let stack: Stack;
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let feed: SampleFeed | undefined;
   const bodies = () => discord.requests.filter((r) => r.status === 200).map((r) => JSON.parse(r.body) as DiscordBody);
 
   beforeAll(async () => {
     discord = await startHttpReceiver(discordLike);
     stack = await startStack({ yaml: yaml(discord.url) });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeder = (async () => {
-      while (feeding) {
-        await writer.write({ source: 'test', samples: [{ key: 'queue_depth{queue="mail"}', name: 'queue_depth', labels: { queue: 'mail' }, value: 250, timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    feed = feedSamples(stack.prefix, () => [{ name: 'queue_depth', labels: { queue: 'mail' }, value: 250 }]);
   });
   afterAll(async () => {
-    feeding = false;
-    await feeder;
+    await feed?.stop();
     await stack?.stop();
     await discord?.close();
-    redis.disconnect();
   });
 
   it('fires, waits out the 429 as long as Discord asked, then posts a red embed with a working acknowledge link', async () => {

@@ -1,51 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, waitFor } from '@vigia/testing';
-import { startStack, trpcClient, type Stack } from '../src/index.ts';
+import { startHttpReceiver, waitFor } from '@vigia/testing';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string>; comment?: string } };
 
 describe('escalation policies', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let stack: Stack;
   let first: Awaited<ReturnType<typeof startHttpReceiver>>;
   let pager: Awaited<ReturnType<typeof startHttpReceiver>>;
-  let feeding: NodeJS.Timeout;
+  let feed: SampleFeed | undefined;
   const rooms = new Set<string>();
 
   beforeAll(async () => {
     first = await startHttpReceiver();
     pager = await startHttpReceiver();
     stack = await startStack({
-      yaml: `collectors:
-  system: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms }
-  routing: { critical: [first] }
+      yaml: hotRoomsYaml(
+        `  routing: { critical: [first] }
   escalation:
     critical:
       - { after: 2s, channels: [pager] }
-  rules:
-    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
-channels:
+`,
+        `channels:
   first: { type: webhook, url: "${first.url}/first" }
   pager: { type: webhook, url: "${pager.url}/pager" }
 `,
+      ),
     });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeding = setInterval(() => {
-      for (const room of rooms) void writer.write({ source: 'test', samples: [{ key: `temp{room="${room}"}`, name: 'temp', labels: { room }, value: 99, timestamp: Date.now() }] });
-    }, 100);
+    feed = feedSamples(stack.prefix, () => [...rooms].map((room) => ({ name: 'temp', labels: { room }, value: 99 })));
   });
   afterAll(async () => {
-    clearInterval(feeding);
+    await feed?.stop();
     await stack?.stop();
     await first?.close();
     await pager?.close();
-    redis.disconnect();
   });
 
   it('notifies the next channel when nobody acknowledges in time, and records it on the alert', async () => {

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
-import { startStack, trpcClient, type Stack } from '../src/index.ts';
+import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 const DAY = 86_400_000;
 type Hook = { reason: string; alertId: string; alert: { labels: Record<string, string> } };
 
 describe('on-call schedules through the whole system', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let stack: Stack;
   let team: Awaited<ReturnType<typeof startHttpReceiver>>;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-  let feeding: NodeJS.Timeout | undefined;
+  let feed: SampleFeed | undefined;
   // bruno covers tomorrow; ana is on call every other moment.
   const coverStart = Math.floor(Date.now() / 1000) * 1000 + DAY;
   const coverEnd = coverStart + DAY;
@@ -21,19 +18,13 @@ describe('on-call schedules through the whole system', () => {
     team = await startHttpReceiver();
     sink = await startSmtpSink();
     stack = await startStack({
-      yaml: `collectors:
-  system: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms }
-  routing: { critical: [team] }
+      yaml: hotRoomsYaml(
+        `  routing: { critical: [team] }
   escalation:
     critical:
       - { after: 1s, schedules: [Primary] }
-  rules:
-    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }
-channels:
+`,
+        `channels:
   team: { type: webhook, url: "${team.url}/team" }
   mail: { type: email, host: 127.0.0.1, port: ${sink.port}, from: vigia@example.com, to: [ops@example.com] }
 oncall:
@@ -46,14 +37,14 @@ oncall:
       layers: [{ rotation: daily, handoff: "09:00", participants: [ana], start: 2020-01-06 }]
       overrides: [{ user: bruno, start: "${new Date(coverStart).toISOString()}", end: "${new Date(coverEnd).toISOString()}" }]
 `,
+      ),
     });
   });
   afterAll(async () => {
-    clearInterval(feeding);
+    await feed?.stop();
     await stack?.stop();
     await team?.close();
     await sink?.stop();
-    redis.disconnect();
   });
 
   it('lists each schedule with who is on call now and next, and its shifts', async () => {
@@ -102,8 +93,7 @@ oncall:
   });
 
   it('an escalation step naming the schedule pages whoever is on call, at their own address, and the audit says so', async () => {
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeding = setInterval(() => void writer.write({ source: 'test', samples: [{ key: 'temp{room="a"}', name: 'temp', labels: { room: 'a' }, value: 99, timestamp: Date.now() }] }), 100);
+    feed = feedSamples(stack.prefix, () => [{ name: 'temp', labels: { room: 'a' }, value: 99 }]);
     const fired = await waitFor(() => team.json<Hook>((b) => b.alert.labels.room === 'a')[0], { what: 'the first notification' });
     // The id header is long enough to be folded, so it arrives with the fold's leading space.
     const id = `${fired.alertId}.esc1.ana.r1.escalated.mail`;

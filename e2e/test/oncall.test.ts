@@ -1,13 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
-import { startStack, trpcClient, type Stack } from '../src/index.ts';
+import { startHttpReceiver, startSmtpSink, waitFor } from '@vigia/testing';
+import { feedSamples, hotRoomsYaml, startStack, trpcClient, type SampleFeed, type Stack } from '../src/index.ts';
 
 const SIGNING_SECRET = 'test-signing-secret';
-const redis = new Redis(TEST_REDIS_URL);
-afterAll(() => redis.disconnect());
 
 /** Signs like Slack does (its documented v0 scheme), independently of Vigia's own code. */
 function slackRequest(body: string, { secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {}) {
@@ -21,14 +17,14 @@ describe('acting on an alert where it arrives', () => {
   let stack: Stack;
   let slack: Awaited<ReturnType<typeof startHttpReceiver>>;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
-  let feeding: NodeJS.Timeout;
+  let feed: SampleFeed | undefined;
   const values: Record<string, number> = { a: 99, b: 99, c: 99 };
 
   beforeAll(async () => {
     slack = await startHttpReceiver();
     sink = await startSmtpSink();
     stack = await startStack({
-      yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  delivery: { backoff: 100ms }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\n`,
+      yaml: hotRoomsYaml('', ''),
       env: {
         SLACK_ALERTS_ENABLED: 'true',
         SLACK_WEBHOOK_URL: `${slack.url}/services/T/B/X`,
@@ -41,14 +37,10 @@ describe('acting on an alert where it arrives', () => {
         ALERT_TO_EMAIL_2: 'boss@example.com',
       },
     });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeding = setInterval(() => {
-      for (const room of Object.keys(values))
-        void writer.write({ source: 'test', samples: [{ key: `temp{room="${room}"}`, name: 'temp', labels: { room }, value: values[room]!, timestamp: Date.now() }] });
-    }, 100);
+    feed = feedSamples(stack.prefix, () => Object.entries(values).map(([room, value]) => ({ name: 'temp', labels: { room }, value })));
   });
   afterAll(async () => {
-    clearInterval(feeding);
+    await feed?.stop();
     await stack?.stop();
     await slack?.close();
     await sink?.stop();
@@ -135,9 +127,8 @@ describe('a Slack message updated in place', () => {
     const stack = await startStack({
       yaml: `collectors:\n  system: { enabled: false }\nalerts:\n  evaluation_interval: 300ms\n  collector_down: { enabled: false }\n  rules:\n    - { name: Hot, metric: temp, operator: ">", threshold: 50, severity: critical }\nchannels:\n  slack: { type: slack, bot_token: xoxb-test, channel: "#alerts", api_url: "${slackApi.url}/api" }\n`,
     });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
     let value = 99;
-    const feeding = setInterval(() => void writer.write({ source: 'test', samples: [{ key: 'temp', name: 'temp', labels: {}, value, timestamp: Date.now() }] }), 100);
+    const feed = feedSamples(stack.prefix, () => [{ name: 'temp', value }]);
     try {
       const client = trpcClient(stack.url, stack.apiToken);
       const alert = await waitFor(async () => (await client.alerts.list.query({}))[0], { what: 'the alert' });
@@ -152,7 +143,7 @@ describe('a Slack message updated in place', () => {
         { method: 'chat.update', ts: '1700000000.000200' },
       ]);
     } finally {
-      clearInterval(feeding);
+      await feed.stop();
       await stack.stop();
       await slackApi.close();
     }

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, waitFor } from '@vigia/testing';
+import { startHttpReceiver, waitFor } from '@vigia/testing';
 import { trpcClient } from '../src/client.ts';
+import { feedSamples, type SampleFeed } from '../src/sample-feed.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 
 // Generous: two cores shared by PostgreSQL, Redis, the worker and the API.
@@ -16,12 +15,10 @@ const BRUNO = '+351912345678';
 const formOf = (body: string) => Object.fromEntries(new URLSearchParams(body));
 
 describe('SMS and Pushover channels in a running Vigia', () => {
-  const redis = new Redis(TEST_REDIS_URL);
   let twilio: Awaited<ReturnType<typeof startHttpReceiver>>;
   let pushover: Awaited<ReturnType<typeof startHttpReceiver>>;
   let stack: Stack;
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let feed: SampleFeed | undefined;
 
   const texts = () => twilio.requests.filter((r) => r.path.endsWith('/Messages.json')).map((r) => formOf(r.body));
 
@@ -43,22 +40,14 @@ channels:
   phone-pushover: { type: pushover, url: "${pushover.url}", token: ${PUSHOVER_TOKEN}, user: uQiRzpo4DXghDmr9QzzfQu27cmVRsG }
 `,
     });
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeder = (async () => {
-      while (feeding) {
-        await writer.write({ source: 'test', samples: [{ key: 'temp{room="a"}', name: 'temp', labels: { room: 'a' }, value: 99, timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    feed = feedSamples(stack.prefix, () => [{ name: 'temp', labels: { room: 'a' }, value: 99 }]);
   });
 
   afterAll(async () => {
-    feeding = false;
-    await feeder;
+    await feed?.stop();
     await stack?.stop();
     await twilio?.close();
     await pushover?.close();
-    redis.disconnect();
   });
 
   it('texts each number its own acknowledge link; the number that uses it is recorded as the actor', async () => {

@@ -1,22 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@vigia/testing';
-import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
+import { authedFetch, clientAs, refusal, startStack, type Stack, type VigiaClient } from '../src/index.ts';
 
 type Current = { metrics: { name: string; labels: Record<string, string>; value: number; stale: boolean }[] };
-
-/** The tRPC error code a call failed with (FORBIDDEN, BAD_REQUEST…), and its message. */
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: (error.data as { code: string }).code, message: error.message };
-    throw error;
-  }
-  throw new Error('the call was not refused');
-}
 
 describe('probes made, edited, paused and removed through the API while Vigia runs', () => {
   let stack: Stack;
@@ -25,8 +13,8 @@ describe('probes made, edited, paused and removed through the API while Vigia ru
   /** Requests by path, with the Authorization header each carried. */
   const seen = new Map<string, string[]>();
   const count = (path: string) => seen.get(path)?.length ?? 0;
-  let operator: ReturnType<typeof trpcClient>;
-  let viewer: ReturnType<typeof trpcClient>;
+  let operator: VigiaClient;
+  let viewer: VigiaClient;
   let get: ReturnType<typeof authedFetch>;
 
   const current = async () => ((await (await get(`${stack.url}/api/metrics/current`)).json()) as Current).metrics;
@@ -55,10 +43,8 @@ probes:
     http: { url: "${base}/file" }
 `,
     });
-    const auth = stack.api!.deps.auth;
-    const tokenFor = async (name: string, role: 'viewer' | 'operator') => (await auth.createToken((await auth.createUser(name, `${name}-password-1`, role)).id, 'test')).token;
-    operator = trpcClient(stack.url, await tokenFor('ops', 'operator'));
-    viewer = trpcClient(stack.url, await tokenFor('looker', 'viewer'));
+    operator = await clientAs(stack, 'ops', 'operator');
+    viewer = await clientAs(stack, 'looker', 'viewer');
     get = authedFetch(stack.apiToken);
   });
 

@@ -1,34 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@vigia/config';
-import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, startHttpReceiver, waitFor } from '@vigia/testing';
-import { collectPageErrors, ensureWebBuild, launchBrowser, signIn } from '../src/browser.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import { waitFor } from '@vigia/testing';
+import { TEST_RULE, alertingDashboardYaml, startAlertingDashboard, type AlertingDashboard } from '../src/alerting-dashboard.ts';
+import { WAIT, newPage, signIn } from '../src/browser.ts';
+import type { Stack } from '../src/stack.ts';
 
-// Generous: two cores shared by PostgreSQL, Redis, the worker, the API and chromium.
-const WAIT = { timeout: 30_000 };
-const RULE = 'Test Value High';
-
-const yaml = (hookUrl: string) => `collectors:
-  system: { interval: 1s }
-  api: { enabled: false }
-  business: { enabled: false }
-  custom: { enabled: false }
-  postgres: { enabled: false }
-  redis: { enabled: false }
-alerts:
-  evaluation_interval: 300ms
-  collector_down: { enabled: false }
-  delivery: { backoff: 100ms, timeout: 2s }
-  rules:
-    - { name: ${RULE}, metric: test_value, operator: ">", threshold: 10, severity: critical, channels: [hook] }
-channels:
-  hook: { type: webhook, url: "${hookUrl}/hook" }
-slos:
+const yaml = (hookUrl: string) =>
+  alertingDashboardYaml(hookUrl, {
+    extra: `slos:
   - { name: test-availability, objective: 99.9, window: 30d, sli: { errors: api_errors_total, total: api_requests_total } }
 oncall:
   users:
@@ -37,7 +19,8 @@ oncall:
     Primary:
       time_zone: Europe/Lisbon
       layers: [{ rotation: weekly, handoff: "09:00", participants: [ana], start: 2026-01-05 }]
-`;
+`,
+  });
 
 /** The dashboard's route patterns, read from its router so a new page cannot escape this test. */
 function dashboardRoutes(): string[] {
@@ -64,39 +47,22 @@ async function collectCspViolations(page: Page): Promise<string[]> {
 }
 
 describe('security headers', () => {
-  const redis = new Redis(TEST_REDIS_URL);
-  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let stack: Stack;
   let browser: Browser;
   let alertId = '';
   let actUrl = '';
-  let feeding = true;
-  let feeder: Promise<void> | undefined;
+  let dashboard: AlertingDashboard | undefined;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    hook = await startHttpReceiver();
-    [stack, browser] = await Promise.all([startStack({ yaml: yaml(hook.url) }), launchBrowser()]);
-    const writer = new SampleWriter(redis, redisKeys(stack.prefix), { liveWindowMs: 60_000 });
-    feeder = (async () => {
-      while (feeding) {
-        await writer.write({ source: 'test', samples: [{ key: 'test_value{host="a"}', name: 'test_value', labels: { host: 'a' }, value: 42, timestamp: Date.now() }] });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
+    dashboard = await startAlertingDashboard(() => 42, yaml);
+    ({ stack, browser } = dashboard);
+    const { hook } = dashboard;
     const delivered = await waitFor(() => hook.json<{ alertId: string; links: { acknowledge?: string } }>()[0], { what: 'the webhook with the alert', timeoutMs: 30_000 });
     alertId = delivered.alertId;
     actUrl = `${stack.url}${new URL(delivered.links.acknowledge!).pathname}`;
   });
 
-  afterAll(async () => {
-    feeding = false;
-    await feeder;
-    await browser?.close();
-    await stack?.stop();
-    await hook?.close();
-    redis.disconnect();
-  });
+  afterAll(() => dashboard?.stop());
 
   it('sends a CSP and frame protection with the dashboard, its assets, the API and the /act pages', async () => {
     const index = await fetch(`${stack.url}/`);
@@ -137,7 +103,7 @@ describe('security headers', () => {
       '/alerts': { path: '/alerts', testid: 'inbox' },
       '/alerts/:id': { path: `/alerts/${alertId}`, testid: 'timeline' },
       '/rules': { path: '/rules', testid: 'rules-table' },
-      '/rules/:name': { path: `/rules/${encodeURIComponent(RULE)}`, testid: 'rule-chart' },
+      '/rules/:name': { path: `/rules/${encodeURIComponent(TEST_RULE)}`, testid: 'rule-chart' },
       '/silences': { path: '/silences', testid: 'silences-page' },
       '/maintenance': { path: '/maintenance', testid: 'maintenance-page' },
       '/probes': { path: '/probes', testid: 'probes-page' },
@@ -157,9 +123,8 @@ describe('security headers', () => {
     for (const route of routes) expect(visits[route], `a visit for the route ${route}`).toBeDefined();
 
     const context = await browser.newContext({ baseURL: stack.url, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    const errors = collectPageErrors(page);
+    const errors: string[] = [];
+    const page = await newPage(context, errors);
     const violations = await collectCspViolations(page);
     try {
       // Signed out first: the login page is the one every visitor sees.

@@ -1,28 +1,16 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@vigia/testing';
 import { HistoryStore, type StoredSample } from '@vigia/db';
-import { authedFetch, startStack, trpcClient, type Stack } from '../src/index.ts';
+import { authedFetch, clientAs, refusal, startStack, type Stack, type VigiaClient } from '../src/index.ts';
 
 const MIN = 60_000;
-
-/** The tRPC error code a call failed with (FORBIDDEN, BAD_REQUEST…), and its message. */
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: (error.data as { code: string }).code, message: error.message };
-    throw error;
-  }
-  throw new Error('the call was not refused');
-}
 
 type SloRow = { name: string; source: string; objective: number; status: string; errorBudgetRemaining: number | null; burnRates: Record<string, number | null> };
 
 describe('SLOs made, edited and removed through the API while Vigia runs', () => {
   let stack: Stack;
-  let operator: ReturnType<typeof trpcClient>;
-  let viewer: ReturnType<typeof trpcClient>;
+  let operator: VigiaClient;
+  let viewer: VigiaClient;
   let get: ReturnType<typeof authedFetch>;
 
   const checkout = (objective: number) => ({ objective, window: '30d', sli: { errors: 'api_errors_total', total: 'api_requests_total' }, labels: { service: 'shop' } });
@@ -40,10 +28,8 @@ slos:
   - { name: from-file, objective: 99, window: 7d, sli: { good: api_good_total, total: api_requests_total } }
 `,
     });
-    const auth = stack.api!.deps.auth;
-    const tokenFor = async (name: string, role: 'viewer' | 'operator') => (await auth.createToken((await auth.createUser(name, `${name}-password-1`, role)).id, 'test')).token;
-    operator = trpcClient(stack.url, await tokenFor('ops', 'operator'));
-    viewer = trpcClient(stack.url, await tokenFor('looker', 'viewer'));
+    operator = await clientAs(stack, 'ops', 'operator');
+    viewer = await clientAs(stack, 'looker', 'viewer');
     get = authedFetch(stack.apiToken);
     // Ten minutes of stored traffic for the service the SLO will select, 2 % failing: a burn rate of 20 at 99.9 %.
     const now = Date.now();

@@ -1,11 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@vigia/config';
 import { buildChannels } from '@vigia/alerting';
 import type { Logger, Notifier } from '@vigia/plugin-sdk';
 import { loadPlugins } from '@vigia/plugin-loader';
+import { configFile } from '@vigia/testing';
 
 // The example of issue 15, character for character: it must start as written.
 const ISSUE_EXAMPLE = `channels:
@@ -15,12 +13,6 @@ const ISSUE_EXAMPLE = `channels:
 `;
 
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'vigia-channels-')), 'monitoring.yaml');
-  writeFileSync(file, yaml);
-  return file;
-}
 
 /** What the worker does at start: monitoring.yaml, the bundled plugins, each channel checked by its plugin. */
 async function startChannels(yaml: string) {

@@ -1,15 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { and, eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { alertEvents, alerts, auditEvents, notifications, oncallOverrides, users } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
+import { hotAlert } from './hot-alert.ts';
 
 // Lisbon moves to summer time on 2026-03-29 at 01:00 UTC: the 09:00 hand-off that day is 08:00Z.
 const BEFORE_HANDOFF = Date.parse('2026-03-29T07:59:59Z');
@@ -20,14 +18,12 @@ describe('escalation steps that page people', () => {
   let prefix: ReturnType<typeof redisPrefix>;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let queue: Queue<EscalatePayload>;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
   let store: AlertStore;
   let escalations: Escalations;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-escalation-oncall-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   escalation:
     critical:
@@ -47,8 +43,8 @@ oncall:
       time_zone: Europe/Lisbon
       layers: [{ rotation: daily, handoff: "09:00", participants: [ana, bruno], start: 2026-03-28 }]
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });
@@ -57,20 +53,7 @@ oncall:
     const { db } = database.store;
     // bruno has a Vigia login with an email address: the on-call entry need not repeat it.
     await db.insert(users).values({ username: 'bruno', passwordHash: 'x', role: 'operator', email: 'bruno@example.com' });
-    const episode = (id: string) => ({
-      id,
-      rule: 'Hot',
-      seriesKey: `temp{room="${id}"}`,
-      metric: 'temp',
-      labels: { room: id },
-      severity: 'critical',
-      status: 'firing' as const,
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(BEFORE_HANDOFF - 180_000),
-    });
-    await db.insert(alerts).values([episode('early'), episode('late')]);
+    await db.insert(alerts).values([hotAlert('early', new Date(BEFORE_HANDOFF - 180_000)), hotAlert('late', new Date(BEFORE_HANDOFF - 180_000))]);
   });
   afterAll(async () => {
     await queue?.close();
@@ -127,19 +110,7 @@ oncall:
   it('acknowledging stops the later rules for everyone: the queued job is removed and a stray run sends nothing', async () => {
     const { db } = database.store;
     await runEscalationStep(db, store, config, { alertId: 'late', step: 0 }, AFTER_HANDOFF); // already taken: nothing
-    await db.insert(alerts).values({
-      id: 'acked',
-      rule: 'Hot',
-      seriesKey: 'temp{room="acked"}',
-      metric: 'temp',
-      labels: { room: 'acked' },
-      severity: 'critical',
-      status: 'firing',
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(BEFORE_HANDOFF - 180_000),
-    });
+    await db.insert(alerts).values(hotAlert('acked', new Date(BEFORE_HANDOFF - 180_000)));
     await runEscalationStep(db, store, config, { alertId: 'acked', step: 0 }, BEFORE_HANDOFF, escalations);
     expect(await queue.getJob('acked.esc.0.ana.1')).toBeTruthy();
     await db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, 'acked'));
@@ -154,19 +125,7 @@ oncall:
   it('an override added through the API (in PostgreSQL) wins over the rotation and the file', async () => {
     const { db } = database.store;
     await db.insert(oncallOverrides).values({ schedule: 'Primary', user: 'bruno', startsAt: new Date(BEFORE_HANDOFF - 60_000), endsAt: new Date(BEFORE_HANDOFF + 60_000), createdBy: 'admin' });
-    await db.insert(alerts).values({
-      id: 'covered',
-      rule: 'Hot',
-      seriesKey: 'temp{room="covered"}',
-      metric: 'temp',
-      labels: { room: 'covered' },
-      severity: 'critical',
-      status: 'firing',
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(BEFORE_HANDOFF - 180_000),
-    });
+    await db.insert(alerts).values(hotAlert('covered', new Date(BEFORE_HANDOFF - 180_000)));
     const [event] = await runEscalationStep(db, store, config, { alertId: 'covered', step: 0 }, BEFORE_HANDOFF, escalations);
     expect(event?.comment).toContain('bruno (on call in Primary) by mail to bruno@example.com');
     expect(event?.comment).not.toContain('ana');
@@ -174,19 +133,7 @@ oncall:
 
   it('after Redis lost its delayed jobs, restore puts back the later rules of the people a taken step paged, not those already run', async () => {
     const { db } = database.store;
-    await db.insert(alerts).values({
-      id: 'restored',
-      rule: 'Hot',
-      seriesKey: 'temp{room="restored"}',
-      metric: 'temp',
-      labels: { room: 'restored' },
-      severity: 'critical',
-      status: 'firing',
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(BEFORE_HANDOFF - 600_000),
-    });
+    await db.insert(alerts).values(hotAlert('restored', new Date(BEFORE_HANDOFF - 600_000)));
     // Taken before the 'covered' override's minute: ana was on call then. No queue: the later rule's job is lost.
     await runEscalationStep(db, store, config, { alertId: 'restored', step: 0 }, BEFORE_HANDOFF - 120_000);
     expect(await queue.getJob('restored.esc.0.ana.1')).toBeUndefined();

@@ -1,15 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { alertEvents, alerts, notifications } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, runEscalationStep } from '../src/index.ts';
+import { hotAlert } from './hot-alert.ts';
 
 const MIN = 60_000;
 
@@ -18,13 +16,11 @@ describe('escalation steps after Redis lost its delayed jobs', () => {
   let prefix: ReturnType<typeof redisPrefix>;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let queue: Queue<EscalatePayload>;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
   const now = Date.now();
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-escalation-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   escalation:
     critical:
@@ -36,27 +32,15 @@ channels:
   lead: { type: webhook, url: "http://127.0.0.1:9/lead" }
   pager: { type: webhook, url: "http://127.0.0.1:9/pager" }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     queue = new Queue<EscalatePayload>('escalate', { connection: redis, prefix: redisKeys(prefix.prefix).queues });
     const { db } = database.store;
-    const episode = (id: string, severity: string, status: 'firing' | 'acknowledged') => ({
-      id,
-      rule: 'Hot',
-      seriesKey: `temp{room="${id}"}`,
-      metric: 'temp',
-      labels: { room: id },
-      severity,
-      status,
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(now - 6 * MIN),
-    });
+    const startedAt = new Date(now - 6 * MIN);
     // Fired five minutes ago: step 1 (2 min) is overdue, step 2 (1 h) is 55 minutes away.
-    await db.insert(alerts).values([episode('fired', 'critical', 'firing'), episode('handled', 'critical', 'acknowledged'), episode('mild', 'warning', 'firing')]);
+    await db.insert(alerts).values([hotAlert('fired', startedAt), hotAlert('handled', startedAt, { status: 'acknowledged' }), hotAlert('mild', startedAt, { severity: 'warning' })]);
     await db.insert(alertEvents).values(['fired', 'handled', 'mild'].map((alertId) => ({ alertId, at: new Date(now - 5 * MIN), type: 'firing', actor: 'vigia' })));
   });
   afterAll(async () => {

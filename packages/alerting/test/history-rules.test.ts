@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { asc } from 'drizzle-orm';
 import { isHistoryRule, type HistoryRule, type RuleSpec } from '@vigia/core';
-import { loadConfig, type VigiaConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, silences, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, HistoryRuleObserver, actOnAlert, backtestFromHistory, buildRules, runEscalationStep } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -44,9 +41,7 @@ channels:
 `;
 
 async function setup(): Promise<{ database: TestDatabase; config: VigiaConfig; rules: RuleSpec[]; evaluator: Evaluator; cleanup: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-history-rules-'));
-  writeFileSync(join(dir, 'monitoring.yaml'), YAML);
-  const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+  const config = loadYamlConfig(YAML, { REDIS_URL: TEST_REDIS_URL });
   const database = await createTestStore('postgres');
   const prefix = redisPrefix();
   const redis = new Redis(TEST_REDIS_URL);
@@ -227,9 +222,7 @@ describe('baseline rules on stored history', () => {
 
 describe('history rules at start-up', () => {
   it('refuses a rule that reads further back than the 1-minute rollups are kept', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-history-rules-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), `retention: { 1m: 7d }\n${YAML}`);
-    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    const config = loadYamlConfig(`retention: { 1m: 7d }\n${YAML}`, { REDIS_URL: TEST_REDIS_URL });
     expect(() => buildRules(config)).toThrow(/alerts\.rules\[2\]\.baseline\.weeks \(rule "Orders Below Usual"\): reads 4w10m of 1-minute history, but retention\.1m keeps 1w/);
   });
 });

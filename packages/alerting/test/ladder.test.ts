@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { asc } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { alertEvents, alerts, notifications } from '@vigia/db';
 import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, actOnAlert, buildRules } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -19,13 +16,11 @@ describe('a severity raised within one episode', () => {
   let evaluator: Evaluator;
   let writer: SampleWriter;
   let store: AlertStore;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
   let now = Date.UTC(2026, 10, 26, 12, 0, 0);
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-ladder-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   collector_down: { enabled: false }
   rules:
@@ -34,8 +29,8 @@ describe('a severity raised within one episode', () => {
 channels:
   hook: { type: webhook, url: "http://127.0.0.1:9/hook" }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const keys = redisKeys(prefix.prefix);

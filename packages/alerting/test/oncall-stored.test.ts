@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,8 +5,9 @@ import { eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '@vigia/config';
 import { alerts, auditEvents, notifications, oncallSchedules, oncallUsers } from '@vigia/db';
 import { redisKeys, type EscalatePayload } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, configFile, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Escalations, checkEscalationTargets, loadOncall, runEscalationStep } from '../src/index.ts';
+import { hotAlert } from './hot-alert.ts';
 
 // Sao Paulo has no DST since 2019: a 09:00 hand-off there is 12:00Z.
 const BEFORE_HANDOFF = Date.parse('2026-06-10T11:59:59Z');
@@ -25,10 +23,7 @@ describe('people and schedules saved in PostgreSQL (from the dashboard or API)',
   let file: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-oncall-stored-'));
-    file = join(dir, 'monitoring.yaml');
-    writeFileSync(
-      file,
+    file = configFile(
       `alerts:
   escalation:
     critical:
@@ -94,20 +89,7 @@ oncall:
     const { db } = database.store;
     const store = new AlertStore(db, 'http://vigia');
     const escalations = new Escalations(queue, config, db);
-    const episode = (id: string) => ({
-      id,
-      rule: 'Hot',
-      seriesKey: `temp{room="${id}"}`,
-      metric: 'temp',
-      labels: { room: id },
-      severity: 'critical',
-      status: 'firing' as const,
-      operator: '>',
-      threshold: 50,
-      summary: 'hot',
-      startedAt: new Date(BEFORE_HANDOFF - 180_000),
-    });
-    await db.insert(alerts).values([episode('before'), episode('after')]);
+    await db.insert(alerts).values([hotAlert('before', new Date(BEFORE_HANDOFF - 180_000)), hotAlert('after', new Date(BEFORE_HANDOFF - 180_000))]);
     const [early] = await runEscalationStep(db, store, config, { alertId: 'before', step: 0 }, BEFORE_HANDOFF, escalations);
     // 2026-06-09 09:00 ana, 2026-06-10 09:00 dora (America/Sao_Paulo, 12:00Z).
     expect(early?.comment).toBe('unacknowledged after 120 s: step 1 notifies ana (on call in Night) by mail to ana@example.com');

@@ -1,15 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '@vigia/config';
+import { loadConfig } from '@vigia/config';
+import { configProblems, loadYamlConfig } from '@vigia/testing';
 import { COLLECTOR_DOWN_RULE, buildChannels, buildRules, channelsFor, redact } from '../src/index.ts';
-
-function config(yaml: string, env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-rules-'));
-  writeFileSync(join(dir, 'monitoring.yaml'), yaml);
-  return loadConfig({ file: join(dir, 'monitoring.yaml'), env });
-}
 
 describe('buildRules', () => {
   it('applies defaults and adds the collector-down rule', () => {
@@ -26,22 +18,16 @@ describe('buildRules', () => {
     - { name: A, metric: m, operator: ">", threshold: 1, severity: info, channels: [pager], annotations: { summary: "{{ valeu }}" } }
     - { name: A, metric: m, operator: ">", threshold: 2, severity: info }
 `;
-    try {
-      buildRules(config(yaml));
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([
-        'alerts.rules[0].annotations.summary (rule "A"): unknown field {{ valeu }}',
-        'alerts.rules[1].name (rule "A"): two rules have this name; names identify alerts, so they must differ',
-        'alerts.rules[0].channels (rule "A"): no channel named "pager" under channels',
-      ]);
-    }
+    expect(configProblems(() => buildRules(loadYamlConfig(yaml)))).toEqual([
+      'alerts.rules[0].annotations.summary (rule "A"): unknown field {{ valeu }}',
+      'alerts.rules[1].name (rule "A"): two rules have this name; names identify alerts, so they must differ',
+      'alerts.rules[0].channels (rule "A"): no channel named "pager" under channels',
+    ]);
   });
 });
 
 describe('routing', () => {
-  const c = config(`channels:
+  const c = loadYamlConfig(`channels:
   a: { type: webhook, url: "http://x" }
   b: { type: webhook, url: "http://y", enabled: false }
   c: { type: webhook, url: "http://z" }
@@ -58,16 +44,11 @@ alerts:
 describe('channel templates', () => {
   const notifiers = new Map([['webhook', { name: 'webhook', send: async () => {} }]]);
   it('stop the start on an unknown field, naming the channel', () => {
-    const c = config(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }} is {{ valeu }}" }\n`);
-    expect(() => buildChannels(c, notifiers)).toThrow(ConfigError);
-    try {
-      buildChannels(c, notifiers);
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual(['channels.hook.template: unknown field {{ valeu }}']);
-    }
+    const c = loadYamlConfig(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }} is {{ valeu }}" }\n`);
+    expect(configProblems(() => buildChannels(c, notifiers))).toEqual(['channels.hook.template: unknown field {{ valeu }}']);
   });
   it('are kept with the channel and shown in its description', () => {
-    const { channels, infos } = buildChannels(config(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }}: {{ labels.host }}" }\n`), notifiers);
+    const { channels, infos } = buildChannels(loadYamlConfig(`channels:\n  hook: { type: webhook, url: "http://x", template: "{{ rule }}: {{ labels.host }}" }\n`), notifiers);
     expect(channels.get('hook')!.template).toBe('{{ rule }}: {{ labels.host }}');
     expect(infos[0]!.template).toBe('{{ rule }}: {{ labels.host }}');
   });

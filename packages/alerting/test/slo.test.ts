@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { asc } from 'drizzle-orm';
-import { checkSlo, loadConfig, type VigiaConfig } from '@vigia/config';
+import { checkSlo, type VigiaConfig } from '@vigia/config';
 import { HistoryStore, alertEvents, alerts, notifications, silences, type StoredSample } from '@vigia/db';
 import { redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, SloObserver, buildRules, readSloStatus, sloBacktest, sloRules, warnSilentSlis } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -91,9 +88,7 @@ describe('SLO burn-rate alerts on stored history', () => {
   const t0 = Math.floor(Date.now() / HOUR) * HOUR - 8 * HOUR;
 
   beforeEach(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-slo-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), SLO_YAML);
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    config = loadYamlConfig(SLO_YAML, { REDIS_URL: TEST_REDIS_URL });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const rules = buildRules(config);
@@ -275,9 +270,7 @@ describe('SLOs replaced while the engine runs (made or removed in the dashboard)
   });
 
   it('an SLO added mid-minute is read at the next tick and pages; once removed, its alert resolves', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-slo-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), 'alerts:\n  collector_down: { enabled: false }\n');
-    const config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
+    const config = loadYamlConfig('alerts:\n  collector_down: { enabled: false }\n', { REDIS_URL: TEST_REDIS_URL });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     const rules = buildRules(config);

@@ -1,20 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@vigia/config';
+import type { VigiaConfig } from '@vigia/config';
 import { probes } from '@vigia/db';
-import { TEST_REDIS_URL, createTestStore, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, type TestDatabase } from '@vigia/testing';
 import { buildRules, statusComponentWarnings } from '../src/index.ts';
 
 describe('status page components checked at worker start against the probes stored in PostgreSQL', () => {
   let database: TestDatabase;
-  let config: ReturnType<typeof loadConfig>;
+  let config: VigiaConfig;
 
   beforeAll(async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'vigia-status-components-')), 'monitoring.yaml');
-    writeFileSync(
-      file,
+    config = loadYamlConfig(
       `probes:
   - name: web
     http: { url: "http://127.0.0.1:9/" }
@@ -32,8 +27,8 @@ status_page:
     - { name: API, match: { rule: Web Down, labels: { probe: api } } }
     - { name: Website (rule), match: { rule: Web Down, labels: { probe: web } } }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file, env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     // shop and search exist only in PostgreSQL (search paused): neither is unknown.
     await database.store.db.insert(probes).values([

@@ -1,13 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '@vigia/config';
 import { notifications, silences, alertEvents } from '@vigia/db';
 import { SampleWriter, redisKeys } from '@vigia/live';
-import { TEST_REDIS_URL, createTestStore, redisPrefix, type TestDatabase } from '@vigia/testing';
+import { TEST_REDIS_URL, createTestStore, loadYamlConfig, redisPrefix, type TestDatabase } from '@vigia/testing';
 import { AlertStore, Evaluator, SuppressionCache, activeOccurrence, buildRules, suppressionsChanged } from '../src/index.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -20,12 +16,10 @@ describe('silences and maintenance windows, on a clock the test controls', () =>
   let evaluator: Evaluator;
   let writer: SampleWriter;
   let keys: ReturnType<typeof redisKeys>;
-  let config: ReturnType<typeof loadConfig>;
+  let config: ReturnType<typeof loadYamlConfig>;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-suppress-'));
-    writeFileSync(
-      join(dir, 'monitoring.yaml'),
+    config = loadYamlConfig(
       `alerts:
   collector_down: { enabled: false }
   default_cooldown: 1h
@@ -36,8 +30,8 @@ channels:
 maintenance_windows:
   - { name: Backup, every: daily, at: "10:00", duration: 30m, timezone: UTC, match: { labels: { room: a } } }
 `,
+      { REDIS_URL: TEST_REDIS_URL },
     );
-    config = loadConfig({ file: join(dir, 'monitoring.yaml'), env: { REDIS_URL: TEST_REDIS_URL } });
     database = await createTestStore('postgres');
     prefix = redisPrefix();
     keys = redisKeys(prefix.prefix);

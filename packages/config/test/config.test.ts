@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../src/index.ts';
-import { fileWith, problemsOf } from './config-files.ts';
+import { configFile, configProblems } from '../src/testing.ts';
 
 describe('loadConfig', () => {
   it('loads the shipped defaults with the seed rules', () => {
@@ -31,15 +31,15 @@ describe('loadConfig', () => {
   });
 
   it('reads MONITORING_CONFIG', () => {
-    const file = fileWith('collection:\n  interval: 1s\ncollectors:\n  system:\n    interval: 2s\n    extra: 3\n');
+    const file = configFile('collection:\n  interval: 1s\ncollectors:\n  system:\n    interval: 2s\n    extra: 3\n');
     const config = loadConfig({ env: { MONITORING_CONFIG: file } });
     expect(config.collection.intervalMs).toBe(1000);
     expect(config.collectors.system).toEqual({ enabled: true, intervalMs: 2000, timeoutMs: undefined, options: { extra: 3 } });
   });
 
   it('names the file, the key path and the problem', () => {
-    const file = fileWith('collectors:\n  system:\n    interval: 5x\n');
-    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    const file = configFile('collectors:\n  system:\n    interval: 5x\n');
+    const problems = configProblems(() => loadConfig({ file, env: {} }));
     expect(problems).toEqual(['collectors.system.interval: invalid duration "5x" (write it like 30s, 5m, 1h or 7d)']);
     try {
       loadConfig({ file, env: {} });
@@ -49,19 +49,19 @@ describe('loadConfig', () => {
   });
 
   it('names the rule and key of an invalid rule', () => {
-    const file = fileWith(
+    const file = configFile(
       'alerts:\n  rules:\n    - name: ok\n      metric: cpu_usage\n      operator: ">"\n      threshold: 1\n      severity: info\n' +
         '    - name: Broken\n      metric: cpu_usage\n      operator: "=>"\n      threshold: high\n      for: soon\n      severity: info\n',
     );
-    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    const problems = configProblems(() => loadConfig({ file, env: {} }));
     expect(problems).toContain('alerts.rules[1].operator (rule "Broken"): unknown operator "=>" (use one of > >= < <= == !=)');
     expect(problems).toContain('alerts.rules[1].threshold (rule "Broken"): threshold must be a number, got "high"');
     expect(problems.some((p) => p.startsWith('alerts.rules[1].for (rule "Broken"): invalid duration'))).toBe(true);
   });
 
   it('reports unknown keys and YAML syntax errors with their place', () => {
-    expect(problemsOf(() => loadConfig({ file: fileWith('colection:\n  interval: 5s\n'), env: {} }))).toEqual(['(top level): unknown key "colection"']);
-    expect(problemsOf(() => loadConfig({ file: fileWith('a: [1,\n'), env: {} }))[0]).toMatch(/^YAML syntax at line \d+/);
+    expect(configProblems(() => loadConfig({ file: configFile('colection:\n  interval: 5s\n'), env: {} }))).toEqual(['(top level): unknown key "colection"']);
+    expect(configProblems(() => loadConfig({ file: configFile('a: [1,\n'), env: {} }))[0]).toMatch(/^YAML syntax at line \d+/);
   });
 
   it('refuses a bad environment value by name', () => {
@@ -69,25 +69,25 @@ describe('loadConfig', () => {
   });
 
   it('says when the file is missing', () => {
-    expect(problemsOf(() => loadConfig({ file: '/nonexistent/monitoring.yaml', env: {} }))[0]).toMatch(/does not exist/);
+    expect(configProblems(() => loadConfig({ file: '/nonexistent/monitoring.yaml', env: {} }))[0]).toMatch(/does not exist/);
     expect(DEFAULT_CONFIG_FILE).toMatch(/config\/monitoring\.yaml$/);
   });
 });
 
 describe('the host a worker reports its machine under', () => {
-  const named = fileWith('collection:\n  host: db-primary\n');
+  const named = configFile('collection:\n  host: db-primary\n');
 
   it('is VIGIA_HOSTNAME, else collection.host, else the machine’s hostname', () => {
     expect(loadConfig({ file: named, env: { VIGIA_HOSTNAME: 'web-1' } }).collection.host).toBe('web-1');
     expect(loadConfig({ file: named, env: {} }).collection.host).toBe('db-primary');
-    expect(loadConfig({ file: fileWith('collection:\n  interval: 5s\n'), env: {} }).collection.host).toBe(hostname());
+    expect(loadConfig({ file: configFile('collection:\n  interval: 5s\n'), env: {} }).collection.host).toBe(hostname());
     expect(loadConfig({ env: { VIGIA_HOSTNAME: 'web-2' } }).collection.host).toBe('web-2');
     expect(loadConfig({ env: {} }).collection.host).toBe(hostname());
   });
 
   it('ignores an empty VIGIA_HOSTNAME and refuses an empty collection.host', () => {
     expect(loadConfig({ file: named, env: { VIGIA_HOSTNAME: ' ' } }).collection.host).toBe('db-primary');
-    expect(problemsOf(() => loadConfig({ file: fileWith('collection:\n  host: ""\n'), env: {} }))).toEqual([
+    expect(configProblems(() => loadConfig({ file: configFile('collection:\n  host: ""\n'), env: {} }))).toEqual([
       'collection.host: must not be empty (leave it out to use the machine’s hostname)',
     ]);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/index.ts';
-import { fileWith, loadYaml, problemsOf } from './config-files.ts';
+import { configFile, configProblems, loadYamlConfig } from '../src/testing.ts';
 
 const rules = (body: string) => `alerts:\n  rules:\n${body}`;
 
 describe('predict and baseline rules in monitoring.yaml', () => {
   it('reads both forms with their defaults', () => {
-    const config = loadYaml(
+    const config = loadYamlConfig(
       rules(`    - { name: Disk, metric: disk_usage_percent, predict: { over: 6h, within: 24h, value: 100 }, severity: warning }
     - { name: Conns, metric: db_connections, operator: ">=", predict: { within: 2h, value: db_connections_max }, severity: critical }
     - { name: Orders, metric: business_orders_today, baseline: { direction: below, factor: 4 }, severity: warning }
@@ -19,7 +19,7 @@ describe('predict and baseline rules in monitoring.yaml', () => {
   });
 
   it('names the file, the rule, the key and the problem', () => {
-    const file = fileWith(
+    const file = configFile(
       rules(`    - { name: NoWithin, metric: disk_usage_percent, predict: { over: 6h, value: 100 }, severity: warning }
     - { name: NoValue, metric: disk_usage_percent, predict: { within: 1d }, severity: warning }
     - { name: Both, metric: m, predict: { within: 1d, value: 1 }, baseline: {}, severity: warning }
@@ -29,7 +29,7 @@ describe('predict and baseline rules in monitoring.yaml', () => {
     - { name: Plain, metric: m, severity: warning }
 `),
     );
-    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    const problems = configProblems(() => loadConfig({ file, env: {} }));
     expect(problems).toEqual([
       'alerts.rules[0].predict.within (rule "NoWithin"): is required (write it like 24h)',
       'alerts.rules[1].predict.value (rule "NoValue"): is required: the value the metric must not reach, a number (100) or a metric name (db_connections_max)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/index.ts';
-import { fileWith, problemsOf } from './config-files.ts';
+import { configFile, configProblems } from '../src/testing.ts';
 
 const USERS = `
   users:
@@ -10,7 +10,7 @@ const USERS = `
 
 describe('oncall in monitoring.yaml', () => {
   it('loads users, schedules, overrides and escalation steps that target them', () => {
-    const file = fileWith(`
+    const file = configFile(`
 channels:
   mail: { type: email, host: localhost, from: vigia@example.com, to: [ops@example.com] }
 oncall:${USERS}
@@ -42,7 +42,7 @@ alerts:
   });
 
   it('names the key of an unknown participant, a bad time zone and a bad hand-off', () => {
-    const file = fileWith(`
+    const file = configFile(`
 oncall:${USERS}
   schedules:
     Primary:
@@ -50,7 +50,7 @@ oncall:${USERS}
       layers: [{ rotation: weekly, handoff: "9am", participants: [ana, carla], start: 2026-01-05 }]
       overrides: [{ user: dora, start: "2026-01-17T09:00", end: "2026-01-17T08:00" }]
 `);
-    const problems = problemsOf(() => loadConfig({ env: {}, file }));
+    const problems = configProblems(() => loadConfig({ env: {}, file }));
     expect(problems).toEqual(
       expect.arrayContaining([
         'oncall.schedules.Primary.time_zone: unknown time zone "Europe/Lisbn" (use an IANA name such as Europe/Lisbon or UTC)',
@@ -60,13 +60,13 @@ oncall:${USERS}
   });
 
   it('names a contact that the service would not take, with what it should look like', () => {
-    const file = fileWith(`
+    const file = configFile(`
 oncall:
   users:
     ana: { email: ana.example.com, slack: ana, phone: "912 345 678", telegram: "@ana", ntfy: "ana pager", pushover: short, rules: [{ after: 0m, channel: mail }] }
     bruno: { telegram: 123456789, rules: [{ after: 0m, channel: mail }] }
 `);
-    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual([
+    expect(configProblems(() => loadConfig({ env: {}, file }))).toEqual([
       'oncall.users.ana.email: must be an email address such as ana@example.com',
       'oncall.users.ana.slack: must be a Slack member id such as U024BE7LH (profile → ⋮ → Copy member ID)',
       'oncall.users.ana.phone: must be a phone number in international form such as "+351912345678" (quoted)',
@@ -77,7 +77,7 @@ oncall:
   });
 
   it('names a bad date, a bad custom length, unknown users in layers and overrides, and an override ending before it starts', () => {
-    const file = fileWith(`
+    const file = configFile(`
 oncall:${USERS}
   schedules:
     Primary:
@@ -85,7 +85,7 @@ oncall:${USERS}
       layers: [{ rotation: custom, length: 90m, handoff: "09:00", participants: [ana, carla], start: 2026-02-30 }]
       overrides: [{ user: dora, start: "2026-01-17T09:00", end: "2026-01-17T08:00" }]
 `);
-    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual([
+    expect(configProblems(() => loadConfig({ env: {}, file }))).toEqual([
       'oncall.schedules.Primary.layers[0].start: "2026-02-30" is not a date written YYYY-MM-DD',
       'oncall.schedules.Primary.layers[0].length: a custom rotation needs a length in whole hours or days, like 12h or 2d',
       'oncall.schedules.Primary.layers[0].participants[1]: no user named "carla" (users under oncall.users: ana, bruno)',
@@ -97,12 +97,12 @@ oncall:${USERS}
   // Steps naming unknown schedules or users are checked when the worker starts (they may be in
   // PostgreSQL, added from the dashboard): packages/alerting/test/oncall-stored.test.ts.
   it('names an empty escalation step', () => {
-    const empty = fileWith(`alerts: { escalation: { critical: [{ after: 5m }] } }\n`);
-    expect(problemsOf(() => loadConfig({ env: {}, file: empty }))).toEqual(['alerts.escalation.critical[0]: a step needs at least one of channels, schedules or users']);
+    const empty = configFile(`alerts: { escalation: { critical: [{ after: 5m }] } }\n`);
+    expect(configProblems(() => loadConfig({ env: {}, file: empty }))).toEqual(['alerts.escalation.critical[0]: a step needs at least one of channels, schedules or users']);
   });
 
   it('a user needs a notification rule', () => {
-    const file = fileWith(`oncall: { users: { ana: { email: ana@example.com } } }\n`);
-    expect(problemsOf(() => loadConfig({ env: {}, file }))).toEqual(['oncall.users.ana.rules: needs at least one rule such as { after: 0m, channel: email }']);
+    const file = configFile(`oncall: { users: { ana: { email: ana@example.com } } }\n`);
+    expect(configProblems(() => loadConfig({ env: {}, file }))).toEqual(['oncall.users.ana.rules: needs at least one rule such as { after: 0m, channel: email }']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadYaml as load, yamlProblems as problemsOf } from './config-files.ts';
+import { loadYamlConfig as load, yamlConfigProblems as problemsOf } from '../src/testing.ts';
 
 describe('probes: in monitoring.yaml', () => {
   it('normalises every kind of probe and hands them to the probe collector', () => {

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileWith, loadYaml as load, yamlProblems as problemsOf } from './config-files.ts';
+import { configFile as fileWith, loadYamlConfig as load, yamlConfigProblems as problemsOf } from '../src/testing.ts';
 import { loadConfig } from '../src/index.ts';
 
 describe('scrape: in monitoring.yaml', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadYaml as load, yamlProblems as problemsOf } from './config-files.ts';
+import { loadYamlConfig as load, yamlConfigProblems as problemsOf } from '../src/testing.ts';
 
 describe('slos: in monitoring.yaml', () => {
   it('reads the example of the README, and every kind of SLI', () => {

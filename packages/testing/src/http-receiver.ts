@@ -78,3 +78,5 @@ export async function startHttpReceiver(respond: Responder = () => 200) {
     },
   };
 }
+
+export type HttpReceiver = Awaited<ReturnType<typeof startHttpReceiver>>;

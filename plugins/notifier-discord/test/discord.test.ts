@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver, type Responder } from '@vigia/testing';
+import type { Responder } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import discordNotifier from '../src/index.ts';
 
 const notification = sampleNotification({
@@ -55,7 +56,7 @@ const discordLike: Responder = (req) => {
   return json(200, { id: '1311111111111111111', type: 0, channel_id: '1300000000000000000', content: payload.content });
 };
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => discordLike);
 let webhookUrl: string;
 
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
@@ -65,14 +66,8 @@ const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as DiscordP
 const embed = () => lastPayload().embeds[0]!;
 const field = (name: string) => embed().fields.find((f) => f.name === name)?.value;
 
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
+beforeAll(() => {
   webhookUrl = `${receiver.url}/api/webhooks/1234567890/${TOKEN}`;
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(discordLike);
 });
 
 describe('discord notifier: message', () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver, type Responder } from '@vigia/testing';
+import type { Responder } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import ntfyNotifier from '../src/index.ts';
 
 const notification = sampleNotification({
@@ -46,20 +47,11 @@ const ntfyLike =
     return json(200, { id: 'sPs71M8A2T', time: 1768471200, expires: 1768514400, event: 'message', topic: payload.topic, title: payload.title, message: payload.message, priority: payload.priority });
   };
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => ntfyLike());
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: receiver.url, topic: 'acme-oncall', ...config }), logger: quietLogger, signal: new AbortController().signal });
 }
 const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as NtfyPayload;
-
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(ntfyLike());
-});
 
 describe('ntfy notifier: message', () => {
   it('publishes JSON to the server root with topic, title, priority 5, tags, click and actions', async () => {

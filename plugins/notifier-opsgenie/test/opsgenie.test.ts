@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import opsgenieNotifier from '../src/index.ts';
 import { API_KEY, opsgenieLike, throttled, unprocessable } from './opsgenie-like.ts';
 
@@ -25,21 +25,14 @@ interface Sent {
 }
 
 const notifier = opsgenieNotifier();
-let server: Awaited<ReturnType<typeof startHttpReceiver>>;
 let opsgenie: ReturnType<typeof opsgenieLike>;
+const server = httpReceiverPerFile(() => {
+  opsgenie = opsgenieLike();
+  return opsgenie.respond;
+});
 const deliver = (n: AlertNotification = notification, overrides: Record<string, unknown> = {}) =>
   notifier.send(n, { config: notifier.configSchema!.parse({ api_key: API_KEY, url: server.url, ...overrides }), logger: quietLogger, signal: new AbortController().signal });
 const sent = () => server.json<Sent>();
-
-beforeAll(async () => {
-  server = await startHttpReceiver();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  opsgenie = opsgenieLike();
-  server.setResponder(opsgenie.respond);
-});
 
 describe('opsgenie notifier: alerts', () => {
   it('creates an alert with alias = alert id, priority from severity, GenieKey auth, details and links', async () => {

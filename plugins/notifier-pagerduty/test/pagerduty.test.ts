@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import pagerDutyNotifier from '../src/index.ts';
 import { invalid, pagerDutyLike, ROUTING_KEY } from './pagerduty-like.ts';
 
@@ -21,21 +21,14 @@ interface Sent {
 }
 
 const notifier = pagerDutyNotifier();
-let server: Awaited<ReturnType<typeof startHttpReceiver>>;
 let pagerDuty: ReturnType<typeof pagerDutyLike>;
+const server = httpReceiverPerFile(() => {
+  pagerDuty = pagerDutyLike();
+  return pagerDuty.respond;
+});
 const deliver = (n: AlertNotification = notification, overrides: Record<string, unknown> = {}) =>
   notifier.send(n, { config: notifier.configSchema!.parse({ routing_key: ROUTING_KEY, url: server.url, ...overrides }), logger: quietLogger, signal: new AbortController().signal });
 const sent = () => server.json<Sent>();
-
-beforeAll(async () => {
-  server = await startHttpReceiver();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  pagerDuty = pagerDutyLike();
-  server.setResponder(pagerDuty.respond);
-});
 
 describe('pagerduty notifier: events', () => {
   it('triggers with the alert id as dedup_key, a PD-CEF payload, links and custom details', async () => {

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
-import { ConfigError, loadConfig } from '@vigia/config';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { configProblems, loadYamlConfig, startHttpReceiver } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import pushoverNotifier from '../src/index.ts';
 
 const TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
@@ -26,7 +23,7 @@ const notification = sampleNotification({
 
 const notifier = pushoverNotifier() as Notifier<unknown>;
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => ok);
 const ok = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 1, request: 'req-1' }) });
 
 function deliver(n: AlertNotification = notification, extra: Record<string, unknown> = {}) {
@@ -35,15 +32,6 @@ function deliver(n: AlertNotification = notification, extra: Record<string, unkn
 }
 
 const bodies = () => receiver.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(ok);
-});
 
 describe('pushover notifier: messages', () => {
   it('posts the documented JSON to /1/messages.json: priority by severity, HTML body, alert link, escaped ack link', async () => {
@@ -196,21 +184,8 @@ describe('pushover notifier: failures', () => {
 });
 
 describe('pushover notifier: settings', () => {
-  function channels(yaml: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-pushover-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), yaml);
-    return buildChannels(loadConfig({ file: join(dir, 'monitoring.yaml'), env: {} }), new Map([['pushover', notifier]]));
-  }
-  function problems(yaml: string): string[] {
-    try {
-      channels(yaml);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toContain('monitoring.yaml');
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  }
+  const channels = (yaml: string) => buildChannels(loadYamlConfig(yaml), new Map([['pushover', notifier]]));
+  const problems = (yaml: string) => configProblems(() => channels(yaml), 'monitoring.yaml');
 
   it('stops the start naming the channel, the key and the problem', () => {
     expect(problems(`channels:\n  phone: { type: pushover, user: ${USER} }\n`)).toEqual(['channels.phone.token: required: your Pushover application token']);

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import slackNotifier from '../src/index.ts';
 import { freePort, startHttpReceiver, waitFor } from '@vigia/testing';
 import { slackLike } from './slack-like.ts';
@@ -36,21 +37,15 @@ function deliver(config: Record<string, unknown>, n: AlertNotification = notific
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
 }
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => slackLike);
 let webhookUrl: string;
 const lastPayload = () => JSON.parse(receiver.requests.at(-1)!.body) as SlackPayload;
 const buttons = (p: SlackPayload) => p.blocks.find((b) => b.type === 'actions')?.elements ?? [];
 const fieldTexts = (p: SlackPayload) => p.blocks.flatMap((b) => b.fields ?? []).map((f) => f.text);
 
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
+beforeAll(() => {
   // Shaped like a real hook URL: the path is the credential.
   webhookUrl = `${receiver.url}/services/T000/B000/XXXXSECRETXXXX`;
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(slackLike);
 });
 
 describe('slack notifier: message', () => {

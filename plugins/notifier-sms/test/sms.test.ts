@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildChannels } from '@vigia/alerting';
-import { ConfigError, loadConfig } from '@vigia/config';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification, type Notifier } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { configProblems, loadYamlConfig } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import smsNotifier from '../src/index.ts';
 import { SMS_MAX } from '../src/sms-body.ts';
 
@@ -26,7 +23,7 @@ const notification = sampleNotification({
 });
 
 const notifier = smsNotifier() as Notifier<unknown>;
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => () => created('SM0001'));
 
 const created = (sid: string) => ({ status: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sid, status: 'queued', to: ANA }) });
 const twilioError = (status: number, code: number, message: string, headers: Record<string, string> = {}) => ({
@@ -38,15 +35,6 @@ const twilioError = (status: number, code: number, message: string, headers: Rec
 const configFor = (extra: Record<string, unknown> = {}) => notifier.configSchema!.parse({ url: receiver.url, account_sid: SID, auth_token: AUTH, from: FROM, to: [ANA, BRUNO], ...extra });
 const deliver = (n: AlertNotification = notification, extra: Record<string, unknown> = {}) => notifier.send(n, { config: configFor(extra), logger: quietLogger, signal: new AbortController().signal });
 const forms = () => receiver.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
-
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(() => created('SM0001'));
-});
 
 describe('sms notifier: messages', () => {
   it('creates one Message for the copy’s recipient: form-encoded To/From/Body, HTTP Basic sid:token', async () => {
@@ -146,21 +134,8 @@ describe('sms notifier: provider errors', () => {
 });
 
 describe('sms notifier: settings', () => {
-  function channels(yaml: string) {
-    const dir = mkdtempSync(join(tmpdir(), 'vigia-sms-'));
-    writeFileSync(join(dir, 'monitoring.yaml'), yaml);
-    return buildChannels(loadConfig({ file: join(dir, 'monitoring.yaml'), env: {} }), new Map([['sms', notifier]]));
-  }
-  function problems(yaml: string): string[] {
-    try {
-      channels(yaml);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toContain('monitoring.yaml');
-      return (error as ConfigError).problems;
-    }
-    throw new Error('expected a ConfigError');
-  }
+  const channels = (yaml: string) => buildChannels(loadYamlConfig(yaml), new Map([['sms', notifier]]));
+  const problems = (yaml: string) => configProblems(() => channels(yaml), 'monitoring.yaml');
 
   it('checks every number is E.164 at start, naming the channel, the key and the number', () => {
     expect(problems(`channels:\n  oncall: { type: sms, account_sid: ${SID}, auth_token: t, from: "${FROM}", to: ["${ANA}", "11 99999-0002"] }\n`)).toEqual([

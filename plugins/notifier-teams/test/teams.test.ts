@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver, type Responder } from '@vigia/testing';
+import type { Responder } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import teamsNotifier from '../src/index.ts';
 
 const notification = sampleNotification({
@@ -60,7 +61,7 @@ const teamsLike: Responder = (req) => {
   return { status: 202, body: '' };
 };
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => teamsLike);
 function deliver(config: Record<string, unknown> = {}, n: AlertNotification = notification) {
   return notifier.send(n, { config: notifier.configSchema!.parse({ url: `${receiver.url}${PATH}`, ...config }), logger: quietLogger, signal: new AbortController().signal });
 }
@@ -75,15 +76,6 @@ const fact = (title: string) =>
     .body.find((b) => b.type === 'FactSet')!
     .facts!.find((f) => f.title === title)?.value;
 const buttons = () => card().actions.map((a) => [a.title, a.url]);
-
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(teamsLike);
-});
 
 describe('teams notifier: message', () => {
   it('posts a message with one Adaptive Card 1.4 attachment, styled by severity', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
-import { startHttpReceiver } from '@vigia/testing';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import telegramNotifier from '../src/index.ts';
 import { CHAT_ID, PERSON_CHAT_ID, TOKEN, telegramLike, telegramRefusal } from './telegram-like.ts';
 
@@ -21,21 +21,12 @@ interface SentMessage {
 }
 
 const notifier = telegramNotifier();
-let server: Awaited<ReturnType<typeof startHttpReceiver>>;
+const server = httpReceiverPerFile(() => telegramLike);
 const config = () => ({ token: TOKEN, chat_id: CHAT_ID, url: server.url });
 const deliver = (n: AlertNotification = notification, overrides: Record<string, unknown> = {}) =>
   notifier.send(n, { config: notifier.configSchema!.parse({ ...config(), ...overrides }), logger: quietLogger, signal: new AbortController().signal });
 const sent = () => server.json<SentMessage>();
 const keyboard = (m: SentMessage) => (m.reply_markup?.inline_keyboard ?? []).map((row) => row.map((b) => [b.text, b.url]));
-
-beforeAll(async () => {
-  server = await startHttpReceiver(telegramLike);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.setResponder(telegramLike);
-});
 
 describe('telegram notifier: the message', () => {
   it('posts an HTML message with value, threshold, unit, summary and Acknowledge/Open buttons', async () => {

@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, isPermanentError, quietLogger, RetryableError, sampleNotification, type AlertNotification } from '@vigia/plugin-sdk';
+import { httpReceiverPerFile } from '@vigia/testing/vitest';
 import webhookNotifier from '../src/index.ts';
 import { labelsFingerprint } from '../src/fingerprint.ts';
-import { freePort, startHttpReceiver, waitFor } from '@vigia/testing';
+import { freePort, waitFor } from '@vigia/testing';
 
 const notification = sampleNotification({
   notificationId: 'ntf-ep7-new-webhook-1',
@@ -26,16 +27,10 @@ function deliver(config: Record<string, unknown>, n: AlertNotification = notific
   return notifier.send(n, { config: notifier.configSchema!.parse(config), logger: quietLogger, signal });
 }
 
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+const receiver = httpReceiverPerFile(() => () => ({ status: 200, body: '{"ok":true}' }));
 let hookUrl: string;
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
+beforeAll(() => {
   hookUrl = `${receiver.url}/hook`;
-});
-afterAll(() => receiver.close());
-beforeEach(() => {
-  receiver.requests.length = 0;
-  receiver.setResponder(() => ({ status: 200, body: '{"ok":true}' }));
 });
 
 describe('webhook notifier: vigia format', () => {

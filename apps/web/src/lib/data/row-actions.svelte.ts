@@ -1,10 +1,11 @@
 import { errorMessage } from '../trpc.ts';
 
 /**
- * The state of a list of silences or maintenance windows: which row asks "are you sure?", which
- * one is being changed, the last failure, and the line that says what was done.
+ * The state of a list whose rows have actions (end a silence, pause a probe, remove an SLO):
+ * which row asks "are you sure?", which one is being changed, the last failure, and the line
+ * that says what was done.
  */
-export class QuietActions<Key> {
+export class RowActions<Key> {
   confirming = $state<Key | null>(null);
   busy = $state<Key | null>(null);
   error = $state<string | null>(null);
@@ -14,7 +15,7 @@ export class QuietActions<Key> {
 
   constructor(private readonly reload: () => Promise<unknown>) {}
 
-  /** Runs a confirmed action; `action` answers with what to tell the person. */
+  /** Runs an action on one row; `action` answers with what to tell the person. */
   async run(key: Key, action: () => Promise<string>, options: { focusNew?: boolean } = {}): Promise<void> {
     this.busy = key;
     this.error = null;

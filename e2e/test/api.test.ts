@@ -135,6 +135,21 @@ describe('the API of a running Vigia', () => {
     expect(promtool.status).toBe(0);
   });
 
+  it('reports event-loop lag as real numbers to scrapes in quick succession', async () => {
+    const lag = async () => {
+      const text = await (await get(`${stack.url}/metrics`)).text();
+      return Object.fromEntries([...text.matchAll(/^nodejs_eventloop_lag_(min|mean|p99)_seconds (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    };
+    // The first look may come within a second of the start, before the loop's first timing.
+    await lag();
+    await new Promise((r) => setTimeout(r, 1_100));
+    for (const figures of [await lag(), await lag()]) {
+      expect(Object.keys(figures).sort()).toEqual(['mean', 'min', 'p99']);
+      // An empty histogram reads as NaN and a minimum of about 9.2e9 s: neither is a delay.
+      for (const value of Object.values(figures)) expect(value >= 0 && value < 60).toBe(true);
+    }
+  });
+
   it('streams live samples and resumes after a reconnect from the last event id', async () => {
     const client = trpcClient(stack.url, stack.apiToken);
     const received: { id: string; names: string[] }[] = [];

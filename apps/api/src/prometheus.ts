@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps.ts';
 import { loadSchedules } from '@vigia/alerting';
 import { scheduleSummaries } from './oncall-view.ts';
 import { catalogSlos } from './slo-catalog.ts';
+import { registerEventLoopLag } from './event-loop-lag.ts';
 
 // Names Vigia's own exposition uses; a collected series with one of these prefixes would clash.
 const RESERVED_PREFIXES = ['vigia_', 'process_', 'nodejs_'];
@@ -116,11 +117,10 @@ async function addSloMetrics(registry: Registry, deps: ApiDeps): Promise<void> {
 /** `GET /metrics`: every collected series plus Vigia's own, in Prometheus' text format. */
 export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close(): Promise<void> } {
   const processRegistry = new Registry();
-  // prom-client samples event-loop lag with a timer every 10 ms unless told otherwise: a hundred
-  // wake-ups a second, most of an idle `npm start`'s event-loop turns (strace: 164 epoll_wait/s,
-  // 560 of them in 3 s with a 10 ms timeout). Once a second still catches a stall that covers a
-  // sample, at a hundredth of the cost.
-  collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 1_000 });
+  // prom-client's own loop timer (10 ms by default) is slowed to once an hour: its figures are
+  // replaced by registerEventLoopLag's, which cost a wake-up a second.
+  collectDefaultMetrics({ register: processRegistry, eventLoopMonitoringPrecision: 3_600_000 });
+  const stopLag = registerEventLoopLag(processRegistry);
   // prom-client names these gauges `…_total`, which promtool rightly flags; the handle and
   // request counts add nothing the other process metrics do not already say.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) processRegistry.removeSingleMetric(name);
@@ -148,5 +148,10 @@ export function prometheusRoute(app: FastifyInstance, deps: ApiDeps): { close():
     const merged = Registry.merge([processRegistry, scrape]);
     return reply.header('content-type', merged.contentType).send(await merged.metrics());
   });
-  return { close: () => Promise.all(queues.map((q) => q.close())).then(() => undefined) };
+  return {
+    close: async () => {
+      stopLag();
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
 }

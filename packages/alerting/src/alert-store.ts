@@ -119,14 +119,19 @@ export class AlertStore {
   }
 
   async get(id: string) {
-    const [alert] = await this.db.select().from(alerts).where(eq(alerts.id, id));
-    if (!alert) return null;
-    const [events, sent, ledger] = await Promise.all([
-      this.db.select().from(alertEvents).where(eq(alertEvents.alertId, id)).orderBy(alertEvents.at, alertEvents.id),
-      this.db.select().from(notifications).where(eq(notifications.alertId, id)).orderBy(notifications.createdAt),
-      this.db.select().from(deliveries).where(eq(deliveries.alertId, id)).orderBy(deliveries.at, deliveries.id),
-    ]);
-    return { alert, events, notifications: sent.map(({ payload: _payload, ...n }) => n), deliveries: ledger };
+    // One snapshot for the four reads: a delivery records its ledger row and the notification's
+    // state in one statement, and separate reads could show the row without the state.
+    return this.db.transaction(
+      async (tx) => {
+        const [alert] = await tx.select().from(alerts).where(eq(alerts.id, id));
+        if (!alert) return null;
+        const events = await tx.select().from(alertEvents).where(eq(alertEvents.alertId, id)).orderBy(alertEvents.at, alertEvents.id);
+        const sent = await tx.select().from(notifications).where(eq(notifications.alertId, id)).orderBy(notifications.createdAt);
+        const ledger = await tx.select().from(deliveries).where(eq(deliveries.alertId, id)).orderBy(deliveries.at, deliveries.id);
+        return { alert, events, notifications: sent.map(({ payload: _payload, ...n }) => n), deliveries: ledger };
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
   }
 
   async statesOfEpisode(episodeId: string): Promise<StoredState[]> {

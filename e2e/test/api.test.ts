@@ -136,9 +136,9 @@ describe('the API of a running Vigia', () => {
   });
 
   it('reports event-loop lag as real numbers to scrapes in quick succession', async () => {
-    const lag = async () => {
+    const lag = async (): Promise<Record<string, number>> => {
       const text = await (await get(`${stack.url}/metrics`)).text();
-      return Object.fromEntries([...text.matchAll(/^nodejs_eventloop_lag_(min|mean|p99)_seconds (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+      return Object.fromEntries([...text.matchAll(/^nodejs_eventloop_lag_(min|mean|p99)_seconds (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
     };
     // The first look may come within a second of the start, before the loop's first timing.
     await lag();

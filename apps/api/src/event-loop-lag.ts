@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 
 /** How often the loop is timed: each sample is a wake-up of an otherwise idle process. */
@@ -6,14 +6,14 @@ const RESOLUTION_MS = 1_000;
 /** The figures describe at most this much recent time, whatever the scrape interval. */
 const WINDOW_MS = 60_000;
 
-const FIGURES = {
-  min: (h: ReturnType<typeof monitorEventLoopDelay>) => h.min,
-  max: (h: ReturnType<typeof monitorEventLoopDelay>) => h.max,
-  mean: (h: ReturnType<typeof monitorEventLoopDelay>) => h.mean,
-  stddev: (h: ReturnType<typeof monitorEventLoopDelay>) => h.stddev,
-  p50: (h: ReturnType<typeof monitorEventLoopDelay>) => h.percentile(50),
-  p90: (h: ReturnType<typeof monitorEventLoopDelay>) => h.percentile(90),
-  p99: (h: ReturnType<typeof monitorEventLoopDelay>) => h.percentile(99),
+const FIGURES: Record<string, (h: IntervalHistogram) => number> = {
+  min: (h) => h.min,
+  max: (h) => h.max,
+  mean: (h) => h.mean,
+  stddev: (h) => h.stddev,
+  p50: (h) => h.percentile(50),
+  p90: (h) => h.percentile(90),
+  p99: (h) => h.percentile(99),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { loadSuppressions } from '@vigia/alerting';
+import { SuppressionCache } from '@vigia/alerting';
 import { planIncidents } from '@vigia/core';
 import type { StatusIncidents } from '@vigia/db';
 import { TickClaims } from '@vigia/live';
@@ -17,12 +17,14 @@ const opening = (component: string, impact: 'major' | 'degraded') => (impact ===
 export function startIncidentSync(deps: ApiDeps, incidents: StatusIncidents, onChange: () => void): () => Promise<void> {
   const components = deps.config.statusPage.components;
   const claims = new TickClaims(deps.redis, deps.keys, `api:${process.pid}:${Math.random().toString(36).slice(2)}`);
+  // Every 2 s on every API process: the evaluator's cache, re-read only when a window changed.
+  const suppressions = new SuppressionCache(deps.store.db, deps.config.maintenanceWindows, deps.redis, deps.keys.suppressionsVersion);
   let running: Promise<void> = Promise.resolve();
   let failing = false;
   const tick = async () => {
     const now = Date.now();
     if (!(await claims.claim('status-incidents', Math.floor(now / EVERY_MS), EVERY_MS * 2))) return;
-    const windows = await loadSuppressions(deps.store.db, deps.config.maintenanceWindows, now);
+    const windows = await suppressions.at(now);
     const inMaintenance = (rule: string, labels: Record<string, string>) => windows.match(rule, labels)?.kind === 'maintenance';
     if ((await syncIncidents(incidents, components, new Date(now), inMaintenance)) > 0) onChange();
     failing = false;

@@ -93,8 +93,8 @@ export async function startApi({ config, store, logger, keyPrefix, port, webDist
     statusPage: null,
     notifiers: new Map([...plugins.notifiers].map(([name, loaded]) => [name, loaded.plugin as Notifier<unknown>])),
   };
-  feed.start();
-  alertFeed.start();
+  feed.startOnDemand();
+  alertFeed.startOnDemand();
   let stopIncidentSync = async () => {};
   if (config.statusPage.enabled) {
     const page = new StatusPageCache(deps, deps.statusIncidents);

@@ -22,6 +22,8 @@ export class StreamFeed<T extends object> {
   private lastId = '$';
   private loop?: Promise<void>;
   private wanted?: (payload: Buffer) => boolean;
+  private onDemand = false;
+  private stopped = false;
 
   constructor(
     private readonly blocking: Redis,
@@ -39,16 +41,36 @@ export class StreamFeed<T extends object> {
     this.loop = this.follow();
   }
 
+  /**
+   * Follows the stream only while somebody is subscribed, from the newest entry at the first
+   * subscription on. An API process nobody watches would otherwise wake for every batch every
+   * collector writes only to skip it; a subscriber that needs what came before asks `since`.
+   */
+  startOnDemand(): void {
+    this.onDemand = true;
+    if (this.listening()) this.start();
+  }
+
+  private listening(): boolean {
+    return this.events.listenerCount('event') > 0;
+  }
+
   private async follow(): Promise<void> {
     while (this.running) {
       try {
         // Read as bytes: ioredis would otherwise turn every entry into a string (a remote-write
         // batch is hundreds of kilobytes), even on an API process nobody is subscribed to.
         const reply = (await this.blocking.xreadBuffer('COUNT', 500, 'BLOCK', 2_000, 'STREAMS', this.streamKey, this.lastId)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+        if (this.onDemand && !this.listening()) {
+          // The last subscriber left: the next one starts a new follow from the newest entry.
+          this.running = false;
+          this.lastId = '$';
+          break;
+        }
         if (!reply) continue;
         const entries = reply[0]![1];
         // Nobody listening on this process: follow the stream without decoding it.
-        if (this.events.listenerCount('event') === 0) {
+        if (!this.listening()) {
           this.lastId = entries[entries.length - 1]![0].toString();
           continue;
         }
@@ -80,6 +102,7 @@ export class StreamFeed<T extends object> {
 
   subscribe(listener: (event: StreamEvent<T>) => void): () => void {
     this.events.on('event', listener);
+    if (this.onDemand && !this.running && !this.stopped) this.start();
     return () => this.events.off('event', listener);
   }
 
@@ -96,6 +119,7 @@ export class StreamFeed<T extends object> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     this.blocking.disconnect();
     await this.loop;

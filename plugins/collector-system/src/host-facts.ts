@@ -4,7 +4,11 @@ import si from 'systeminformation';
 
 /** The distribution from os-release(5): `NAME VERSION_ID` ("Debian GNU/Linux 12"); null without the file. */
 export function parseOsRelease(text: string): string | null {
-  const field = (name: string) => new RegExp(`^${name}=(?:"([^"]*)"|(.*))$`, 'm').exec(text)?.slice(1).find((v) => v !== undefined);
+  const field = (name: string) =>
+    new RegExp(`^${name}=(?:"([^"]*)"|(.*))$`, 'm')
+      .exec(text)
+      ?.slice(1)
+      .find((v) => v !== undefined);
   const name = field('NAME');
   if (!name) return null;
   return `${name} ${field('VERSION_ID') ?? ''}`.trim();

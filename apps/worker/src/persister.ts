@@ -9,6 +9,11 @@ export const PERSIST_GROUP = 'persist';
 /** storage.batch_size's default. */
 export const DEFAULT_HISTORY_BATCH_SIZE = 200_000;
 
+/** About 10,000 samples: a write this large already spreads its statement and WAL flush thin. */
+const DEFAULT_GATHER_BYTES = 1 << 20;
+/** Pushed batches further apart than this are not one burst. */
+const BURST_PAUSE_MS = 50;
+
 export interface PersisterOptions {
   /** Stream entries read per round (each entry is a whole collection batch). */
   readCount?: number;
@@ -16,6 +21,8 @@ export interface PersisterOptions {
   batchSize?: number;
   /** How long to wait for new entries before writing what is buffered. */
   flushIntervalMs: number;
+  /** Entries holding at least this much JSON are written without waiting for the flush interval. */
+  gatherBytes?: number;
   /** Entries held by a consumer that has been silent this long are taken over (a dead worker). */
   claimIdleMs?: number;
   consumer?: string;
@@ -95,15 +102,42 @@ export class Persister {
    * Collections arrive one entry each, several in the same second (every collector ticks on the
    * same grid): what else arrives until a flush interval has passed since the last write goes
    * into the same write, one statement and one WAL flush instead of one per collection. A write
-   * is never held once the interval has passed, nor when a full read is waiting.
+   * is never held once the interval has passed, nor when a full read is waiting, nor once what
+   * was read is large: pushed or remote-written batches (thousands of samples each) are read as
+   * they come until `gatherBytes` are in hand or they pause. Before, a burst of them waited a flush interval
+   * between writes and history trailed the API by seconds. Small collections still wait with one
+   * timer, not a read each, which an idle worker would pay for every tick.
    */
   private async gatherUntilDue(entries: Entry[]): Promise<void> {
     const readCount = this.options.readCount ?? 200;
-    const wait = this.lastWrite + this.options.flushIntervalMs - Date.now();
-    if (wait <= 0 || entries.length >= readCount || !this.running) return;
-    await new Promise((r) => setTimeout(r, wait));
-    const reply = (await this.redis.xreadgroup('GROUP', PERSIST_GROUP, this.consumer, 'COUNT', readCount - entries.length, 'STREAMS', this.keys.ingest, '>')) as [string, Entry[]][] | null;
-    entries.push(...(reply?.[0]?.[1] ?? []));
+    const gatherBytes = this.options.gatherBytes ?? DEFAULT_GATHER_BYTES;
+    let bytes = entryBytes(entries);
+    const due = this.lastWrite + this.options.flushIntervalMs;
+    const more = async (block: number | null) => {
+      const count = readCount - entries.length;
+      const reply = (
+        block === null
+          ? await this.redis.xreadgroup('GROUP', PERSIST_GROUP, this.consumer, 'COUNT', count, 'STREAMS', this.keys.ingest, '>')
+          : await this.redis.xreadgroup('GROUP', PERSIST_GROUP, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.keys.ingest, '>')
+      ) as [string, Entry[]][] | null;
+      const read = reply?.[0]?.[1] ?? [];
+      entries.push(...read);
+      bytes += entryBytes(read);
+      return read.length;
+    };
+    const full = () => entries.length >= readCount || bytes >= gatherBytes || !this.running;
+    if (due <= Date.now() || full()) return;
+    if (bytes < gatherBytes / 16) {
+      await new Promise((r) => setTimeout(r, due - Date.now()));
+      await more(null);
+      return;
+    }
+    // While batches keep coming; a pause ends the gathering, so a burst's tail is not held.
+    while (!full()) {
+      const wait = Math.min(due - Date.now(), BURST_PAUSE_MS);
+      if (wait <= 0) return;
+      if ((await more(Math.ceil(wait))) === 0) return;
+    }
   }
 
   private async readNew(): Promise<Entry[]> {
@@ -211,4 +245,11 @@ export class Persister {
     this.running = false;
     await this.loop;
   }
+}
+
+/** The JSON an entry carries: what a write of it will hold, near enough. */
+function entryBytes(entries: Entry[]): number {
+  let bytes = 0;
+  for (const [, fields] of entries) bytes += fields?.[1]?.length ?? 0;
+  return bytes;
 }

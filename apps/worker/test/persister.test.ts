@@ -122,6 +122,26 @@ describe.each(STORE_KINDS)('the history persister on %s', (kind) => {
     expect(await stored('gather_metric')).toEqual({ raw: 9, distinct: 9, m: 9, h: 9 });
   });
 
+  it('writes pushed batches once gatherBytes of them are read instead of waiting for the flush interval', async () => {
+    freshStream();
+    const history = new ObservedHistory(database.store.sql);
+    // A flush interval far longer than the wait below: only the size of the read can start the write.
+    const persister = await start(history, { flushIntervalMs: 600_000, gatherBytes: 20_000 });
+    await add(entrySamples('backlog_metric', 2, t0, 1));
+    await waitFor(() => history.writes.length === 1, { what: 'the first collection written' });
+    // Pushed batches arriving one after another, each under gatherBytes, together well over it.
+    for (let b = 0; b < 5; b++) await add(entrySamples('backlog_metric', 100, t0 + (b + 1) * 1000, b + 2));
+    await waitFor(drained, { what: 'the burst written without waiting for the flush interval', timeoutMs: 30_000 });
+    expect(persister.lastError).toBeUndefined();
+    expect(history.writes.reduce((n, w) => n + w.samples, 0)).toBe(502);
+    expect(await stored('backlog_metric')).toEqual({ raw: 502, distinct: 502, m: 502, h: 502 });
+    // Its next read blocks for the flush interval: cut it short rather than wait ten minutes.
+    const stopping = persister.stop();
+    connections.at(-1)!.disconnect();
+    await stopping;
+    running.splice(running.indexOf(persister), 1);
+  });
+
   it('stores an entry once when a worker dies after the commit and before the ack', async () => {
     freshStream();
     for (let b = 0; b < 4; b++) await add(entrySamples('dying_metric', 50, t0 + b * 1000, b));
